@@ -1,0 +1,60 @@
+package io.auditshipper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The command line: {@code [--config FILE] [--once] [--check] [--demo N]}. */
+record Cli(Path config, boolean once, boolean check, int demo) {
+
+    static final String USAGE = """
+            usage: java -jar kestra-audit-shipper.jar [--config FILE] [--once] [--check] [--demo N]
+              --config FILE  the Kestra flow or AuditLogShipper task YAML (default: shipper.yaml here, else built-in defaults)
+              --once         one catch-up pass, then exit: 0 when every exporter succeeded, 1 otherwise
+              --check        validate the config, print what would run, and exit (2 on any error)
+              --demo N       first write N synthetic audit logs into the (embedded H2) source""";
+
+    /** A command line that cannot be understood. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message + System.lineSeparator() + USAGE);
+        }
+    }
+
+    static Cli parse(String... args) {
+        Path config = null;
+        boolean once = false;
+        boolean check = false;
+        int demo = 0;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> config = Path.of(value(args, ++i, "--config"));
+                case "--once" -> once = true;
+                case "--check" -> check = true;
+                case "--demo" -> {
+                    String n = value(args, ++i, "--demo");
+                    try {
+                        demo = Integer.parseInt(n);
+                    } catch (NumberFormatException e) {
+                        demo = -1;
+                    }
+                    if (demo <= 0) {
+                        throw new UsageException("--demo: '" + n + "' must be a number of logs above 0, e.g. --demo 10000");
+                    }
+                }
+                case "--help", "-h" -> throw new UsageException("");
+                default -> throw new UsageException("unknown argument '" + args[i] + "'");
+            }
+        }
+        if (config == null && Files.exists(Path.of("shipper.yaml"))) {
+            config = Path.of("shipper.yaml");
+        }
+        return new Cli(config, once, check, demo);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[i];
+    }
+}

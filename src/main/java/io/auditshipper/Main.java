@@ -1,0 +1,110 @@
+package io.auditshipper;
+
+import io.auditshipper.config.ConfigException;
+import io.auditshipper.config.ConfigLoader;
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.SecretRedactor;
+import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.pipeline.Pass;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+/** Entry point: reads the configuration, then checks it, or ships once, or ships on the schedule. */
+public final class Main {
+
+    static final int OK = 0;
+    static final int SHIPPING_FAILED = 1;
+    static final int BAD_CONFIG = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Cli cli;
+        ShipperConfig config;
+        try {
+            cli = Cli.parse(args);
+            config = load(cli);
+        } catch (Cli.UsageException | ConfigException e) {
+            err.println("configuration error" + (e instanceof ConfigException c && c.problems().size() > 1 ? "s" : "")
+                    + ":" + System.lineSeparator() + indent(SecretRedactor.redact(e.getMessage())));
+            return BAD_CONFIG;
+        }
+        if (cli.check()) {
+            return check(config, out, err);
+        }
+        try (ShipperApp app = new ShipperApp(config, Clock.systemUTC())) {
+            LOG.info("kestra audit shipper{}\n{}", cli.config() == null ? " (built-in defaults)" : " with " + cli.config(),
+                    app.summary());
+            if (cli.demo() > 0) {
+                DemoAuditLogs.write(config, cli.demo());
+            }
+            if (!cli.once()) {
+                app.runScheduled();
+                return OK;
+            }
+            Pass pass = app.runOnce();
+            return pass.allSucceeded() ? OK : SHIPPING_FAILED;
+        } catch (ConfigException e) {
+            err.println("configuration error:" + System.lineSeparator() + indent(SecretRedactor.redact(e.getMessage())));
+            return BAD_CONFIG;
+        } catch (Exception e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            err.println("shipping failed: " + SecretRedactor.redact(String.valueOf(root.getMessage())));
+            LOG.debug("shipping failed", e);
+            return SHIPPING_FAILED;
+        }
+    }
+
+    private static ShipperConfig load(Cli cli) {
+        ConfigLoader loader = ConfigLoader.fromEnvironment();
+        if (cli.config() != null) {
+            return loader.load(cli.config());
+        }
+        try (InputStream defaults = Main.class.getResourceAsStream("/default-shipper.yaml")) {
+            return loader.parse(new String(defaults.readAllBytes(), StandardCharsets.UTF_8), "built-in defaults");
+        } catch (IOException e) {
+            throw new ConfigException("built-in defaults: " + e.getMessage());
+        }
+    }
+
+    /** Validates what can be validated without shipping and prints what would run. */
+    private static int check(ShipperConfig config, PrintStream out, PrintStream err) {
+        int status = OK;
+        out.println("configuration OK: offsetKey " + config.offsetKey() + ", source " + config.source().kind()
+                .name().toLowerCase() + ", offsets in " + config.offsetStore().kind().name().toLowerCase()
+                + ", schedule " + config.quartzCron());
+        for (ExporterConfig exporter : config.exporters()) {
+            if (!exporter.type().implemented()) {
+                out.println("  exporter " + exporter.id() + ": not implemented yet: " + exporter.type().kestraType());
+                continue;
+            }
+            try {
+                out.println("  exporter " + exporter.id() + ": " + io.auditshipper.exporter.ExporterFactory.create(exporter).describe());
+            } catch (ConfigException e) {
+                err.println("configuration error:" + System.lineSeparator() + indent(SecretRedactor.redact(e.getMessage())));
+                status = BAD_CONFIG;
+            }
+        }
+        return status;
+    }
+
+    private static String indent(String text) {
+        return "  " + text.strip().replace("\n", "\n  ");
+    }
+}

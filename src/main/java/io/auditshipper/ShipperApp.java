@@ -1,0 +1,127 @@
+package io.auditshipper;
+
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.RetryConfig;
+import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.exporter.ExporterFactory;
+import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.offset.OffsetStore;
+import io.auditshipper.offset.OffsetStores;
+import io.auditshipper.pipeline.ExportAcknowledgements;
+import io.auditshipper.pipeline.ExporterInbox;
+import io.auditshipper.pipeline.OffsetCommitter;
+import io.auditshipper.pipeline.Pass;
+import io.auditshipper.pipeline.PassPlanner;
+import io.auditshipper.source.AuditLogSource;
+import io.auditshipper.source.Sources;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Camel Main application for one configuration: binds the beans the YAML routes name, makes one
+ * exporter route per configured exporter from the {@code processor-exporter} template, and runs either
+ * one pass ({@code --once}) or the Quartz schedule until stopped.
+ */
+public final class ShipperApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShipperApp.class);
+
+    private final ShipperConfig config;
+    private final AuditLogSource source;
+    private final OffsetStore offsetStore;
+    private final Map<String, LogExporter> exporters = new LinkedHashMap<>();
+    private final PassPlanner planner;
+
+    public ShipperApp(ShipperConfig config, Clock clock) {
+        this.config = config;
+        for (ExporterConfig exporter : config.exporters()) {
+            exporters.put(exporter.id(), ExporterFactory.create(exporter));
+        }
+        this.source = Sources.open(config);
+        this.offsetStore = OffsetStores.open(config);
+        this.planner = new PassPlanner(config, source, offsetStore, clock);
+    }
+
+    /** Startup summary: the source, the offset store and each exporter. */
+    public String summary() {
+        StringBuilder out = new StringBuilder();
+        out.append("source:       ").append(source.describe());
+        if (!config.resources().isEmpty() || config.namespace() != null) {
+            out.append(" (resources ").append(config.resources().isEmpty() ? "all" : config.resources())
+                    .append(", namespace ").append(config.namespace() == null ? "all" : config.namespace()).append(')');
+        }
+        out.append("\noffsets:      ").append(offsetStore.describe())
+                .append("\nschedule:     ").append(config.quartzCron()).append(" (quartz), settle delay ")
+                .append(config.settleDelay()).append(", lookback ").append(config.lookbackPeriod())
+                .append(", batches of ").append(config.chunk()).append(config.delete() ? ", delete after export" : "");
+        exporters.forEach((id, exporter) -> out.append("\nexporter ").append(String.format("%-12s", id + ":"))
+                .append(' ').append(exporter.describe()));
+        return out.toString();
+    }
+
+    private Main camel(boolean scheduled) {
+        Main main = new Main();
+        RetryConfig retry = config.retry();
+        main.addInitialProperty("shipper.scheduled", Boolean.toString(scheduled));
+        main.addInitialProperty("shipper.cron", config.quartzCron());
+        main.addInitialProperty("shipper.retry.maxRetries", Integer.toString(retry.maxRetries()));
+        main.addInitialProperty("shipper.retry.initialDelayMs", Long.toString(retry.initialDelay().toMillis()));
+        main.addInitialProperty("shipper.retry.multiplier", Double.toString(retry.multiplier()));
+        main.addInitialProperty("shipper.retry.maxDelayMs", Long.toString(retry.maxDelay().toMillis()));
+        main.bind("passPlanner", planner);
+        main.bind("exporterInbox", new ExporterInbox());
+        main.bind("exportAcknowledgements", new ExportAcknowledgements());
+        main.bind("offsetCommitter", new OffsetCommitter(offsetStore, source, config.delete()));
+        exporters.forEach((id, exporter) -> main.bind("exporter-" + id, exporter));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport support) {
+                CamelContext context = support.getCamelContext();
+                try {
+                    for (String id : exporters.keySet()) {
+                        context.addRouteFromTemplate("export-" + id, "processor-exporter", Map.of("exporterId", id));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot create the exporter routes", e);
+                }
+            }
+
+            @Override
+            public void beforeStop(BaseMainSupport support) {
+                planner.stop();
+            }
+        });
+        return main;
+    }
+
+    /** One catch-up pass; the pass, or the exception that ended it. */
+    public Pass runOnce() throws Exception {
+        Main main = camel(false);
+        main.start();
+        try {
+            return main.getCamelContext().createProducerTemplate().requestBody("direct:pass", null, Pass.class);
+        } finally {
+            main.stop();
+        }
+    }
+
+    /** Passes on the schedule until the JVM is told to stop (SIGTERM, Ctrl-C). */
+    public void runScheduled() throws Exception {
+        LOG.info("shipping on schedule '{}'; stop with SIGTERM or Ctrl-C", config.quartzCron());
+        camel(true).run();
+    }
+
+    @Override
+    public void close() {
+        source.close();
+        offsetStore.close();
+    }
+}

@@ -1,0 +1,17 @@
+package io.auditshipper.config;
+
+import java.util.Map;
+
+/** One entry of {@code logExporters}: Kestra's id and type, and its properties with secrets resolved. */
+public record ExporterConfig(String id, ExporterType type, int chunk, Map<String, Object> properties) {
+
+    public String string(String name, String fallback) {
+        Object value = properties.get(name);
+        return value == null ? fallback : value.toString();
+    }
+
+    public int integer(String name, int fallback) {
+        Object value = properties.get(name);
+        return value == null ? fallback : Integer.parseInt(value.toString());
+    }
+}

@@ -1,0 +1,85 @@
+package io.auditshipper.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The exporter types of Kestra's AuditLogShipper, under Kestra's own type names, with the property
+ * names each takes (so a Kestra user can paste the task). A property written {@code a.*} takes any
+ * key below {@code a}. {@code implemented} is false for the ones this shipper does not ship to yet.
+ */
+public enum ExporterType {
+    FILE("io.kestra.plugin.ee.core.log.FileLogExporter", true,
+            "format", "logFilePrefix", "maxLinesPerFile", "outputDirectory"),
+    AWS_CLOUDWATCH("io.kestra.plugin.ee.aws.cloudwatch.LogExporter", false,
+            "region", "logGroupName", "logStreamName", "accessKeyId", "secretKeyId", "sessionToken",
+            "endpointOverride"),
+    AWS_S3("io.kestra.plugin.ee.aws.s3.LogExporter", false,
+            "bucket", "region", "accessKeyId", "secretKeyId", "sessionToken", "endpointOverride",
+            "format", "logFilePrefix", "maxLinesPerFile"),
+    GCP_CLOUD_LOGGING("io.kestra.plugin.ee.gcp.operationalsuite.LogExporter", false,
+            "projectId", "serviceAccount", "impersonatedServiceAccount", "scopes"),
+    GCP_GCS("io.kestra.plugin.ee.gcp.gcs.LogExporter", false,
+            "bucket", "projectId", "format", "logFilePrefix", "maxLinesPerFile", "serviceAccount",
+            "impersonatedServiceAccount", "scopes"),
+    AZURE_MONITOR("io.kestra.plugin.ee.azure.monitor.LogExporter", false,
+            "endpoint", "tenantId", "clientId", "clientSecret", "ruleId", "streamName"),
+    AZURE_BLOB("io.kestra.plugin.ee.azure.storage.LogExporter", false,
+            "endpoint", "tenantId", "clientId", "clientSecret", "containerName", "format", "logFilePrefix",
+            "maxLinesPerFile", "connectionString", "sasToken"),
+    DATADOG("io.kestra.plugin.ee.datadog.LogExporter", false,
+            "basePath", "apiKey", "options.*"),
+    ELASTICSEARCH("io.kestra.plugin.ee.elasticsearch.LogExporter", false,
+            "indexName", "connection.hosts", "connection.basicAuth.username", "connection.basicAuth.password",
+            "connection.headers", "connection.pathPrefix", "connection.strictDeprecationMode",
+            "connection.trustAllSsl"),
+    OPENSEARCH("io.kestra.plugin.ee.opensearch.LogExporter", false,
+            "indexName", "connection.hosts", "connection.basicAuth.username", "connection.basicAuth.password",
+            "connection.headers", "connection.pathPrefix", "connection.strictDeprecationMode",
+            "connection.trustAllSsl"),
+    NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", false,
+            "basePath", "apiKey", "options.*"),
+    OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter", false,
+            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue");
+
+    /** Properties every exporter takes besides its own. */
+    private static final Set<String> COMMON = Set.of("id", "type", "chunk");
+
+    private final String kestraType;
+    private final boolean implemented;
+    private final Set<String> properties;
+
+    ExporterType(String kestraType, boolean implemented, String... properties) {
+        this.kestraType = kestraType;
+        this.implemented = implemented;
+        this.properties = Set.of(properties);
+    }
+
+    public String kestraType() {
+        return kestraType;
+    }
+
+    public boolean implemented() {
+        return implemented;
+    }
+
+    public static Optional<ExporterType> ofKestraType(String type) {
+        return Arrays.stream(values()).filter(t -> t.kestraType.equals(type)).findFirst();
+    }
+
+    /** Whether the dotted property path (e.g. {@code connection.basicAuth.username}) is one this type takes. */
+    public boolean accepts(String path) {
+        if (COMMON.contains(path) || properties.contains(path)) {
+            return true;
+        }
+        return properties.stream().anyMatch(p ->
+                (p.endsWith(".*") && path.startsWith(p.substring(0, p.length() - 1)))
+                        || p.startsWith(path + "."));
+    }
+
+    /** Whether {@code path} is a leaf this type takes as a whole object (free-form or a list). */
+    public boolean takesWhole(String path) {
+        return properties.contains(path) || properties.contains(path + ".*");
+    }
+}

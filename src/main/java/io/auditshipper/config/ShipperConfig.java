@@ -1,0 +1,26 @@
+package io.auditshipper.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The AuditLogShipper task as this shipper runs it: Kestra's properties ({@code resources},
+ * {@code lookbackPeriod}, {@code offsetKey}, {@code namespace}, {@code delete}, {@code logExporters})
+ * and the shipper's own ({@code source}, {@code offsetStore}, {@code schedule}, {@code settleDelay},
+ * {@code chunk}, {@code retry}).
+ */
+public record ShipperConfig(
+        String flowNamespace,
+        List<String> resources,
+        Duration lookbackPeriod,
+        String offsetKey,
+        String namespace,
+        boolean delete,
+        List<ExporterConfig> exporters,
+        SourceConfig source,
+        OffsetStoreConfig offsetStore,
+        String quartzCron,
+        Duration settleDelay,
+        int chunk,
+        RetryConfig retry) {
+}

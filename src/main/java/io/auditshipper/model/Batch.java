@@ -1,0 +1,44 @@
+package io.auditshipper.model;
+
+import java.util.List;
+
+/** Consecutive audit logs in source order, shipped and acknowledged as one unit. */
+public record Batch(long sequence, List<AuditLogRecord> records) {
+
+    public Batch {
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("a batch holds at least one record");
+        }
+        records = List.copyOf(records);
+    }
+
+    public Offset first() {
+        return records.get(0).offset();
+    }
+
+    public Offset last() {
+        return records.get(records.size() - 1).offset();
+    }
+
+    public int size() {
+        return records.size();
+    }
+
+    /** The records strictly after {@code offset}: what an exporter that already has {@code offset} still needs. */
+    public List<AuditLogRecord> after(Offset offset) {
+        if (offset == null || offset.isBefore(first())) {
+            return records;
+        }
+        int lo = 0;
+        int hi = records.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (records.get(mid).offset().compareTo(offset) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return records.subList(lo, records.size());
+    }
+}

@@ -1,0 +1,11 @@
+package io.auditshipper.offset;
+
+import io.auditshipper.config.SecretRedactor;
+
+/** The offsets could not be read or written; nothing is shipped past what was stored. */
+public class OffsetStoreException extends RuntimeException {
+
+    public OffsetStoreException(String message, Throwable cause) {
+        super(SecretRedactor.redact(message + (cause == null ? "" : ": " + cause.getMessage())), cause);
+    }
+}

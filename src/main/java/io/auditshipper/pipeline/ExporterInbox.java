@@ -1,0 +1,42 @@
+package io.auditshipper.pipeline;
+
+import io.auditshipper.config.SecretRedactor;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.model.Batch;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * The shared steps around every exporter route: what of the batch this exporter still needs (it may
+ * already hold part of it from an earlier pass), and the acknowledgement or failure it answers with.
+ */
+public final class ExporterInbox {
+
+    public static final String EXPORTER_ID = "exporterId";
+    public static final String BATCH = "batch";
+    private static final Logger LOG = LoggerFactory.getLogger(ExporterInbox.class);
+
+    public List<AuditLogRecord> pending(@ExchangeProperty(BATCH) Batch batch, @ExchangeProperty(PassPlanner.PASS) Pass pass,
+                                        @ExchangeProperty(EXPORTER_ID) String exporterId) {
+        return batch.after(pass.offsetOf(exporterId));
+    }
+
+    /** The exporter took {@code shipped} durably: the batch is acknowledged up to its last log. */
+    public ExportResult acknowledge(@Body List<AuditLogRecord> shipped, @ExchangeProperty(BATCH) Batch batch,
+                                    @ExchangeProperty(EXPORTER_ID) String exporterId) {
+        return new ExportResult(exporterId, shipped.size(), batch.last(), null);
+    }
+
+    /** Called once the retries are exhausted: the batch is not acknowledged, and the exporter leaves the pass. */
+    public ExportResult failed(@ExchangeProperty(BATCH) Batch batch, @ExchangeProperty(EXPORTER_ID) String exporterId,
+                               @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause) {
+        String error = SecretRedactor.redact(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        LOG.warn("exporter {} failed on logs {}..{} after retries: {}", exporterId, batch.first(), batch.last(), error);
+        return new ExportResult(exporterId, 0, null, error);
+    }
+}

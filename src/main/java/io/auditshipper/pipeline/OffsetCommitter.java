@@ -1,0 +1,56 @@
+package io.auditshipper.pipeline;
+
+import io.auditshipper.model.Offset;
+import io.auditshipper.offset.OffsetStore;
+import io.auditshipper.offset.StoredOffsets;
+import io.auditshipper.source.AuditLogSource;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The idempotent commit after each batch: each exporter that acknowledged the batch moves its offset to
+ * the batch's last log (never backwards: a repeated commit is a no-op), failed ones drop out of the pass,
+ * and the offsets are stored before the next batch is read. With {@code delete}, the logs every exporter
+ * now holds are removed from the source.
+ */
+public final class OffsetCommitter {
+
+    private final OffsetStore store;
+    private final AuditLogSource source;
+    private final boolean delete;
+
+    public OffsetCommitter(OffsetStore store, AuditLogSource source, boolean delete) {
+        this.store = store;
+        this.source = source;
+        this.delete = delete;
+    }
+
+    /** {@code answers} is the list of results, or the batch itself when no exporter needed it. */
+    public void commit(@Body Object answers, @ExchangeProperty(PassPlanner.PASS) Pass pass) {
+        List<?> results = answers instanceof List<?> list ? list : List.of();
+        StoredOffsets before = pass.offsets();
+        StoredOffsets next = before;
+        for (ExportResult result : results.stream().map(ExportResult.class::cast).toList()) {
+            if (result.succeeded()) {
+                next = next.advance(result.exporterId(), result.upTo());
+                pass.countShipped(result.exporterId(), result.shipped());
+            } else {
+                pass.fail(result.exporterId(), result.error());
+            }
+        }
+        if (next != before) {
+            store.save(next);
+            pass.offsets(next);
+        }
+        if (delete) {
+            Optional<Offset> was = before.global(pass.exporterIds());
+            Optional<Offset> now = next.global(pass.exporterIds());
+            if (now.isPresent() && (was.isEmpty() || was.get().isBefore(now.get()))) {
+                pass.countDeleted(source.deleteUpTo(now.get()));
+            }
+        }
+    }
+}

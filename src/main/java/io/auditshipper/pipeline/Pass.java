@@ -1,0 +1,109 @@
+package io.auditshipper.pipeline;
+
+import io.auditshipper.model.Offset;
+import io.auditshipper.offset.StoredOffsets;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One run over the source: from the oldest offset of the exporters that are due, up to {@code until}
+ * (now minus the settle delay). Batches are committed in order, so its offsets are only touched by one
+ * thread at a time; exporters that fail drop out of the pass and keep their last acknowledged offset.
+ */
+public final class Pass {
+
+    private final Instant startedAt;
+    private final Instant until;
+    private final List<String> exporterIds;
+    private final Set<String> active = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> shipped = new LinkedHashMap<>();
+    private final AtomicLong read = new AtomicLong();
+    private final AtomicLong deleted = new AtomicLong();
+    private volatile StoredOffsets offsets;
+
+    Pass(Instant startedAt, Instant until, List<String> exporterIds, Set<String> due, StoredOffsets offsets) {
+        this.startedAt = startedAt;
+        this.until = until;
+        this.exporterIds = List.copyOf(exporterIds);
+        this.active.addAll(due);
+        this.offsets = offsets;
+        exporterIds.forEach(id -> shipped.put(id, new AtomicLong()));
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant until() {
+        return until;
+    }
+
+    public List<String> exporterIds() {
+        return exporterIds;
+    }
+
+    public StoredOffsets offsets() {
+        return offsets;
+    }
+
+    void offsets(StoredOffsets next) {
+        offsets = next;
+    }
+
+    public Offset offsetOf(String exporterId) {
+        return offsets.of(exporterId).orElseThrow();
+    }
+
+    public boolean isActive(String exporterId) {
+        return active.contains(exporterId);
+    }
+
+    public boolean anyActive() {
+        return !active.isEmpty();
+    }
+
+    void fail(String exporterId, String error) {
+        active.remove(exporterId);
+        failures.put(exporterId, error);
+    }
+
+    public Map<String, String> failures() {
+        return Map.copyOf(failures);
+    }
+
+    /** Every exporter was due and none failed: what {@code --once} exits 0 on. */
+    public boolean allSucceeded() {
+        return failures.isEmpty() && active.size() == exporterIds.size();
+    }
+
+    void countShipped(String exporterId, int count) {
+        shipped.get(exporterId).addAndGet(count);
+    }
+
+    public long shipped(String exporterId) {
+        return shipped.get(exporterId).get();
+    }
+
+    void countRead(int count) {
+        read.addAndGet(count);
+    }
+
+    public long read() {
+        return read.get();
+    }
+
+    void countDeleted(long count) {
+        deleted.addAndGet(count);
+    }
+
+    public long deleted() {
+        return deleted.get();
+    }
+}

@@ -1,0 +1,124 @@
+package io.auditshipper.pipeline;
+
+import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.model.Batch;
+import io.auditshipper.model.Offset;
+import io.auditshipper.offset.OffsetStore;
+import io.auditshipper.offset.StoredOffsets;
+import io.auditshipper.source.AuditLogSource;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Opens and closes a pass of the {@code pass} route: loads the offsets, decides which exporters are due
+ * and where reading starts, names the exporter routes each batch goes to, and logs what the pass did.
+ */
+public final class PassPlanner {
+
+    public static final String PASS = "pass";
+    private static final Logger LOG = LoggerFactory.getLogger(PassPlanner.class);
+
+    private final ShipperConfig config;
+    private final AuditLogSource source;
+    private final OffsetStore offsetStore;
+    private final Clock clock;
+    private final ExporterHealth health;
+    private final List<String> exporterIds;
+    private volatile boolean stopping;
+    private volatile Pass lastPass;
+
+    public PassPlanner(ShipperConfig config, AuditLogSource source, OffsetStore offsetStore, Clock clock) {
+        this.config = config;
+        this.source = source;
+        this.offsetStore = offsetStore;
+        this.clock = clock;
+        this.health = new ExporterHealth(config.retry());
+        this.exporterIds = config.exporters().stream().map(e -> e.id()).toList();
+    }
+
+    /** Starts a pass; the body becomes the batches to ship, read lazily. */
+    public Iterator<Batch> open(Exchange exchange) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant until = now.minus(config.settleDelay());
+        StoredOffsets offsets = offsetStore.load();
+        StoredOffsets pinned = offsets;
+        Offset lookback = Offset.before(now.minus(config.lookbackPeriod()));
+        for (String id : exporterIds) {
+            pinned = pinned.of(id).isPresent() ? pinned : pinned.advance(id, lookback);
+        }
+        if (pinned != offsets) {
+            // An exporter's first start is stored at once: were it derived from the clock again on the next
+            // pass after a failure, the logs between the two starts would be skipped.
+            offsetStore.save(pinned);
+        }
+        Set<String> due = exporterIds.stream().filter(id -> health.isDue(id, now))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        Pass pass = new Pass(now, until, exporterIds, due, pinned);
+        exchange.setProperty(PASS, pass);
+        lastPass = pass;
+        if (due.isEmpty()) {
+            LOG.info("pass skipped: every exporter is backing off after failures");
+            return List.<Batch>of().iterator();
+        }
+        Offset from = due.stream().map(pass::offsetOf).min(Offset::compareTo).orElseThrow();
+        LOG.info("pass started: reading {} after {} up to {} for {}", source.describe(), from, until, due);
+        return new BatchIterator(source.read(from, until), config.chunk(), () -> pass.anyActive() && !stopping, pass);
+    }
+
+    /** The exporter routes that still need something of this batch. */
+    public String recipients(@Body Batch batch, @ExchangeProperty(PASS) Pass pass) {
+        return exporterIds.stream()
+                .filter(id -> pass.isActive(id) && pass.offsetOf(id).isBefore(batch.last()))
+                .map(id -> "direct:export-" + id)
+                .collect(Collectors.joining(","));
+    }
+
+    /** Ends the pass: updates each exporter's backoff and logs what was read, shipped and where each stands. */
+    public Pass close(@ExchangeProperty(PASS) Pass pass) {
+        Instant now = clock.instant();
+        StringBuilder summary = new StringBuilder();
+        for (String id : exporterIds) {
+            Offset offset = pass.offsetOf(id);
+            Duration lag = Duration.between(offset.timestamp(), pass.until());
+            summary.append(String.format("%n  %-20s shipped %8d  offset %s  lag %s", id, pass.shipped(id), offset,
+                    lag.isNegative() ? Duration.ZERO : lag.truncatedTo(ChronoUnit.SECONDS)));
+            String error = pass.failures().get(id);
+            if (error != null) {
+                Instant retryAt = health.failed(id, now);
+                summary.append("  FAILED, next try after ").append(retryAt.truncatedTo(ChronoUnit.SECONDS))
+                        .append(": ").append(error);
+            } else if (pass.isActive(id)) {
+                health.succeeded(id);
+            } else {
+                summary.append("  (backing off, not tried this pass)");
+            }
+        }
+        LOG.info("pass finished in {} ms: read {} logs{}; global offset {}{}",
+                Duration.between(pass.startedAt(), now).toMillis(), pass.read(),
+                pass.deleted() > 0 ? ", deleted " + pass.deleted() + " from the source" : "",
+                pass.offsets().global(exporterIds).map(Offset::toString).orElse("none"), summary);
+        return pass;
+    }
+
+    /** Called when the shipper stops: the pass in flight ends at the next batch boundary. */
+    public void stop() {
+        stopping = true;
+    }
+
+    public Pass lastPass() {
+        return lastPass;
+    }
+}

@@ -1,0 +1,178 @@
+package io.auditshipper.source;
+
+import io.auditshipper.config.SourceConfig;
+import io.auditshipper.config.SourceConfig.Columns;
+import io.auditshipper.jdbc.Database;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.model.Offset;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads Kestra's audit log table directly with keyset paging on (timestamp, key): each page is one
+ * indexed query after the last row of the previous one, so a backlog of any size streams in constant
+ * memory and rows that share a timestamp are neither skipped nor repeated at a page boundary.
+ */
+public final class JdbcAuditLogSource implements AuditLogSource {
+
+    private final Database database;
+    private final SourceConfig config;
+    private final AuditLogFilter filter;
+    private final String selectPage;
+    private final String deleteUpTo;
+    private Connection connection;
+
+    public JdbcAuditLogSource(SourceConfig config, AuditLogFilter filter) {
+        this.database = new Database(config.url(), config.username(), config.password());
+        this.config = config;
+        this.filter = filter;
+        Columns c = config.columns();
+        String table = Database.quote(config.table());
+        String ts = Database.quote(c.timestamp());
+        String key = Database.quote(c.key()) + database.binaryCollation();
+        this.selectPage = "SELECT " + Database.quote(c.key()) + ", " + Database.quote(c.value()) + ", " + ts
+                + " FROM " + table
+                + " WHERE (" + ts + " > ? OR (" + ts + " = ? AND " + key + " > ?)) AND " + ts + " <= ?" + filterSql()
+                + " ORDER BY " + ts + ", " + key + " LIMIT ?";
+        this.deleteUpTo = "DELETE FROM " + table
+                + " WHERE (" + ts + " < ? OR (" + ts + " = ? AND " + key + " <= ?))" + filterSql();
+    }
+
+    private String filterSql() {
+        StringBuilder sql = new StringBuilder();
+        if (!filter.resources().isEmpty()) {
+            sql.append(" AND ").append(Database.quote(config.columns().resource())).append(" IN (")
+                    .append(String.join(", ", filter.resources().stream().map(r -> "?").toList())).append(")");
+        }
+        if (filter.namespace() != null) {
+            String ns = Database.quote(config.columns().namespace());
+            sql.append(" AND (").append(ns).append(" = ? OR ").append(ns).append(" LIKE ?)");
+        }
+        return sql.toString();
+    }
+
+    private int bindFilter(PreparedStatement statement, int index) throws SQLException {
+        for (String resource : filter.resources()) {
+            statement.setString(index++, resource);
+        }
+        if (filter.namespace() != null) {
+            statement.setString(index++, filter.namespace());
+            statement.setString(index++, filter.namespace().replace("%", "\\%").replace("_", "\\_") + ".%");
+        }
+        return index;
+    }
+
+    private synchronized Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = database.connect();
+            if (config.createTable()) {
+                new AuditLogTable(database, config.table(), config.columns()).create(connection);
+            }
+        }
+        return connection;
+    }
+
+    private synchronized void reset() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // the connection is dropped either way; the next call opens a new one
+        }
+        connection = null;
+    }
+
+    @Override
+    public Iterator<List<AuditLogRecord>> read(Offset after, Instant until) {
+        return new Iterator<>() {
+            private Offset position = after;
+            private List<AuditLogRecord> next;
+            private boolean exhausted;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null && !exhausted) {
+                    next = page(position, until);
+                    if (next.isEmpty()) {
+                        exhausted = true;
+                        next = null;
+                    } else {
+                        position = next.get(next.size() - 1).offset();
+                        exhausted = next.size() < config.pageSize();
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public List<AuditLogRecord> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<AuditLogRecord> page = next;
+                next = null;
+                return page;
+            }
+        };
+    }
+
+    private List<AuditLogRecord> page(Offset after, Instant until) {
+        try (PreparedStatement select = connection().prepareStatement(selectPage)) {
+            OffsetDateTime from = OffsetDateTime.ofInstant(after.timestamp(), ZoneOffset.UTC);
+            select.setObject(1, from);
+            select.setObject(2, from);
+            select.setString(3, after.id());
+            select.setObject(4, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+            int index = bindFilter(select, 5);
+            select.setInt(index, config.pageSize());
+            select.setFetchSize(config.pageSize());
+            List<AuditLogRecord> page = new ArrayList<>(config.pageSize());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Instant timestamp = rows.getObject(3, OffsetDateTime.class).toInstant();
+                    page.add(new AuditLogRecord(rows.getString(1), timestamp, rows.getString(2)));
+                }
+            }
+            return page;
+        } catch (SQLException e) {
+            reset();
+            throw new SourceException("reading " + describe() + " after " + after + " failed", e);
+        }
+    }
+
+    @Override
+    public long deleteUpTo(Offset upTo) {
+        try (PreparedStatement delete = connection().prepareStatement(deleteUpTo)) {
+            OffsetDateTime at = OffsetDateTime.ofInstant(upTo.timestamp(), ZoneOffset.UTC);
+            delete.setObject(1, at);
+            delete.setObject(2, at);
+            delete.setString(3, upTo.id());
+            bindFilter(delete, 4);
+            return delete.executeUpdate();
+        } catch (SQLException e) {
+            reset();
+            throw new SourceException("deleting shipped logs up to " + upTo + " from " + describe() + " failed", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "jdbc " + database.describe() + " table " + config.table();
+    }
+
+    @Override
+    public void close() {
+        reset();
+    }
+}
