@@ -1,0 +1,240 @@
+package io.auditshipper.pipeline;
+
+import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.exporter.encoding.ObjectNaming;
+import io.auditshipper.exporter.encoding.RecordFormat;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.offset.FileOffsetStore;
+import io.auditshipper.offset.StoredOffsets;
+import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.ShipperFixture;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The no-gaps, no-duplicates promise, end to end through the Camel routes, on H2 and on a real PostgreSQL.
+ */
+class ShippingPipelineTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    private static final String TASK = "id: ship\ntype: io.kestra.plugin.ee.core.log.AuditLogShipper\n"
+            + "offsetKey: test\nsettleDelay: PT5S\nbackoff:\n  maxRetries: 0\n  initialDelay: PT0.01S\n";
+
+    @TempDir
+    Path dir;
+
+    private String task(ShipperFixture f, int chunk, int pageSize, String extra, String... exporterIds) {
+        StringBuilder yaml = new StringBuilder(TASK).append("chunk: ").append(chunk).append('\n')
+                .append(f.sourceYaml(pageSize))
+                .append("offsetStore:\n  type: file\n  directory: \"").append(dir.resolve("state")).append("\"\n")
+                .append(extra).append("logExporters:\n");
+        for (String id : exporterIds) {
+            yaml.append(f.fileExporterYaml(id));
+        }
+        return yaml.toString();
+    }
+
+    /** Runs of {@code run} logs sharing one timestamp, one second apart, ending a minute before NOW. */
+    private static List<AuditLogTable.Row> sharedTimestamps(int count, int run, long seed) {
+        DemoAuditLogs demo = new DemoAuditLogs(seed);
+        List<AuditLogTable.Row> rows = new ArrayList<>();
+        Instant start = NOW.minus(Duration.ofHours(2));
+        for (int i = 0; i < count; i++) {
+            rows.add(demo.row(start.plusSeconds(i / run)));
+        }
+        return rows;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void shipsABacklogOfManyPagesExactlyOnceInOrderEvenWhenTimestampsStraddleBoundaries(String backend) throws Exception {
+        ShipperFixture f = new ShipperFixture(backend, dir, NOW);
+        // 37 logs per timestamp against pages of 500 and batches of 300: ties cross every boundary.
+        List<AuditLogTable.Row> rows = sharedTimestamps(5_000, 37, 1);
+        rows.addAll(new DemoAuditLogs(2).rows(2_345, NOW.minus(Duration.ofHours(3)), NOW.minusSeconds(30)));
+        f.insert(rows);
+        ShipperConfig config = f.config(task(f, 300, 500, "", "file"));
+
+        Pass first = f.runOnce(config);
+
+        assertThat(first.allSucceeded()).isTrue();
+        assertThat(first.read()).isEqualTo(7_345);
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.inShippingOrder(rows));
+
+        Pass second = f.runOnce(config);
+        assertThat(second.read()).isZero();
+        assertThat(second.shipped("file")).isZero();
+        assertThat(f.shippedIds("file")).hasSize(7_345).doesNotHaveDuplicates();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aFailingExporterLagsAndCatchesUpWithoutHoldingBackOrDuplicatingTheOthers(String backend) throws Exception {
+        ShipperFixture f = new ShipperFixture(backend, dir, NOW);
+        List<AuditLogTable.Row> rows = sharedTimestamps(3_000, 13, 3);
+        f.insert(rows);
+        List<String> expected = ShipperFixture.inShippingOrder(rows);
+        ShipperConfig config = f.config(task(f, 250, 400, "", "healthy", "flaky"));
+        // Batch 5 of "flaky" cannot be written: a non-empty directory stands where its file goes.
+        List<AuditLogRecord> sorted = rows.stream().map(AuditLogTable.Row::log)
+                .sorted((a, b) -> a.offset().compareTo(b.offset())).toList();
+        String blockedName = new ObjectNaming("kestra-log-file", RecordFormat.JSON, 1_000_000)
+                .nameFor(sorted.get(5 * 250).offset());
+        Path blocked = Path.of(f.outputDirectory("flaky")).resolve(blockedName);
+        Files.createDirectories(blocked.resolve("in-the-way"));
+
+        Pass first = f.runOnce(config);
+
+        assertThat(first.allSucceeded()).isFalse();
+        assertThat(first.failures()).containsOnlyKeys("flaky");
+        assertThat(f.shippedIds("healthy")).containsExactlyElementsOf(expected);
+        assertThat(f.shippedIds("flaky")).containsExactlyElementsOf(expected.subList(0, 5 * 250));
+        StoredOffsets stored = new FileOffsetStore(dir.resolve("state"), "test").load();
+        assertThat(stored.of("flaky")).contains(sorted.get(5 * 250 - 1).offset());
+        assertThat(stored.global(List.of("healthy", "flaky"))).contains(sorted.get(5 * 250 - 1).offset());
+
+        Files.delete(blocked.resolve("in-the-way"));
+        Files.delete(blocked);
+        Pass second = f.runOnce(config);
+
+        assertThat(second.allSucceeded()).isTrue();
+        assertThat(second.shipped("healthy")).isZero();
+        assertThat(second.shipped("flaky")).isEqualTo(3_000 - 5 * 250);
+        assertThat(f.shippedIds("healthy")).containsExactlyElementsOf(expected);
+        assertThat(f.shippedIds("flaky")).containsExactlyElementsOf(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aBatchShippedAgainAfterACrashBeforeItsCommitOverwritesInsteadOfDuplicating(String backend) throws Exception {
+        ShipperFixture f = new ShipperFixture(backend, dir, NOW);
+        List<AuditLogTable.Row> rows = sharedTimestamps(2_000, 7, 4);
+        f.insert(rows);
+        ShipperConfig config = f.config(task(f, 200, 300, "", "file"));
+        f.runOnce(config);
+        // As if the process died after writing batches 4.. but before committing them: the stored
+        // offset is still the end of batch 3.
+        List<AuditLogRecord> sorted = rows.stream().map(AuditLogTable.Row::log)
+                .sorted((a, b) -> a.offset().compareTo(b.offset())).toList();
+        FileOffsetStore store = new FileOffsetStore(dir.resolve("state"), "test");
+        store.save(new StoredOffsets(Map.of("file", sorted.get(4 * 200 - 1).offset())));
+
+        Pass replay = f.runOnce(config);
+
+        assertThat(replay.shipped("file")).isEqualTo(2_000 - 4 * 200);
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.inShippingOrder(rows));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void logsCommittedLateWithinTheSettleDelayAreShippedOnTheNextPass(String backend) throws Exception {
+        ShipperFixture f = new ShipperFixture(backend, dir, NOW);
+        DemoAuditLogs demo = new DemoAuditLogs(5);
+        List<AuditLogTable.Row> early = demo.rows(500, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(10));
+        // Stamped inside the settle delay when the first pass runs: not read yet.
+        List<AuditLogTable.Row> settling = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            settling.add(demo.row(NOW.minusSeconds(4).plus(i * 300, ChronoUnit.MILLIS)));
+        }
+        f.insert(early);
+        f.insert(settling);
+        ShipperConfig config = f.config(task(f, 100, 100, "", "file"));
+
+        Pass first = f.runOnce(config);
+        assertThat(first.shipped("file")).isEqualTo(500);
+
+        // Committed after the first pass, stamped before its end but after its settled horizon.
+        List<AuditLogTable.Row> late = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            late.add(demo.row(NOW.minusSeconds(3)));
+        }
+        f.insert(late);
+        f.clock.advance(Duration.ofMinutes(1));
+        Pass second = f.runOnce(config);
+
+        assertThat(second.shipped("file")).isEqualTo(35);
+        List<AuditLogTable.Row> all = new ArrayList<>(early);
+        all.addAll(settling);
+        all.addAll(late);
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.inShippingOrder(all));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void filtersByResourcesAndNamespaceWithItsChildrenAndStartsAtTheLookbackPeriod(String backend) throws Exception {
+        ShipperFixture f = new ShipperFixture(backend, dir, NOW);
+        DemoAuditLogs demo = new DemoAuditLogs(6);
+        List<AuditLogTable.Row> recent = demo.rows(3_000, NOW.minus(Duration.ofHours(20)), NOW.minusSeconds(30));
+        List<AuditLogTable.Row> tooOld = demo.rows(300, NOW.minus(Duration.ofDays(3)), NOW.minus(Duration.ofHours(25)));
+        List<AuditLogTable.Row> sibling = new ArrayList<>();
+        for (AuditLogTable.Row row : demo.rows(50, NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(30))) {
+            sibling.add(new AuditLogTable.Row(row.log(), row.tenant(), "company.teamx", "FLOW"));
+        }
+        f.insert(recent);
+        f.insert(tooOld);
+        f.insert(sibling);
+        ShipperConfig config = f.config(task(f, 100, 250,
+                "resources: [FLOW, EXECUTION]\nnamespace: company.team\nlookbackPeriod: P1D\n", "file"));
+
+        Pass pass = f.runOnce(config);
+
+        List<AuditLogTable.Row> expected = recent.stream()
+                .filter(r -> r.resource().equals("FLOW") || r.resource().equals("EXECUTION"))
+                .filter(r -> r.namespace().equals("company.team") || r.namespace().startsWith("company.team."))
+                .toList();
+        assertThat(expected).hasSizeGreaterThan(100);
+        assertThat(pass.shipped("file")).isEqualTo(expected.size());
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.inShippingOrder(expected));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void deleteRemovesExactlyTheShippedLogsFromTheSource(String backend) throws Exception {
+        ShipperFixture f = new ShipperFixture(backend, dir, NOW);
+        DemoAuditLogs demo = new DemoAuditLogs(7);
+        List<AuditLogTable.Row> shippable = demo.rows(1_000, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30));
+        List<AuditLogTable.Row> settling = List.of(demo.row(NOW.minusSeconds(2)), demo.row(NOW.minusSeconds(1)));
+        f.insert(shippable);
+        f.insert(settling);
+        ShipperConfig config = f.config(task(f, 128, 256, "resources: [FLOW]\ndelete: true\n", "a", "b"));
+
+        Pass pass = f.runOnce(config);
+
+        long flows = shippable.stream().filter(r -> r.resource().equals("FLOW")).count();
+        assertThat(pass.deleted()).isEqualTo(flows);
+        assertThat(f.countRows()).isEqualTo(1_000 - flows + 2);
+        assertThat(new HashSet<>(f.shippedIds("a"))).hasSize((int) flows);
+        assertThat(f.shippedIds("b")).containsExactlyElementsOf(f.shippedIds("a"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void offsetsKeptInAJdbcTableResumeWhereTheyStopped(String backend) throws Exception {
+        ShipperFixture f = new ShipperFixture(backend, dir, NOW);
+        List<AuditLogTable.Row> rows = sharedTimestamps(1_000, 5, 8);
+        f.insert(rows.subList(0, 600));
+        String yaml = task(f, 100, 150, "", "file").replace(
+                "offsetStore:\n  type: file\n  directory: \"" + dir.resolve("state") + "\"\n",
+                "offsetStore:\n  type: jdbc\n  table: offsets_" + f.table + "\n");
+        ShipperConfig config = f.config(yaml);
+
+        assertThat(f.runOnce(config).shipped("file")).isEqualTo(600);
+        f.insert(rows.subList(600, 1_000));
+        assertThat(f.runOnce(config).shipped("file")).isEqualTo(400);
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.inShippingOrder(rows));
+    }
+}

@@ -1,0 +1,123 @@
+package io.auditshipper.support;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.ShipperApp;
+import io.auditshipper.config.ConfigLoader;
+import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.config.SourceConfig;
+import io.auditshipper.jdbc.Database;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.pipeline.Pass;
+import io.auditshipper.source.AuditLogTable;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One shipper under test: a config (task YAML) on a fresh table of H2 or PostgreSQL, file exporters
+ * writing under a temporary directory, and helpers to load rows and read back what was shipped.
+ */
+public final class ShipperFixture {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public final String backend;
+    public final Path directory;
+    public final String url;
+    public final String table = TestDatabases.freshTable();
+    public final MutableClock clock;
+
+    public ShipperFixture(String backend, Path directory, Instant now) {
+        this.backend = backend;
+        this.directory = directory;
+        this.url = TestDatabases.url(backend, directory);
+        this.clock = new MutableClock(now);
+    }
+
+    /** The YAML of the source block for this fixture's table, to splice into a task. */
+    public String sourceYaml(int pageSize) {
+        return "source:\n  type: jdbc\n  url: \"" + url + "\"\n  table: " + table + "\n  pageSize: " + pageSize
+                + "\n  createTable: true\n";
+    }
+
+    public String outputDirectory(String exporterId) {
+        return directory.resolve("out-" + exporterId).toString();
+    }
+
+    public String fileExporterYaml(String exporterId) {
+        return "  - id: " + exporterId + "\n    type: io.kestra.plugin.ee.core.log.FileLogExporter\n"
+                + "    outputDirectory: \"" + outputDirectory(exporterId) + "\"\n";
+    }
+
+    public ShipperConfig config(String taskYaml) {
+        return new ConfigLoader(name -> null, directory.resolve("secrets")).parse(taskYaml, "test");
+    }
+
+    public Pass runOnce(ShipperConfig config) throws Exception {
+        try (ShipperApp app = new ShipperApp(config, clock)) {
+            return app.runOnce();
+        }
+    }
+
+    public Database database() {
+        return new Database(url, null, null);
+    }
+
+    public AuditLogTable auditLogTable() {
+        return new AuditLogTable(database(), table, SourceConfig.Columns.DEFAULT);
+    }
+
+    public void insert(List<AuditLogTable.Row> rows) throws SQLException {
+        try (Connection connection = database().connect()) {
+            AuditLogTable t = auditLogTable();
+            t.create(connection);
+            for (int from = 0; from < rows.size(); from += 2000) {
+                t.insert(connection, rows.subList(from, Math.min(rows.size(), from + 2000)));
+            }
+        }
+    }
+
+    public long countRows() throws SQLException {
+        try (Connection connection = database().connect(); Statement s = connection.createStatement();
+             var rs = s.executeQuery("SELECT COUNT(*) FROM " + Database.quote(table))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The ids an exporter wrote, file by file in name order and line by line: the shipping order. */
+    public List<String> shippedIds(String exporterId) {
+        Path out = Path.of(outputDirectory(exporterId));
+        if (!Files.isDirectory(out)) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path file : files.filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith(".")).sorted().toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    ids.add(JSON.readTree(line).path("id").asText());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ids;
+    }
+
+    /** The ids of the rows in shipping order: (timestamp, id). */
+    public static List<String> inShippingOrder(List<AuditLogTable.Row> rows) {
+        return rows.stream().map(AuditLogTable.Row::log)
+                .sorted(Comparator.comparing(AuditLogRecord::offset)).map(AuditLogRecord::id).toList();
+    }
+}
