@@ -94,7 +94,10 @@ public final class DemoAuditLogs {
         return new String(id);
     }
 
-    /** {@code --demo N}: N logs stamped over the last hour, before the settle delay, into the JDBC source. */
+    /**
+     * {@code --demo N}: N logs into the JDBC source, stamped over the 30 seconds before the settle delay,
+     * so that they are after the offset of any earlier run and shipped by the pass that follows.
+     */
     public static void write(ShipperConfig config, int count) throws SQLException {
         SourceConfig source = config.source();
         if (source.kind() != SourceConfig.Kind.JDBC) {
@@ -107,7 +110,7 @@ public final class DemoAuditLogs {
         try (Connection connection = database.connect()) {
             table.create(connection);
             for (int written = 0; written < count; written += 5000) {
-                table.insert(connection, demo.rows(Math.min(5000, count - written), to.minus(Duration.ofHours(1)), to));
+                table.insert(connection, demo.rows(Math.min(5000, count - written), to.minus(Duration.ofSeconds(30)), to));
             }
         }
         LOG.info("demo: wrote {} synthetic audit logs into {}", count, database.describe());
