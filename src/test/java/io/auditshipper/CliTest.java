@@ -1,0 +1,134 @@
+package io.auditshipper;
+
+import io.auditshipper.support.SeedFlow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line as a user runs it: a separate JVM, its exit code and what it prints. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String output) {
+    }
+
+    private Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        builder.environment().put("SHIPPER_SECRETS_DIR", dir.resolve("secrets").toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), output);
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    @Test
+    void theSeedFlowPassesCheckOnceSecretsAndVariablesAreGivenAndSaysWhatIsNotBuiltYet() throws Exception {
+        Path flow = write("flow.yaml", SeedFlow.withRegionVariable());
+
+        Run run = run(SeedFlow.SECRETS, "--check", "--config", flow.toString());
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("configuration OK").contains("exporter file: JSON files")
+                .contains("exporter awsCloudWatch: not implemented yet: io.kestra.plugin.ee.aws.cloudwatch.LogExporter");
+        for (String secret : SeedFlow.SECRETS.values()) {
+            assertThat(run.output()).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void theSeedFlowWithoutSecretsExitsNonZeroNamingThem() throws Exception {
+        Path flow = write("flow.yaml", SeedFlow.yaml());
+
+        Run run = run(Map.of(), "--check", "--config", flow.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.output()).contains("configuration errors").contains("secret 'DATADOG_API_KEY' is not set")
+                .contains("vars.region");
+    }
+
+    @Test
+    void aBadConfigStopsBeforeAnythingRuns() throws Exception {
+        Path task = write("task.yaml", """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                lookbackPeriod: yesterday
+                logExporters:
+                  - id: file
+                    type: io.kestra.plugin.ee.core.log.FileLogExporter
+                """);
+
+        Run run = run(Map.of(), "--once", "--config", task.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.output()).contains("lookbackPeriod: 'yesterday' is not an ISO-8601 duration");
+        assertThat(dir.resolve("data")).doesNotExist();
+        assertThat(dir.resolve("state")).doesNotExist();
+    }
+
+    @Test
+    void runningAnExporterNotBuiltYetIsRefusedUpFront() throws Exception {
+        Path task = write("task.yaml", """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                logExporters:
+                  - id: dd
+                    type: io.kestra.plugin.ee.datadog.LogExporter
+                    basePath: https://http-intake.logs.datadoghq.eu
+                    apiKey: "{{ secret('DATADOG_API_KEY') }}"
+                """);
+
+        Run run = run(Map.of("DATADOG_API_KEY", "dd-secret-in-env"), "--once", "--config", task.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.output()).contains("not implemented yet: io.kestra.plugin.ee.datadog.LogExporter")
+                .doesNotContain("dd-secret-in-env");
+        assertThat(dir.resolve("state")).doesNotExist();
+    }
+
+    @Test
+    void unknownArgumentsPrintUsage() throws Exception {
+        Run run = run(Map.of(), "--onse");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.output()).contains("unknown argument '--onse'").contains("usage:");
+    }
+
+    @Test
+    void theDemoShipsOnceAndTheSecondOnceShipsNothing() throws Exception {
+        Run first = run(Map.of(), "--demo", "2500", "--once");
+        assertThat(first.exit()).as(first.output()).isZero();
+        assertThat(first.output()).contains("shipped     2500");
+        long lines;
+        try (var files = Files.list(dir.resolve("out"))) {
+            lines = files.mapToLong(f -> {
+                try {
+                    return Files.readAllLines(f).size();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sum();
+        }
+        assertThat(lines).isEqualTo(2500);
+
+        Run second = run(Map.of(), "--once");
+        assertThat(second.exit()).isZero();
+        assertThat(second.output()).contains("read 0 logs").contains("shipped        0");
+    }
+}

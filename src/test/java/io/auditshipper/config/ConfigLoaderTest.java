@@ -1,0 +1,163 @@
+package io.auditshipper.config;
+
+import io.auditshipper.support.SeedFlow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private ConfigLoader loader(Map<String, String> env) {
+        return new ConfigLoader(env::get, dir.resolve("secrets"));
+    }
+
+    private static final String TASK = """
+            type: io.kestra.plugin.ee.core.log.AuditLogShipper
+            logExporters:
+              - id: file
+                type: io.kestra.plugin.ee.core.log.FileLogExporter
+            """;
+
+    private List<String> problems(String yaml) {
+        try {
+            loader(Map.of()).parse(yaml, "test");
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected a configuration error for:\n" + yaml);
+    }
+
+    @Test
+    void theSeedFlowParsesOnceItsSecretsAndTheRegionVariableAreGiven() throws IOException {
+        String flow = SeedFlow.withRegionVariable();
+
+        ShipperConfig config = loader(SeedFlow.SECRETS).parse(flow, "seed");
+
+        assertThat(config.flowNamespace()).isEqualTo("system");
+        assertThat(config.resources()).containsExactly("FLOW", "EXECUTION");
+        assertThat(config.lookbackPeriod()).isEqualTo(Duration.ofDays(1));
+        assertThat(config.offsetKey()).isEqualTo("auditLogShipperOffset");
+        assertThat(config.exporters()).extracting(ExporterConfig::id).containsExactly("file", "awsCloudWatch",
+                "S3LogExporter", "googleOperationalSuite", "gcs", "azureMonitor", "azureBlobStorage", "datadog",
+                "elasticsearch", "opensearch", "newRelic", "openTelemetry");
+        ExporterConfig s3 = config.exporters().get(2);
+        assertThat(s3.type()).isEqualTo(ExporterType.AWS_S3);
+        assertThat(s3.string("region", null)).isEqualTo("eu-west-1");
+        assertThat(s3.string("accessKeyId", null)).isEqualTo("AKIAEXAMPLEKEY");
+        ExporterConfig es = config.exporters().get(8);
+        assertThat(es.properties()).containsEntry("connection.basicAuth.password", "es-password-000")
+                .containsEntry("connection.hosts", List.of("https://elastic.example.com:9200"));
+        assertThat(config.exporters().get(11).string("authorizationHeaderValue", null)).isEqualTo("Bearer otel-token-654");
+        // The seed's trigger is disabled: the shipper's own default schedule applies.
+        assertThat(config.quartzCron()).isEqualTo("0 * * * * ?");
+    }
+
+    @Test
+    void theSeedFlowAsItIsNamesEveryMissingSecretAndTheUndefinedVariable() throws IOException {
+        List<String> problems;
+        try {
+            loader(Map.of()).parse(SeedFlow.yaml(), "seed");
+            throw new AssertionError("expected errors");
+        } catch (ConfigException e) {
+            problems = e.problems();
+        }
+        assertThat(problems).anySatisfy(p -> assertThat(p)
+                .contains("tasks[0].logExporters[2].region").contains("vars.region").contains("variables:"));
+        assertThat(problems).anySatisfy(p -> assertThat(p)
+                .contains("logExporters[1].accessKeyId").contains("secret 'AWS_ACCESS_KEY_ID' is not set"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("secret 'OTEL_TOKEN'"));
+    }
+
+    @Test
+    void secretsAreReadFromFilesAsKubernetesMountsThem() throws IOException {
+        Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(dir.resolve("secrets/DATADOG_API_KEY"), "from-a-file\n");
+
+        ShipperConfig config = loader(Map.of()).parse(TASK + """
+                  - id: datadog
+                    type: io.kestra.plugin.ee.datadog.LogExporter
+                    basePath: https://http-intake.logs.datadoghq.eu
+                    apiKey: "{{ secret('DATADOG_API_KEY') }}"
+                """, "test");
+
+        assertThat(config.exporters().get(1).string("apiKey", null)).isEqualTo("from-a-file");
+        assertThat(SecretRedactor.redact("key=from-a-file")).isEqualTo("key=****");
+    }
+
+    @Test
+    void aKestraScheduleTriggerSetsTheScheduleInQuartzTerms() {
+        String flow = "id: f\nnamespace: company\ntasks:\n  - id: ship\n" + TASK.indent(4).replaceFirst("^    ", "    ")
+                + "triggers:\n  - id: every5\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: \"*/5 * * * 1-5\"\n";
+        ShipperConfig config = loader(Map.of()).parse(flow, "test");
+        assertThat(config.quartzCron()).isEqualTo("0 */5 * ? * 2-6");
+        assertThat(config.offsetStore().namespace()).isEqualTo("company");
+    }
+
+    @Test
+    void eachBadPropertyIsNamedWithItsFix() {
+        assertThat(problems(TASK + "lookbackPeriod: P1X\n")).singleElement().asString()
+                .contains("lookbackPeriod").contains("ISO-8601").contains("P1D");
+        assertThat(problems(TASK + "resources: [FLOW, FLOWS]\n")).singleElement().asString()
+                .contains("resources").contains("'FLOWS'").contains("EXECUTION");
+        assertThat(problems(TASK + "lookback: P1D\n")).singleElement().asString()
+                .contains("lookback: unknown property").contains("lookbackPeriod");
+        assertThat(problems(TASK + "delete: maybe\n")).singleElement().asString().contains("delete").contains("true or false");
+        assertThat(problems(TASK + "chunk: 0\n")).singleElement().asString().contains("chunk").contains("above 0");
+        assertThat(problems(TASK + "schedule: every minute\n")).singleElement().asString().contains("schedule").contains("cron");
+        assertThat(problems(TASK + "offsetKey: -bad\n")).singleElement().asString().contains("offsetKey");
+        assertThat(problems(TASK + "source:\n  type: kestra\n  url: http://localhost:8080\ndelete: true\n"))
+                .singleElement().asString().contains("delete").contains("no endpoint to delete");
+        assertThat(problems(TASK + "source:\n  type: jdbc\n  url: jdbc:mysql://x\n")).singleElement().asString()
+                .contains("source.url").contains("PostgreSQL");
+        assertThat(problems(TASK + "source:\n  tabel: x\n")).singleElement().asString().contains("source.tabel: unknown property");
+    }
+
+    @Test
+    void exporterIdsAndTypesAndPropertiesAreChecked() {
+        String twoFiles = TASK + "  - id: file\n    type: io.kestra.plugin.ee.core.log.FileLogExporter\n";
+        assertThat(problems(twoFiles)).singleElement().asString().contains("logExporters[1].id").contains("duplicate exporter id 'file'");
+        assertThat(problems(TASK.replace("id: file", "id: -file"))).singleElement().asString()
+                .contains("logExporters[0].id").contains("^[a-zA-Z0-9][a-zA-Z0-9_-]*");
+        assertThat(problems(TASK.replace("FileLogExporter", "FileExporter"))).singleElement().asString()
+                .contains("logExporters[0].type").contains("unknown exporter type");
+        assertThat(problems(TASK + "    maxLines: 10\n")).singleElement().asString()
+                .contains("logExporters[0].maxLines: unknown property of io.kestra.plugin.ee.core.log.FileLogExporter");
+        assertThat(problems(TASK + """
+                  - id: es
+                    type: io.kestra.plugin.ee.elasticsearch.LogExporter
+                    indexName: logs
+                    connection:
+                      hosts: [http://localhost:9200]
+                      basicAuth: {user: me}
+                """)).singleElement().asString().contains("logExporters[1].connection.basicAuth.user: unknown property");
+        assertThat(problems("type: io.kestra.plugin.ee.core.log.AuditLogShipper\n")).singleElement().asString()
+                .contains("logExporters: at least one exporter");
+    }
+
+    @Test
+    void problemsAreAllReportedAtOnce() {
+        Map<String, String> none = new HashMap<>();
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> loader(none)
+                .parse(TASK + "lookbackPeriod: soon\nresources: [NOPE]\n", "test"));
+        assertThat(e.problems()).hasSize(2);
+    }
+
+    @Test
+    void notYamlIsAClearError() {
+        assertThatThrownBy(() -> loader(Map.of()).parse("logExporters: [\n", "bad.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("bad.yaml: not valid YAML");
+    }
+}
