@@ -131,4 +131,35 @@ class CliTest {
         assertThat(second.exit()).isZero();
         assertThat(second.output()).contains("read 0 logs").contains("shipped        0");
     }
+
+    @Test
+    void onScheduleItKeepsShippingNewLogsAndStopsCleanlyOnSigterm() throws Exception {
+        Path task = write("shipper.yaml", """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                schedule: "*/2 * * * * ?"
+                settleDelay: PT1S
+                logExporters:
+                  - id: file
+                    type: io.kestra.plugin.ee.core.log.FileLogExporter
+                """);
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--demo", "300");
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("shipper.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(dir.resolve("shipper.log")).contains("shipped      300")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(Files.readString(dir.resolve("shipper.log"))).contains("shipped      300");
+        } finally {
+            process.destroy();
+        }
+        assertThat(process.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(dir.resolve("shipper.log"));
+        assertThat(log).contains("with shipper.yaml").contains("shipping on schedule '*/2 * * * * ?'");
+        assertThat(Files.readString(dir.resolve("state/auditLogShipperOffset.json"))).contains("\"file\"");
+        assertThat(task).exists();
+    }
 }

@@ -1,8 +1,13 @@
 package io.auditshipper.jdbc;
 
+import io.auditshipper.model.Offset;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /**
  * A JDBC database the shipper reads from or keeps offsets in: H2 (embedded) or PostgreSQL. Knows the
@@ -29,6 +34,37 @@ public record Database(String url, String username, String password) {
      */
     public String binaryCollation() {
         return isPostgres() ? " COLLATE \"C\"" : "";
+    }
+
+    /**
+     * The keyset condition "(timestamp, key) after the offset" ({@code >}) or "up to it" ({@code <=}), with
+     * its parameters bound by {@link #bindOffset}. PostgreSQL takes a row comparison, which it answers with
+     * one range scan of the (timestamp, key) index; H2 gets the equivalent OR form.
+     */
+    public String offsetCondition(String timestampColumn, String keyColumn, String operator) {
+        String ts = quote(timestampColumn);
+        String key = quote(keyColumn) + binaryCollation();
+        if (isPostgres()) {
+            return "(" + ts + ", " + key + ") " + operator + " (?, ?)";
+        }
+        String strict = operator.equals(">") ? ">" : "<";
+        return "(" + ts + " " + strict + " ? OR (" + ts + " = ? AND " + key + " " + operator + " ?))";
+    }
+
+    /** Binds the offset for {@link #offsetCondition} from {@code index}; the next free index. */
+    public int bindOffset(PreparedStatement statement, int index, Offset offset) throws SQLException {
+        OffsetDateTime at = OffsetDateTime.ofInstant(offset.timestamp(), ZoneOffset.UTC);
+        statement.setObject(index++, at);
+        if (!isPostgres()) {
+            statement.setObject(index++, at);
+        }
+        statement.setString(index++, offset.id());
+        return index;
+    }
+
+    /** The type of the key column: byte-wise ordered on PostgreSQL so the index serves the keyset order. */
+    public String keyType() {
+        return "VARCHAR(250)" + binaryCollation();
     }
 
     /** The placeholder that stores a JSON string into the value column. */

@@ -35,7 +35,7 @@ public final class AuditLogTable {
     public String ddl() {
         String t = Database.quote(table);
         return "CREATE TABLE IF NOT EXISTS " + t + " (\n"
-                + "  " + Database.quote(columns.key()) + " VARCHAR(250) NOT NULL PRIMARY KEY,\n"
+                + "  " + Database.quote(columns.key()) + " " + database.keyType() + " NOT NULL PRIMARY KEY,\n"
                 + "  " + Database.quote(columns.value()) + " " + database.jsonType() + " NOT NULL,\n"
                 + "  " + Database.quote(columns.tenant()) + " VARCHAR(250),\n"
                 + "  " + Database.quote(columns.namespace()) + " VARCHAR(150),\n"

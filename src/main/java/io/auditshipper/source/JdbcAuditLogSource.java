@@ -41,11 +41,10 @@ public final class JdbcAuditLogSource implements AuditLogSource {
         String ts = Database.quote(c.timestamp());
         String key = Database.quote(c.key()) + database.binaryCollation();
         this.selectPage = "SELECT " + Database.quote(c.key()) + ", " + Database.quote(c.value()) + ", " + ts
-                + " FROM " + table
-                + " WHERE (" + ts + " > ? OR (" + ts + " = ? AND " + key + " > ?)) AND " + ts + " <= ?" + filterSql()
-                + " ORDER BY " + ts + ", " + key + " LIMIT ?";
-        this.deleteUpTo = "DELETE FROM " + table
-                + " WHERE (" + ts + " < ? OR (" + ts + " = ? AND " + key + " <= ?))" + filterSql();
+                + " FROM " + table + " WHERE " + database.offsetCondition(c.timestamp(), c.key(), ">")
+                + " AND " + ts + " <= ?" + filterSql() + " ORDER BY " + ts + ", " + key + " LIMIT ?";
+        this.deleteUpTo = "DELETE FROM " + table + " WHERE " + database.offsetCondition(c.timestamp(), c.key(), "<=")
+                + filterSql();
     }
 
     private String filterSql() {
@@ -129,12 +128,9 @@ public final class JdbcAuditLogSource implements AuditLogSource {
 
     private List<AuditLogRecord> page(Offset after, Instant until) {
         try (PreparedStatement select = connection().prepareStatement(selectPage)) {
-            OffsetDateTime from = OffsetDateTime.ofInstant(after.timestamp(), ZoneOffset.UTC);
-            select.setObject(1, from);
-            select.setObject(2, from);
-            select.setString(3, after.id());
-            select.setObject(4, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
-            int index = bindFilter(select, 5);
+            int index = database.bindOffset(select, 1, after);
+            select.setObject(index++, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+            index = bindFilter(select, index);
             select.setInt(index, config.pageSize());
             select.setFetchSize(config.pageSize());
             List<AuditLogRecord> page = new ArrayList<>(config.pageSize());
@@ -154,11 +150,7 @@ public final class JdbcAuditLogSource implements AuditLogSource {
     @Override
     public long deleteUpTo(Offset upTo) {
         try (PreparedStatement delete = connection().prepareStatement(deleteUpTo)) {
-            OffsetDateTime at = OffsetDateTime.ofInstant(upTo.timestamp(), ZoneOffset.UTC);
-            delete.setObject(1, at);
-            delete.setObject(2, at);
-            delete.setString(3, upTo.id());
-            bindFilter(delete, 4);
+            bindFilter(delete, database.bindOffset(delete, 1, upTo));
             return delete.executeUpdate();
         } catch (SQLException e) {
             reset();
