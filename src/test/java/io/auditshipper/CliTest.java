@@ -162,4 +162,26 @@ class CliTest {
         assertThat(Files.readString(dir.resolve("state/auditLogShipperOffset.json"))).contains("\"file\"");
         assertThat(task).exists();
     }
+
+    @Test
+    void anUnreachableSourceIsOneClearErrorAndAFailedExit() throws Exception {
+        Path task = write("task.yaml", """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                source:
+                  type: jdbc
+                  url: jdbc:postgresql://127.0.0.1:1/kestra
+                  username: kestra
+                  password: "{{ secret('PG_PASSWORD') }}"
+                logExporters:
+                  - id: file
+                    type: io.kestra.plugin.ee.core.log.FileLogExporter
+                """);
+
+        Run run = run(Map.of("PG_PASSWORD", "pg-secret-value"), "--once", "--config", task.toString());
+
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("pass failed: reading jdbc jdbc:postgresql://127.0.0.1:1/kestra")
+                .contains("offsets stay at the last batch every exporter acknowledged")
+                .doesNotContain("pg-secret-value").doesNotContain("\tat org.apache.camel");
+    }
 }

@@ -23,6 +23,7 @@ final class BatchIterator implements Iterator<Batch> {
     private List<AuditLogRecord> page = List.of();
     private int position;
     private long sequence;
+    private boolean failed;
 
     BatchIterator(Iterator<List<AuditLogRecord>> pages, int chunk, BooleanSupplier keepGoing, Pass pass) {
         this.pages = pages;
@@ -33,10 +34,17 @@ final class BatchIterator implements Iterator<Batch> {
 
     @Override
     public boolean hasNext() {
-        if (!keepGoing.getAsBoolean()) {
+        if (failed || !keepGoing.getAsBoolean()) {
             return false;
         }
-        return position < page.size() || pages.hasNext();
+        try {
+            return position < page.size() || pages.hasNext();
+        } catch (RuntimeException e) {
+            // The first throw fails the pass; the splitter asks once more while releasing, and is told the
+            // batches are over rather than being handed the same error again.
+            failed = true;
+            throw e;
+        }
     }
 
     @Override

@@ -27,6 +27,7 @@ public final class Pass {
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
     private volatile StoredOffsets offsets;
+    private volatile String abortedBy;
 
     Pass(Instant startedAt, Instant until, List<String> exporterIds, Set<String> due, StoredOffsets offsets) {
         this.startedAt = startedAt;
@@ -78,9 +79,18 @@ public final class Pass {
         return Map.copyOf(failures);
     }
 
-    /** Every exporter was due and none failed: what {@code --once} exits 0 on. */
+    /** Every exporter was due and none failed, and the pass was not cut short: what {@code --once} exits 0 on. */
     public boolean allSucceeded() {
-        return failures.isEmpty() && active.size() == exporterIds.size();
+        return abortedBy == null && failures.isEmpty() && active.size() == exporterIds.size();
+    }
+
+    void abort(String error) {
+        abortedBy = error;
+    }
+
+    /** Why the pass was cut short (the source or the offset store failed), or null. */
+    public String abortedBy() {
+        return abortedBy;
     }
 
     void countShipped(String exporterId, int count) {

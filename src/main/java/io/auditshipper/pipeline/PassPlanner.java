@@ -1,5 +1,6 @@
 package io.auditshipper.pipeline;
 
+import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.model.Batch;
 import io.auditshipper.model.Offset;
@@ -110,6 +111,21 @@ public final class PassPlanner {
                 Duration.between(pass.startedAt(), now).toMillis(), pass.read(),
                 pass.deleted() > 0 ? ", deleted " + pass.deleted() + " from the source" : "",
                 pass.offsets().global(exporterIds).map(Offset::toString).orElse("none"), summary);
+        return pass;
+    }
+
+    /**
+     * The pass ended on an error outside the exporters: logs it once, clearly, and answers the pass marked
+     * failed (or null when it failed before it could start).
+     */
+    public Pass failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause, Exchange exchange) {
+        String error = SecretRedactor.redact(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        Pass pass = exchange.getProperty(PASS, Pass.class);
+        LOG.error("pass failed: {}; offsets stay at the last batch every exporter acknowledged{}", error,
+                pass == null ? "" : " (global " + pass.offsets().global(exporterIds).map(Offset::toString).orElse("none") + ")");
+        if (pass != null) {
+            pass.abort(error);
+        }
         return pass;
     }
 
