@@ -6,6 +6,8 @@ import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.source.AuditLogSource;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
@@ -18,9 +20,13 @@ import java.util.Optional;
  */
 public final class OffsetCommitter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetCommitter.class);
+    private static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
+
     private final OffsetStore store;
     private final AuditLogSource source;
     private final boolean delete;
+    private long lastProgress = System.nanoTime();
 
     public OffsetCommitter(OffsetStore store, AuditLogSource source, boolean delete) {
         this.store = store;
@@ -44,6 +50,10 @@ public final class OffsetCommitter {
         if (next != before) {
             store.save(next);
             pass.offsets(next);
+        }
+        if (System.nanoTime() - lastProgress > PROGRESS_EVERY_NANOS) {
+            lastProgress = System.nanoTime();
+            LOG.info("progress: read {} logs, offsets {}", pass.read(), next.exporters());
         }
         if (delete) {
             Optional<Offset> was = before.global(pass.exporterIds());
