@@ -73,7 +73,7 @@ class ShippingPipelineTest {
 
         assertThat(first.allSucceeded()).isTrue();
         assertThat(first.read()).isEqualTo(7_345);
-        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.inShippingOrder(rows));
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
 
         Pass second = f.runOnce(config);
         assertThat(second.read()).isZero();
@@ -87,11 +87,10 @@ class ShippingPipelineTest {
         ShipperFixture f = new ShipperFixture(backend, dir, NOW);
         List<AuditLogTable.Row> rows = sharedTimestamps(3_000, 13, 3);
         f.insert(rows);
-        List<String> expected = ShipperFixture.inShippingOrder(rows);
+        List<String> expected = ShipperFixture.idsInShippingOrder(rows);
         ShipperConfig config = f.config(task(f, 250, 400, "", "healthy", "flaky"));
         // Batch 5 of "flaky" cannot be written: a non-empty directory stands where its file goes.
-        List<AuditLogRecord> sorted = rows.stream().map(AuditLogTable.Row::log)
-                .sorted((a, b) -> a.offset().compareTo(b.offset())).toList();
+        List<AuditLogRecord> sorted = ShipperFixture.inShippingOrder(rows);
         String blockedName = new ObjectNaming("kestra-log-file", RecordFormat.JSON, 1_000_000)
                 .nameFor(sorted.get(5 * 250).offset());
         Path blocked = Path.of(f.outputDirectory("flaky")).resolve(blockedName);
@@ -128,15 +127,14 @@ class ShippingPipelineTest {
         f.runOnce(config);
         // As if the process died after writing batches 4.. but before committing them: the stored
         // offset is still the end of batch 3.
-        List<AuditLogRecord> sorted = rows.stream().map(AuditLogTable.Row::log)
-                .sorted((a, b) -> a.offset().compareTo(b.offset())).toList();
+        List<AuditLogRecord> sorted = ShipperFixture.inShippingOrder(rows);
         FileOffsetStore store = new FileOffsetStore(dir.resolve("state"), "test");
         store.save(new StoredOffsets(Map.of("file", sorted.get(4 * 200 - 1).offset())));
 
         Pass replay = f.runOnce(config);
 
         assertThat(replay.shipped("file")).isEqualTo(2_000 - 4 * 200);
-        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.inShippingOrder(rows));
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
     }
 
     @ParameterizedTest
@@ -170,7 +168,7 @@ class ShippingPipelineTest {
         List<AuditLogTable.Row> all = new ArrayList<>(early);
         all.addAll(settling);
         all.addAll(late);
-        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.inShippingOrder(all));
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(all));
     }
 
     @ParameterizedTest
@@ -198,7 +196,7 @@ class ShippingPipelineTest {
                 .toList();
         assertThat(expected).hasSizeGreaterThan(100);
         assertThat(pass.shipped("file")).isEqualTo(expected.size());
-        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.inShippingOrder(expected));
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(expected));
     }
 
     @ParameterizedTest
@@ -235,6 +233,6 @@ class ShippingPipelineTest {
         assertThat(f.runOnce(config).shipped("file")).isEqualTo(600);
         f.insert(rows.subList(600, 1_000));
         assertThat(f.runOnce(config).shipped("file")).isEqualTo(400);
-        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.inShippingOrder(rows));
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
     }
 }

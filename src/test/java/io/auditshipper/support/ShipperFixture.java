@@ -115,9 +115,13 @@ public final class ShipperFixture {
         return ids;
     }
 
-    /** The ids of the rows in shipping order: (timestamp, id). */
-    public static List<String> inShippingOrder(List<AuditLogTable.Row> rows) {
-        return rows.stream().map(AuditLogTable.Row::log)
-                .sorted(Comparator.comparing(AuditLogRecord::offset)).map(AuditLogRecord::id).toList();
+    /** The logs of the rows in shipping order: (timestamp, id). */
+    public static List<AuditLogRecord> inShippingOrder(List<AuditLogTable.Row> rows) {
+        return rows.stream().map(AuditLogTable.Row::log).sorted(Comparator.comparing(AuditLogRecord::offset)).toList();
+    }
+
+    /** The ids of the rows in shipping order. */
+    public static List<String> idsInShippingOrder(List<AuditLogTable.Row> rows) {
+        return inShippingOrder(rows).stream().map(AuditLogRecord::id).toList();
     }
 }
