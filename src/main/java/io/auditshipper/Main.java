@@ -6,6 +6,8 @@ import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.ExporterFactory;
 import io.auditshipper.pipeline.Pass;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +101,8 @@ public final class Main {
                 continue;
             }
             try {
-                out.println("  exporter " + exporter.id() + ": " + io.auditshipper.exporter.ExporterFactory.create(exporter).describe());
+                out.println("  exporter " + exporter.id() + ": " + ExporterFactory.create(exporter,
+                        new ExporterContext(config.deadLetterDirectory(), config.retry())).describe());
             } catch (ConfigException e) {
                 err.println("configuration error:" + System.lineSeparator() + indent(SecretRedactor.redact(e.getMessage())));
                 status = BAD_CONFIG;

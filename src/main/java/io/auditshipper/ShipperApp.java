@@ -3,6 +3,7 @@ package io.auditshipper;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.RetryConfig;
 import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.ExporterFactory;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.offset.OffsetStore;
@@ -42,8 +43,9 @@ public final class ShipperApp implements AutoCloseable {
 
     public ShipperApp(ShipperConfig config, Clock clock) {
         this.config = config;
+        ExporterContext context = new ExporterContext(config.deadLetterDirectory(), config.retry());
         for (ExporterConfig exporter : config.exporters()) {
-            exporters.put(exporter.id(), ExporterFactory.create(exporter));
+            exporters.put(exporter.id(), ExporterFactory.create(exporter, context));
         }
         this.source = Sources.open(config);
         this.offsetStore = OffsetStores.open(config);
@@ -86,8 +88,10 @@ public final class ShipperApp implements AutoCloseable {
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
                 try {
-                    for (String id : exporters.keySet()) {
-                        context.addRouteFromTemplate("export-" + id, "processor-exporter", Map.of("exporterId", id));
+                    for (Map.Entry<String, LogExporter> exporter : exporters.entrySet()) {
+                        exporter.getValue().bind(context);
+                        context.addRouteFromTemplate("export-" + exporter.getKey(), "processor-exporter",
+                                Map.of("exporterId", exporter.getKey()));
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot create the exporter routes", e);

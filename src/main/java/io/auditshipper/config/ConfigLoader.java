@@ -51,7 +51,7 @@ public final class ConfigLoader {
 
     private static final Set<String> TASK_KEYS = Set.of(
             "resources", "lookbackPeriod", "offsetKey", "namespace", "delete", "logExporters",
-            "source", "offsetStore", "schedule", "settleDelay", "chunk", "backoff");
+            "source", "offsetStore", "schedule", "settleDelay", "chunk", "backoff", "deadLetterDirectory");
 
     private final Function<String, String> environment;
     private final Path secretsDirectory;
@@ -201,8 +201,9 @@ public final class ConfigLoader {
             }
             OffsetStoreConfig offsets = offsetStore(task.get("offsetStore"), p + "offsetStore", source, flowNamespace);
             List<ExporterConfig> exporters = exporters(task.get("logExporters"), p + "logExporters");
+            Path deadLetters = Path.of(string(task.get("deadLetterDirectory"), p + "deadLetterDirectory", "./dead-letter"));
             return new ShipperConfig(flowNamespace, resources, lookback, offsetKey, namespace, delete, exporters,
-                    source, offsets, cron, settle, chunk, retry);
+                    source, offsets, cron, settle, chunk, retry, deadLetters);
         }
 
         private List<String> resources(Object value, String property) {

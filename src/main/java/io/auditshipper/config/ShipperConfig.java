@@ -7,7 +7,7 @@ import java.util.List;
  * The AuditLogShipper task as this shipper runs it: Kestra's properties ({@code resources},
  * {@code lookbackPeriod}, {@code offsetKey}, {@code namespace}, {@code delete}, {@code logExporters})
  * and the shipper's own ({@code source}, {@code offsetStore}, {@code schedule}, {@code settleDelay},
- * {@code chunk}, {@code retry}).
+ * {@code chunk}, {@code backoff}, {@code deadLetterDirectory}).
  */
 public record ShipperConfig(
         String flowNamespace,
@@ -22,5 +22,6 @@ public record ShipperConfig(
         String quartzCron,
         Duration settleDelay,
         int chunk,
-        RetryConfig retry) {
+        RetryConfig retry,
+        java.nio.file.Path deadLetterDirectory) {
 }

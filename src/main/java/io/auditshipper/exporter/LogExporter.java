@@ -1,6 +1,7 @@
 package io.auditshipper.exporter;
 
 import io.auditshipper.model.AuditLogRecord;
+import org.apache.camel.CamelContext;
 
 import java.util.List;
 
@@ -12,6 +13,10 @@ import java.util.List;
 public interface LogExporter {
 
     void ship(List<AuditLogRecord> records) throws Exception;
+
+    /** Called once the Camel context is configured, for exporters that send through Camel components. */
+    default void bind(CamelContext context) {
+    }
 
     /** For the startup summary, without credentials. */
     String describe();

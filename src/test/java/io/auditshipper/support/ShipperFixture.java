@@ -61,7 +61,12 @@ public final class ShipperFixture {
     }
 
     public ShipperConfig config(String taskYaml) {
-        return new ConfigLoader(name -> null, directory.resolve("secrets")).parse(taskYaml, "test");
+        return config(taskYaml, Map.of());
+    }
+
+    /** The config with {@code {{ secret('NAME') }}} resolved from {@code secrets}. */
+    public ShipperConfig config(String taskYaml, Map<String, String> secrets) {
+        return new ConfigLoader(secrets::get, directory.resolve("secrets")).parse(taskYaml, "test");
     }
 
     public Pass runOnce(ShipperConfig config) throws Exception {

@@ -1,0 +1,163 @@
+package io.auditshipper.exporter.http;
+
+import io.auditshipper.config.RetryConfig;
+import io.auditshipper.config.SecretRedactor;
+import io.auditshipper.exporter.DeadLetterFile;
+import io.auditshipper.exporter.DestinationUnavailableException;
+import io.auditshipper.model.AuditLogRecord;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Posts an exporter's requests through camel-http and reads the answers as log intake APIs give them:
+ * 2xx accepted; 429 and 5xx (and no answer) retried with exponential backoff and jitter, honouring
+ * {@code Retry-After}; 413, 400 and 422 halve the request until the record at fault stands alone, which is
+ * parked in the dead-letter file with the reason (so one bad record does not take its neighbours along);
+ * other 4xx park the request's records; 401/403 fail the exporter (wrong credentials are not the records' fault).
+ */
+public final class HttpDelivery {
+
+    /** A destination's answer. */
+    public record Response(int status, byte[] body) {
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Encodes a smaller request again when a request is halved. */
+    @FunctionalInterface
+    public interface Reencoder {
+        LogRequest encode(List<AuditLogRecord> records) throws Exception;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpDelivery.class);
+
+    private final String exporterId;
+    private final String url;
+    private final String contentType;
+    private final Map<String, String> headers;
+    private final RetryConfig retry;
+    private final DeadLetterFile deadLetters;
+    private volatile ProducerTemplate template;
+
+    public HttpDelivery(String exporterId, String url, String contentType, Map<String, String> headers,
+                        RetryConfig retry, DeadLetterFile deadLetters) {
+        this.exporterId = exporterId;
+        this.url = url;
+        this.contentType = contentType;
+        this.headers = Map.copyOf(headers);
+        this.retry = retry;
+        this.deadLetters = deadLetters;
+    }
+
+    public void bind(CamelContext context) {
+        template = context.createProducerTemplate();
+    }
+
+    /** Delivers the request; the accepted answers (one per request actually sent, after any 413 split). */
+    public List<Response> deliver(LogRequest request, Reencoder reencoder) throws Exception {
+        Response response = send(request);
+        int status = response.status();
+        if (status / 100 == 2) {
+            return List.of(response);
+        }
+        if ((status == 413 || status == 400 || status == 422) && request.records().size() > 1) {
+            List<AuditLogRecord> records = request.records();
+            int half = records.size() / 2;
+            LOG.info("exporter {}: {} answered {} for {} records; sending them in two halves", exporterId, url, status,
+                    records.size());
+            List<Response> first = deliver(reencoder.encode(records.subList(0, half)), reencoder);
+            List<Response> second = deliver(reencoder.encode(records.subList(half, records.size())), reencoder);
+            return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+        }
+        deadLetters.park(request.records(), "HTTP " + status + " from " + url + ": " + abbreviate(response.text()));
+        return List.of();
+    }
+
+    /** One request, retried while the answer says "later"; the first answer that is final. */
+    private Response send(LogRequest request) {
+        if (template == null) {
+            throw new IllegalStateException("exporter " + exporterId + " is not bound to the Camel context");
+        }
+        String last = null;
+        for (int attempt = 0; ; attempt++) {
+            Exchange answer = template.send(url + (url.contains("?") ? "&" : "?") + "throwExceptionOnFailure=false",
+                    exchange -> {
+                        exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
+                        exchange.getIn().setHeader(Exchange.CONTENT_TYPE, contentType);
+                        exchange.setProperty("CamelSkipGzipEncoding", true);
+                        headers.forEach(exchange.getIn()::setHeader);
+                        exchange.getIn().setBody(request.body());
+                    });
+            Duration wait;
+            if (answer.getException() != null) {
+                last = "no answer from " + url + ": " + answer.getException().getMessage();
+                wait = retry.delayAfter(attempt + 1, ThreadLocalRandom.current().nextDouble());
+            } else {
+                int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+                byte[] body = answer.getMessage().getBody(byte[].class);
+                Response response = new Response(status, body == null ? new byte[0] : body);
+                if (status == 401 || status == 403) {
+                    throw new DestinationUnavailableException("exporter " + exporterId + ": " + url + " answered " + status
+                            + " (" + abbreviate(response.text()) + "); check the exporter's API key or credentials", null);
+                }
+                if (status != 429 && status / 100 != 5 && status != 408) {
+                    return response;
+                }
+                last = url + " answered " + status + ": " + abbreviate(response.text());
+                wait = retryAfter(answer.getMessage().getHeader("Retry-After", String.class))
+                        .orElse(retry.delayAfter(attempt + 1, ThreadLocalRandom.current().nextDouble()));
+            }
+            if (attempt >= retry.maxRetries()) {
+                throw new DestinationUnavailableException("exporter " + exporterId + ": gave up after " + (attempt + 1)
+                        + " attempts: " + last, null);
+            }
+            wait = wait.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : wait;
+            LOG.warn("exporter {}: {}; retrying in {} ms", exporterId, SecretRedactor.redact(last), wait.toMillis());
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DestinationUnavailableException("exporter " + exporterId + ": interrupted while waiting to retry", e);
+            }
+        }
+    }
+
+    /** {@code Retry-After} in seconds or as an HTTP date. */
+    static java.util.Optional<Duration> retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim()))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return java.util.Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException notADate) {
+                return java.util.Optional.empty();
+            }
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+
+    public String url() {
+        return url;
+    }
+}

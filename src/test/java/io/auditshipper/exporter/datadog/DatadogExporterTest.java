@@ -1,0 +1,174 @@
+package io.auditshipper.exporter.datadog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.pipeline.Pass;
+import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.FakeHttpIntake.Answer;
+import io.auditshipper.support.ShipperFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Datadog exporter through the whole pipeline, against an intake that checks Datadog's documented contract. */
+class DatadogExporterTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private final DatadogIntake intake = new DatadogIntake();
+
+    @AfterEach
+    void stop() {
+        intake.server.close();
+    }
+
+    private String task(ShipperFixture f) {
+        return "type: io.kestra.plugin.ee.core.log.AuditLogShipper\noffsetKey: dd\nchunk: 1000\n"
+                + "deadLetterDirectory: \"" + dir.resolve("dead-letter") + "\"\n"
+                + "backoff:\n  maxRetries: 3\n  initialDelay: PT0.05S\n  maxDelay: PT2S\n" + f.sourceYaml(700)
+                + "offsetStore:\n  type: file\n  directory: \"" + dir.resolve("state") + "\"\n"
+                + "logExporters:\n" + f.fileExporterYaml("file")
+                + "  - id: datadog\n    type: io.kestra.plugin.ee.datadog.LogExporter\n"
+                + "    basePath: " + intake.server.baseUrl() + "\n    apiKey: \"{{ secret('DATADOG_API_KEY') }}\"\n"
+                + "    ddtags: env:test\n";
+    }
+
+    private Pass ship(ShipperFixture f, String apiKey) throws Exception {
+        return f.runOnce(f.config(task(f), Map.of("DATADOG_API_KEY", apiKey)));
+    }
+
+    private ShipperFixture fixtureWith(List<AuditLogTable.Row> rows) throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+        return f;
+    }
+
+    private static List<AuditLogTable.Row> rows(int count, long seed) {
+        return new DemoAuditLogs(seed).rows(count, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30));
+    }
+
+    @Test
+    void shipsTheBacklogInRequestsOfAtMost1000EntriesOnceAndInOrder() throws Exception {
+        List<AuditLogTable.Row> rows = rows(2_500, 21);
+        ShipperFixture f = fixtureWith(rows);
+
+        Pass pass = ship(f, DatadogIntake.API_KEY);
+
+        assertThat(intake.server.violations()).isEmpty();
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(intake.server.requests()).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        List<AuditLogRecord> logs = ShipperFixture.inShippingOrder(rows);
+        JsonNode first = intake.accepted.get(0);
+        assertThat(JSON.readTree(first.path("message").asText())).isEqualTo(JSON.readTree(logs.get(0).json()));
+        assertThat(first.path("date").asText()).isEqualTo(logs.get(0).timestamp().toString());
+        assertThat(first.path("ddtags").asText()).isEqualTo("env:test");
+        assertThat(first.path("ddsource").asText()).isEqualTo("kestra");
+    }
+
+    @Test
+    void aThrottledIntakeIsRetriedHonouringRetryAfter() throws Exception {
+        List<AuditLogTable.Row> rows = rows(1_500, 22);
+        ShipperFixture f = fixtureWith(rows);
+        AtomicInteger calls = new AtomicInteger();
+        intake.server.respondWith(request -> calls.incrementAndGet() <= 2
+                ? new Answer(429, Map.of("Retry-After", "1"), "{\"errors\":[\"Too many requests\"]}")
+                : intake.intake(request));
+
+        Pass pass = ship(f, DatadogIntake.API_KEY);
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(intake.server.violations()).isEmpty();
+        assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(intake.server.requests()).hasSize(2 + 2);
+    }
+
+    @Test
+    void anIntakeDownLagsAloneAndCatchesUpWithoutDuplicatesOnceItRecovers() throws Exception {
+        List<AuditLogTable.Row> rows = rows(2_200, 23);
+        ShipperFixture f = fixtureWith(rows);
+        intake.server.respondWith(request -> Answer.of(503, "{\"errors\":[\"Service Unavailable\"]}"));
+
+        Pass down = ship(f, DatadogIntake.API_KEY);
+
+        assertThat(down.failures()).containsOnlyKeys("datadog");
+        assertThat(down.failures().get("datadog")).contains("503").contains("gave up after 4 attempts");
+        assertThat(f.shippedIds("file")).hasSize(2_200);
+        assertThat(intake.accepted).isEmpty();
+
+        intake.server.respondWith(intake::intake);
+        Pass recovered = ship(f, DatadogIntake.API_KEY);
+
+        assertThat(recovered.allSucceeded()).isTrue();
+        assertThat(recovered.shipped("file")).isZero();
+        assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+    }
+
+    @Test
+    void aRecordTheIntakeRejectsIsParkedWithTheReasonAndItsNeighboursArrive() throws Exception {
+        List<AuditLogTable.Row> rows = rows(900, 24);
+        ShipperFixture f = fixtureWith(rows);
+        String poison = ShipperFixture.idsInShippingOrder(rows).get(417);
+        intake.server.respondWith(request -> new String(request.body()).contains(poison)
+                ? Answer.of(400, "{\"errors\":[\"invalid attribute\"]}") : intake.intake(request));
+
+        Pass pass = ship(f, DatadogIntake.API_KEY);
+
+        assertThat(pass.allSucceeded()).isTrue();
+        List<String> expected = new ArrayList<>(ShipperFixture.idsInShippingOrder(rows));
+        expected.remove(poison);
+        assertThat(intake.acceptedIds()).containsExactlyElementsOf(expected);
+        List<String> parked = Files.readAllLines(dir.resolve("dead-letter/datadog.ndjson"));
+        assertThat(parked).singleElement().satisfies(line -> {
+            JsonNode entry = JSON.readTree(line);
+            assertThat(entry.path("id").asText()).isEqualTo(poison);
+            assertThat(entry.path("reason").asText()).contains("HTTP 400").contains("invalid attribute");
+            assertThat(JSON.readTree(entry.path("record").asText()).path("id").asText()).isEqualTo(poison);
+        });
+    }
+
+    @Test
+    void aLogOverOneMegabyteIsTruncatedWithAMarkerNotDropped() throws Exception {
+        DemoAuditLogs demo = new DemoAuditLogs(25);
+        List<AuditLogTable.Row> rows = new ArrayList<>(rows(10, 26));
+        AuditLogTable.Row big = demo.row(NOW.minusSeconds(40));
+        String json = big.log().json().replace("\"deleted\":false", "\"deleted\":false,\"appliedPatch\":\"" + "x".repeat(1_500_000) + "\"");
+        rows.add(new AuditLogTable.Row(new AuditLogRecord(big.log().id(), big.log().timestamp(), json), "main", big.namespace(), big.resource()));
+        ShipperFixture f = fixtureWith(rows);
+
+        Pass pass = ship(f, DatadogIntake.API_KEY);
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(intake.server.violations()).isEmpty();
+        assertThat(intake.accepted).hasSize(11).anySatisfy(entry ->
+                assertThat(entry.path("message").asText()).startsWith("{\"tenantId\"").endsWith(DatadogEntryEncoder.TRUNCATED));
+    }
+
+    @Test
+    void aRejectedApiKeyFailsTheExporterWithoutShowingTheKey() throws Exception {
+        ShipperFixture f = fixtureWith(rows(50, 27));
+
+        Pass pass = ship(f, "wrong-key-abcdef");
+
+        assertThat(pass.failures()).containsOnlyKeys("datadog");
+        assertThat(pass.failures().get("datadog")).contains("403").contains("API key").doesNotContain("wrong-key-abcdef");
+        assertThat(intake.server.requests()).hasSize(1);
+    }
+}

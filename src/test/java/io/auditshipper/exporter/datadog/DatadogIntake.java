@@ -1,0 +1,72 @@
+package io.auditshipper.exporter.datadog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.support.FakeHttpIntake;
+import io.auditshipper.support.FakeHttpIntake.Answer;
+import io.auditshipper.support.FakeHttpIntake.Request;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Datadog's HTTP logs intake (v2) as documented: {@code POST /api/v2/logs}, {@code DD-API-KEY}, JSON array
+ * of at most 1000 entries and 5 MB uncompressed, 1 MB per log; 202 on success, 403 on a bad key, 413 over
+ * the limits, 400 on a malformed payload. Keeps the entries it accepted.
+ */
+final class DatadogIntake {
+
+    static final String API_KEY = "dd-test-key-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final FakeHttpIntake server = new FakeHttpIntake(this::intake);
+    final List<JsonNode> accepted = new CopyOnWriteArrayList<>();
+
+    Answer intake(Request request) {
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.path()).isEqualTo("/api/v2/logs");
+        if (!API_KEY.equals(request.header("DD-API-KEY"))) {
+            return Answer.of(403, "{\"errors\":[\"Forbidden\"]}");
+        }
+        assertThat(request.header("Content-Type")).startsWith("application/json");
+        assertThat(request.header("Content-Encoding")).isEqualTo("gzip");
+        if (request.body().length > 5 * 1024 * 1024) {
+            return Answer.of(413, "{\"errors\":[\"Payload too large\"]}");
+        }
+        JsonNode entries;
+        try {
+            entries = JSON.readTree(request.body());
+        } catch (IOException e) {
+            return Answer.of(400, "{\"errors\":[\"Bad Request\"]}");
+        }
+        assertThat(entries.isArray()).as("body is a JSON array").isTrue();
+        if (entries.size() > 1000) {
+            return Answer.of(413, "{\"errors\":[\"Too many entries\"]}");
+        }
+        for (JsonNode entry : entries) {
+            assertThat(entry.path("ddsource").isTextual()).isTrue();
+            assertThat(entry.path("service").isTextual()).isTrue();
+            assertThat(entry.path("hostname").isTextual()).isTrue();
+            assertThat(entry.path("date").isTextual()).isTrue();
+            assertThat(entry.path("message").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                    .as("one log is at most 1 MB").isLessThanOrEqualTo(1024 * 1024);
+        }
+        entries.forEach(accepted::add);
+        return Answer.of(202, "{}");
+    }
+
+    /** The audit log ids in the order they were accepted. */
+    List<String> acceptedIds() {
+        return accepted.stream().map(entry -> {
+            try {
+                return JSON.readTree(entry.path("message").asText()).path("id").asText();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).toList();
+    }
+}

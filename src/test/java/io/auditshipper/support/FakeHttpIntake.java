@@ -1,0 +1,102 @@
+package io.auditshipper.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A local HTTP server on 127.0.0.1 standing in for a vendor's intake API: it records every request
+ * (body gunzipped when sent gzipped, with the size as sent) and answers what the test's responder says,
+ * which is where a test checks the request as the vendor documents it.
+ */
+public final class FakeHttpIntake implements AutoCloseable {
+
+    /** A request as received. */
+    public record Request(String method, String path, Map<String, List<String>> headers, byte[] body, int sentBytes) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    /** An answer: status, headers, body. */
+    public record Answer(int status, Map<String, String> headers, String body) {
+        public static Answer of(int status, String body) {
+            return new Answer(status, Map.of(), body);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+    private volatile Function<Request, Answer> responder;
+
+    public FakeHttpIntake(Function<Request, Answer> responder) {
+        this.responder = responder;
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        byte[] sent = exchange.getRequestBody().readAllBytes();
+        byte[] body = sent;
+        if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+            try (GZIPInputStream gunzip = new GZIPInputStream(new ByteArrayInputStream(sent))) {
+                body = gunzip.readAllBytes();
+            }
+        }
+        Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                Map.copyOf(exchange.getRequestHeaders()), body, sent.length);
+        requests.add(request);
+        Answer answer;
+        try {
+            answer = responder.apply(request);
+        } catch (AssertionError | RuntimeException e) {
+            violations.add(e.getMessage());
+            answer = Answer.of(599, "the request broke the vendor's documented contract: " + e.getMessage());
+        }
+        answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        byte[] out = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(answer.status(), out.length == 0 ? -1 : out.length);
+        if (out.length > 0) {
+            exchange.getResponseBody().write(out);
+        }
+        exchange.close();
+    }
+
+    public void respondWith(Function<Request, Answer> next) {
+        responder = next;
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Requests that broke the documented contract; a test expects none. */
+    public List<String> violations() {
+        return List.copyOf(violations);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
