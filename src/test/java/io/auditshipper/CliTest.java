@@ -89,17 +89,21 @@ class CliTest {
         Path task = write("task.yaml", """
                 type: io.kestra.plugin.ee.core.log.AuditLogShipper
                 logExporters:
-                  - id: dd
-                    type: io.kestra.plugin.ee.datadog.LogExporter
-                    basePath: https://http-intake.logs.datadoghq.eu
-                    apiKey: "{{ secret('DATADOG_API_KEY') }}"
+                  - id: cw
+                    type: io.kestra.plugin.ee.aws.cloudwatch.LogExporter
+                    region: us-east-1
+                    logGroupName: kestra
+                    logStreamName: production
+                    accessKeyId: "{{ secret('AWS_ACCESS_KEY_ID') }}"
+                    secretKeyId: "{{ secret('AWS_SECRET_KEY_ID') }}"
                 """);
 
-        Run run = run(Map.of("DATADOG_API_KEY", "dd-secret-in-env"), "--once", "--config", task.toString());
+        Run run = run(Map.of("AWS_ACCESS_KEY_ID", "AKIA-in-env", "AWS_SECRET_KEY_ID", "aws-secret-in-env"),
+                "--once", "--config", task.toString());
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.output()).contains("not implemented yet: io.kestra.plugin.ee.datadog.LogExporter")
-                .doesNotContain("dd-secret-in-env");
+        assertThat(run.output()).contains("not implemented yet: io.kestra.plugin.ee.aws.cloudwatch.LogExporter")
+                .doesNotContain("aws-secret-in-env");
         assertThat(dir.resolve("state")).doesNotExist();
     }
 

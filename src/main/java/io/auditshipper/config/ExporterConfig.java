@@ -10,6 +10,16 @@ public record ExporterConfig(String id, ExporterType type, int chunk, Map<String
         return value == null ? fallback : value.toString();
     }
 
+    /** A property the exporter cannot run without; missing, it is a config error naming it with an example. */
+    public String required(String name, String example) {
+        String value = string(name, null);
+        if (value == null || value.isBlank()) {
+            throw new ConfigException("logExporters." + id + "." + name + ": required by " + type.kestraType()
+                    + ", e.g. " + name + ": " + example);
+        }
+        return value;
+    }
+
     public int integer(String name, int fallback) {
         Object value = properties.get(name);
         return value == null ? fallback : Integer.parseInt(value.toString());

@@ -38,8 +38,8 @@ public enum ExporterType {
             "indexName", "connection.hosts", "connection.basicAuth.username", "connection.basicAuth.password",
             "connection.headers", "connection.pathPrefix", "connection.strictDeprecationMode",
             "connection.trustAllSsl"),
-    NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", false,
-            "basePath", "apiKey", "options.*"),
+    NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", true,
+            "basePath", "apiKey", "options.*", "service", "hostname"),
     OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter", false,
             "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue");
 

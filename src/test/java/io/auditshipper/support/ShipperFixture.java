@@ -60,6 +60,18 @@ public final class ShipperFixture {
                 + "    outputDirectory: \"" + outputDirectory(exporterId) + "\"\n";
     }
 
+    /**
+     * A task on this fixture's table with offsets and dead letters under the test directory, fast backoff,
+     * a file exporter "file" beside the {@code exporters} given (YAML list entries), for exporter tests.
+     */
+    public String taskWith(String exporters) {
+        return "type: io.kestra.plugin.ee.core.log.AuditLogShipper\noffsetKey: test\nchunk: 1000\n"
+                + "deadLetterDirectory: \"" + directory.resolve("dead-letter") + "\"\n"
+                + "backoff:\n  maxRetries: 3\n  initialDelay: PT0.05S\n  maxDelay: PT2S\n" + sourceYaml(700)
+                + "offsetStore:\n  type: file\n  directory: \"" + directory.resolve("state") + "\"\n"
+                + "logExporters:\n" + fileExporterYaml("file") + exporters;
+    }
+
     public ShipperConfig config(String taskYaml) {
         return config(taskYaml, Map.of());
     }

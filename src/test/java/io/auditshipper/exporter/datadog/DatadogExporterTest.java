@@ -40,14 +40,9 @@ class DatadogExporterTest {
     }
 
     private String task(ShipperFixture f) {
-        return "type: io.kestra.plugin.ee.core.log.AuditLogShipper\noffsetKey: dd\nchunk: 1000\n"
-                + "deadLetterDirectory: \"" + dir.resolve("dead-letter") + "\"\n"
-                + "backoff:\n  maxRetries: 3\n  initialDelay: PT0.05S\n  maxDelay: PT2S\n" + f.sourceYaml(700)
-                + "offsetStore:\n  type: file\n  directory: \"" + dir.resolve("state") + "\"\n"
-                + "logExporters:\n" + f.fileExporterYaml("file")
-                + "  - id: datadog\n    type: io.kestra.plugin.ee.datadog.LogExporter\n"
+        return f.taskWith("  - id: datadog\n    type: io.kestra.plugin.ee.datadog.LogExporter\n"
                 + "    basePath: " + intake.server.baseUrl() + "\n    apiKey: \"{{ secret('DATADOG_API_KEY') }}\"\n"
-                + "    ddtags: env:test\n";
+                + "    ddtags: env:test\n");
     }
 
     private Pass ship(ShipperFixture f, String apiKey) throws Exception {

@@ -1,0 +1,63 @@
+package io.auditshipper.exporter.newrelic;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.exporter.http.RequestEncoder;
+import io.auditshipper.model.AuditLogRecord;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * New Relic's detailed Log API payload: one block with {@code common} attributes shared by the batch and
+ * {@code logs}, each with the audit log's own time ({@code timestamp}, epoch milliseconds), the audit log
+ * JSON as {@code message}, and its main fields as attributes to query on.
+ */
+record NewRelicPayloadEncoder(String service, String hostname) implements RequestEncoder {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public byte[] encode(List<AuditLogRecord> records) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(records.size() * 700);
+        try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+            json.writeStartArray();
+            json.writeStartObject();
+            json.writeObjectFieldStart("common");
+            json.writeObjectFieldStart("attributes");
+            json.writeStringField("logtype", "kestra-audit");
+            json.writeStringField("service", service);
+            json.writeStringField("hostname", hostname);
+            json.writeEndObject();
+            json.writeEndObject();
+            json.writeArrayFieldStart("logs");
+            for (AuditLogRecord record : records) {
+                JsonNode log = JSON.readTree(record.json());
+                json.writeStartObject();
+                json.writeNumberField("timestamp", record.timestamp().toEpochMilli());
+                json.writeStringField("message", record.json());
+                json.writeObjectFieldStart("attributes");
+                json.writeStringField("audit.id", record.id());
+                writeIfText(json, "audit.type", log.path("type"));
+                writeIfText(json, "audit.userId", log.path("userId"));
+                writeIfText(json, "audit.tenantId", log.path("tenantId"));
+                writeIfText(json, "audit.detail.type", log.path("detail").path("type"));
+                writeIfText(json, "audit.detail.namespace", log.path("detail").path("namespace"));
+                json.writeEndObject();
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeEndArray();
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeIfText(JsonGenerator json, String name, JsonNode value) throws IOException {
+        if (value.isTextual()) {
+            json.writeStringField(name, value.asText());
+        }
+    }
+}
