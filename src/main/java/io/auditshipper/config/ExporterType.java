@@ -40,8 +40,8 @@ public enum ExporterType {
             "connection.trustAllSsl"),
     NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", true,
             "basePath", "apiKey", "options.*", "service", "hostname"),
-    OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter", false,
-            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue");
+    OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter", true,
+            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName");
 
     /** Properties every exporter takes besides its own. */
     private static final Set<String> COMMON = Set.of("id", "type", "chunk");

@@ -4,6 +4,7 @@ import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.datadog.Datadog;
 import io.auditshipper.exporter.newrelic.NewRelic;
+import io.auditshipper.exporter.otlp.OtlpLogExporter;
 import io.auditshipper.exporter.file.FileLogExporter;
 
 /** Builds the exporter bean for each configured {@code logExporters} entry. */
@@ -17,6 +18,7 @@ public final class ExporterFactory {
             case FILE -> FileLogExporter.from(config);
             case DATADOG -> Datadog.exporter(config, context);
             case NEW_RELIC -> NewRelic.exporter(config, context);
+            case OPENTELEMETRY -> OtlpLogExporter.from(config, context);
             default -> throw new ConfigException("logExporters." + config.id() + ": not implemented yet: "
                     + config.type().kestraType() + "; remove it from logExporters to run the others");
         };

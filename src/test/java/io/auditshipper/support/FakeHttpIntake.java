@@ -29,7 +29,11 @@ public final class FakeHttpIntake implements AutoCloseable {
     }
 
     /** An answer: status, headers, body. */
-    public record Answer(int status, Map<String, String> headers, String body) {
+    public record Answer(int status, Map<String, String> headers, byte[] body) {
+        public Answer(int status, Map<String, String> headers, String body) {
+            this(status, headers, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
         public static Answer of(int status, String body) {
             return new Answer(status, Map.of(), body);
         }
@@ -70,7 +74,7 @@ public final class FakeHttpIntake implements AutoCloseable {
             answer = Answer.of(599, "the request broke the vendor's documented contract: " + e.getMessage());
         }
         answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        byte[] out = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] out = answer.body();
         exchange.sendResponseHeaders(answer.status(), out.length == 0 ? -1 : out.length);
         if (out.length > 0) {
             exchange.getResponseBody().write(out);

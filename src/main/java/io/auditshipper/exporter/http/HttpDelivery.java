@@ -29,8 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class HttpDelivery {
 
-    /** A destination's answer. */
-    public record Response(int status, byte[] body) {
+    /** A destination's answer, and the records of the request it answered. */
+    public record Response(int status, byte[] body, List<AuditLogRecord> records) {
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -71,7 +71,7 @@ public final class HttpDelivery {
         Response response = send(request);
         int status = response.status();
         if (status / 100 == 2) {
-            return List.of(response);
+            return List.of(new Response(status, response.body(), request.records()));
         }
         if ((status == 413 || status == 400 || status == 422) && request.records().size() > 1) {
             List<AuditLogRecord> records = request.records();
@@ -108,7 +108,7 @@ public final class HttpDelivery {
             } else {
                 int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
                 byte[] body = answer.getMessage().getBody(byte[].class);
-                Response response = new Response(status, body == null ? new byte[0] : body);
+                Response response = new Response(status, body == null ? new byte[0] : body, List.of());
                 if (status == 401 || status == 403) {
                     throw new DestinationUnavailableException("exporter " + exporterId + ": " + url + " answered " + status
                             + " (" + abbreviate(response.text()) + "); check the exporter's API key or credentials", null);

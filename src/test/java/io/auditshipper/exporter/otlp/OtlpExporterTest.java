@@ -1,0 +1,160 @@
+package io.auditshipper.exporter.otlp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.pipeline.Pass;
+import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.FakeHttpIntake;
+import io.auditshipper.support.FakeHttpIntake.Answer;
+import io.auditshipper.support.FakeHttpIntake.Request;
+import io.auditshipper.support.ShipperFixture;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The OTLP exporter through the pipeline, against a collector that decodes every request with the
+ * official opentelemetry-proto classes: {@code POST /v1/logs}, {@code application/x-protobuf}, gzip, the
+ * authorization header; answers an {@code ExportLogsServiceResponse}, or 503/429 with Retry-After, 401.
+ */
+class OtlpExporterTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    private static final String TOKEN = "otel-token-abcdef123456";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private final List<LogRecord> accepted = new CopyOnWriteArrayList<>();
+    private final List<ExportLogsServiceRequest> received = new CopyOnWriteArrayList<>();
+    private final FakeHttpIntake collector = new FakeHttpIntake(this::collect);
+
+    @AfterEach
+    void stop() {
+        collector.close();
+    }
+
+    private Answer collect(Request request) {
+        return collect(request, ExportLogsServiceResponse.getDefaultInstance());
+    }
+
+    private Answer collect(Request request, ExportLogsServiceResponse response) {
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.path()).isEqualTo("/v1/logs");
+        if (!("Bearer " + TOKEN).equals(request.header("Authorization"))) {
+            return Answer.of(401, "");
+        }
+        assertThat(request.header("Content-Type")).isEqualTo("application/x-protobuf");
+        assertThat(request.header("Content-Encoding")).isEqualTo("gzip");
+        ExportLogsServiceRequest export;
+        try {
+            export = ExportLogsServiceRequest.parseFrom(request.body());
+        } catch (InvalidProtocolBufferException e) {
+            return Answer.of(400, "");
+        }
+        received.add(export);
+        export.getResourceLogsList().forEach(resource -> {
+            assertThat(resource.getResource().getAttributesList()).extracting(KeyValue::getKey).contains("service.name");
+            resource.getScopeLogsList().forEach(scope -> accepted.addAll(scope.getLogRecordsList()));
+        });
+        return new Answer(200, Map.of("Content-Type", "application/x-protobuf"), response.toByteArray());
+    }
+
+    private Pass ship(ShipperFixture f, String token) throws Exception {
+        String task = f.taskWith("  - id: openTelemetry\n    type: io.kestra.plugin.ee.opentelemetry.LogExporter\n"
+                + "    otlpEndpoint: " + collector.baseUrl() + "/v1/logs\n    authorizationHeaderName: Authorization\n"
+                + "    authorizationHeaderValue: \"Bearer {{ secret('OTEL_TOKEN') }}\"\n");
+        return f.runOnce(f.config(task, Map.of("OTEL_TOKEN", token)));
+    }
+
+    private static String attribute(LogRecord log, String key) {
+        return log.getAttributesList().stream().filter(kv -> kv.getKey().equals(key)).findFirst()
+                .map(kv -> kv.getValue().getStringValue()).orElse(null);
+    }
+
+    private ShipperFixture fixture(int count, long seed) throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(new DemoAuditLogs(seed).rows(count, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30)));
+        return f;
+    }
+
+    @Test
+    void everyAuditLogArrivesOnceAsALogRecordWithItsOwnTimeBodyAndAttributes() throws Exception {
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(41).rows(2_100, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+
+        Pass pass = ship(f, TOKEN);
+
+        assertThat(collector.violations()).isEmpty();
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(received).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(accepted).extracting(log -> attribute(log, "kestra.audit.id"))
+                .containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        AuditLogRecord first = ShipperFixture.inShippingOrder(rows).get(0);
+        LogRecord log = accepted.get(0);
+        Instant time = Instant.ofEpochSecond(0, log.getTimeUnixNano());
+        assertThat(time).isEqualTo(first.timestamp());
+        JsonNode body = JSON.readTree(log.getBody().getStringValue());
+        assertThat(body).isEqualTo(JSON.readTree(first.json()));
+        assertThat(attribute(log, "kestra.audit.user_id")).isEqualTo(body.path("userId").asText());
+        assertThat(attribute(log, "kestra.audit.detail.namespace")).isEqualTo(body.path("detail").path("namespace").asText());
+    }
+
+    @Test
+    void aPartialSuccessIsNotRetriedAndItsRecordsAreParkedWithTheCollectorsMessage() throws Exception {
+        ShipperFixture f = fixture(1_500, 42);
+        AtomicInteger calls = new AtomicInteger();
+        ExportLogsServiceResponse partial = ExportLogsServiceResponse.newBuilder().setPartialSuccess(
+                ExportLogsPartialSuccess.newBuilder().setRejectedLogRecords(3).setErrorMessage("3 records too old")).build();
+        collector.respondWith(request -> calls.incrementAndGet() == 2 ? collect(request, partial) : collect(request));
+
+        Pass pass = ship(f, TOKEN);
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(collector.requests()).hasSize(2);
+        List<String> parked = Files.readAllLines(dir.resolve("dead-letter/openTelemetry.ndjson"));
+        assertThat(parked).hasSize(500).allSatisfy(line -> assertThat(JSON.readTree(line).path("reason").asText())
+                .contains("rejected 3 of these 500").contains("3 records too old"));
+    }
+
+    @Test
+    void anOverloadedCollectorIsRetriedAfterRetryAfterAndABadTokenFailsWithoutShowingIt() throws Exception {
+        ShipperFixture f = fixture(700, 43);
+        AtomicInteger calls = new AtomicInteger();
+        collector.respondWith(request -> calls.incrementAndGet() == 1
+                ? new Answer(503, Map.of("Retry-After", "1"), "") : collect(request));
+
+        Pass pass = ship(f, TOKEN);
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(accepted).hasSize(700);
+        assertThat(collector.requests()).hasSize(2);
+
+        ShipperFixture other = new ShipperFixture("h2", dir.resolve("second"), NOW);
+        other.insert(new DemoAuditLogs(44).rows(10, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30)));
+        Pass rejected = ship(other, "not-the-token-xyz");
+        assertThat(rejected.failures()).containsOnlyKeys("openTelemetry");
+        assertThat(rejected.failures().get("openTelemetry")).contains("401").doesNotContain("not-the-token-xyz");
+    }
+}
