@@ -58,8 +58,8 @@ public final class Main {
                 return OK;
             }
             Pass pass = app.runOnce();
-            if (pass == null || pass.abortedBy() != null) {
-                err.println("shipping failed: " + (pass == null ? "the pass could not start (see the log above)" : pass.abortedBy()));
+            if (pass.abortedBy() != null) {
+                err.println("shipping failed: " + pass.abortedBy());
                 return SHIPPING_FAILED;
             }
             return pass.allSucceeded() ? OK : SHIPPING_FAILED;

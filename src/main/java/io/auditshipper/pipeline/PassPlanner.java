@@ -116,16 +116,18 @@ public final class PassPlanner {
 
     /**
      * The pass ended on an error outside the exporters: logs it once, clearly, and answers the pass marked
-     * failed (or null when it failed before it could start).
+     * failed (a pass of its own when it failed before it could start).
      */
     public Pass failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause, Exchange exchange) {
         String error = SecretRedactor.redact(cause.getMessage() == null ? cause.toString() : cause.getMessage());
         Pass pass = exchange.getProperty(PASS, Pass.class);
         LOG.error("pass failed: {}; offsets stay at the last batch every exporter acknowledged{}", error,
                 pass == null ? "" : " (global " + pass.offsets().global(exporterIds).map(Offset::toString).orElse("none") + ")");
-        if (pass != null) {
-            pass.abort(error);
+        if (pass == null) {
+            Instant now = clock.instant();
+            pass = new Pass(now, now, exporterIds, Set.of(), StoredOffsets.NONE);
         }
+        pass.abort(error);
         return pass;
     }
 

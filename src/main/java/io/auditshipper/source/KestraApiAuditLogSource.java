@@ -23,7 +23,9 @@ import java.util.NoSuchElementException;
  * Reads audit logs through Kestra EE's search API ({@code GET /api/v1/{tenant}/auditlogs/search}, the 1.x
  * parameters). The window [offset's timestamp, until] is fixed for the pass and paged with {@code page}
  * and {@code size} sorted by date; the logs at or before the offset (those sharing its timestamp) are
- * dropped here, since the API filters by date only.
+ * dropped here, since the API filters by date only. The API orders logs that share a date in no defined
+ * way, so the logs of a page's last date are held back and merged with the next page before they are
+ * sorted by (timestamp, id): the pipeline must see them in offset order.
  */
 public final class KestraApiAuditLogSource implements AuditLogSource {
 
@@ -47,25 +49,45 @@ public final class KestraApiAuditLogSource implements AuditLogSource {
             private long seen;
             private boolean exhausted;
             private List<AuditLogRecord> next;
+            /** Logs of the last timestamp seen: the next page may hold more of them, with smaller ids. */
+            private List<AuditLogRecord> carried = new ArrayList<>();
 
             @Override
             public boolean hasNext() {
-                while (next == null && !exhausted) {
-                    JsonNode answer = search(after.timestamp(), until, page++);
-                    JsonNode results = answer.path("results");
-                    seen += results.size();
-                    exhausted = results.size() < pageSize || seen >= answer.path("total").asLong(Long.MAX_VALUE);
-                    List<AuditLogRecord> records = new ArrayList<>();
-                    for (JsonNode item : results) {
-                        AuditLogRecord record = record(item.has("auditLog") ? item.get("auditLog") : item);
-                        if (after.isBefore(record.offset()) && !record.timestamp().isAfter(until)) {
-                            records.add(record);
-                        }
-                    }
-                    records.sort(Comparator.comparing(AuditLogRecord::offset));
-                    next = records.isEmpty() ? null : records;
+                while (next == null && !(exhausted && carried.isEmpty())) {
+                    next = exhausted ? flushCarried() : fetchPage();
                 }
                 return next != null;
+            }
+
+            private List<AuditLogRecord> flushCarried() {
+                List<AuditLogRecord> out = carried;
+                carried = new ArrayList<>();
+                return out.isEmpty() ? null : out;
+            }
+
+            /** One page merged with the carried logs, in (timestamp, id) order, less the last timestamp's logs. */
+            private List<AuditLogRecord> fetchPage() {
+                JsonNode answer = search(after.timestamp(), until, page++);
+                JsonNode results = answer.path("results");
+                seen += results.size();
+                exhausted = results.size() < pageSize || seen >= answer.path("total").asLong(Long.MAX_VALUE);
+                List<AuditLogRecord> records = new ArrayList<>(carried);
+                for (JsonNode item : results) {
+                    AuditLogRecord record = record(item.has("auditLog") ? item.get("auditLog") : item);
+                    if (after.isBefore(record.offset()) && !record.timestamp().isAfter(until)) {
+                        records.add(record);
+                    }
+                }
+                records.sort(Comparator.comparing(AuditLogRecord::offset));
+                carried = new ArrayList<>();
+                if (!exhausted && !records.isEmpty()) {
+                    Instant last = records.get(records.size() - 1).timestamp();
+                    while (!records.isEmpty() && records.get(records.size() - 1).timestamp().equals(last)) {
+                        carried.add(0, records.remove(records.size() - 1));
+                    }
+                }
+                return records.isEmpty() ? null : records;
             }
 
             @Override

@@ -21,7 +21,19 @@ import java.util.zip.GZIPInputStream;
 public final class FakeHttpIntake implements AutoCloseable {
 
     /** A request as received. */
-    public record Request(String method, String path, Map<String, List<String>> headers, byte[] body, int sentBytes) {
+    public record Request(String method, String path, String query, Map<String, List<String>> headers, byte[] body,
+                          int sentBytes) {
+        /** The values of a query parameter, decoded, in order. */
+        public List<String> params(String name) {
+            if (query == null) {
+                return List.of();
+            }
+            return java.util.Arrays.stream(query.split("&")).map(p -> p.split("=", 2))
+                    .filter(kv -> java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8).equals(name))
+                    .map(kv -> kv.length < 2 ? "" : java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8))
+                    .toList();
+        }
+
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -64,7 +76,7 @@ public final class FakeHttpIntake implements AutoCloseable {
             }
         }
         Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                Map.copyOf(exchange.getRequestHeaders()), body, sent.length);
+                exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body, sent.length);
         requests.add(request);
         Answer answer;
         try {
