@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 LOGS=${BENCH_LOGS:-1000000}
 HEAP=${BENCH_HEAP:-512m}
+# e.g. BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/shipper.jfr,settings=profile to profile the run
 WORK=bench/work
 rm -rf "$WORK" && mkdir -p "$WORK"
 
@@ -30,6 +31,7 @@ type: io.kestra.plugin.ee.core.log.AuditLogShipper
 lookbackPeriod: P3650D
 offsetKey: bench
 settleDelay: PT0S
+chunk: ${BENCH_CHUNK:-5000}
 source:
   type: jdbc
   url: jdbc:postgresql://127.0.0.1:$(cat "$WORK/pg.port")/postgres?user=postgres
@@ -44,7 +46,7 @@ YAML
 
 # Peak RSS: the kernel's high-water mark (VmHWM) of the shipper's JVM, read until it exits.
 start=$(date +%s.%N)
-java -Xmx"$HEAP" -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --once > "$WORK/shipper.log" 2>&1 &
+java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --once > "$WORK/shipper.log" 2>&1 &
 SHIPPER=$!
 PEAK_KB=0
 while kill -0 $SHIPPER 2>/dev/null; do

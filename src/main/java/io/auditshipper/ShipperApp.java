@@ -73,6 +73,10 @@ public final class ShipperApp implements AutoCloseable {
         Main main = new Main();
         RetryConfig retry = config.retry();
         main.addInitialProperty("shipper.scheduled", Boolean.toString(scheduled));
+        if (!scheduled) {
+            // Not even created with --once: Quartz takes a while to start and is not needed.
+            main.configure().withRoutesExcludePattern("**/schedule.yaml");
+        }
         main.addInitialProperty("shipper.cron", config.quartzCron());
         main.addInitialProperty("shipper.retry.maxRetries", Integer.toString(retry.maxRetries()));
         main.addInitialProperty("shipper.retry.initialDelayMs", Long.toString(retry.initialDelay().toMillis()));

@@ -189,7 +189,8 @@ public final class ConfigLoader {
             }
             String namespace = string(task.get("namespace"), p + "namespace", null);
             boolean delete = bool(task.get("delete"), p + "delete", false);
-            int chunk = positive(task.get("chunk"), p + "chunk", 1000);
+            // Logs per batch, committed together; each exporter still cuts its requests by its own chunk.
+            int chunk = positive(task.get("chunk"), p + "chunk", 5000);
             Duration settle = duration(task.get("settleDelay"), p + "settleDelay", Duration.ofSeconds(5));
             String cron = quartzCron(task.containsKey("schedule") ? string(task.get("schedule"), p + "schedule", null)
                     : flowCron, p + "schedule");

@@ -21,6 +21,9 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -38,7 +41,15 @@ public final class PassPlanner {
     private final Clock clock;
     private final ExporterHealth health;
     private final List<String> exporterIds;
+    /** Reads the next page ahead; passes never overlap, so one thread serves them all. */
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "source-read-ahead");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean stopping;
+    /** One pass at a time: two would read from the same offsets and ship the same logs twice. */
+    private final AtomicBoolean running = new AtomicBoolean();
     private volatile Pass lastPass;
 
     public PassPlanner(ShipperConfig config, AuditLogSource source, OffsetStore offsetStore, Clock clock) {
@@ -52,6 +63,18 @@ public final class PassPlanner {
 
     /** Starts a pass; the body becomes the batches to ship, read lazily. */
     public Iterator<Batch> open(Exchange exchange) {
+        if (!running.compareAndSet(false, true)) {
+            throw new IllegalStateException("a pass is already running; this one is skipped");
+        }
+        try {
+            return start(exchange);
+        } catch (RuntimeException e) {
+            running.set(false);
+            throw e;
+        }
+    }
+
+    private Iterator<Batch> start(Exchange exchange) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant until = now.minus(config.settleDelay());
         StoredOffsets offsets = offsetStore.load();
@@ -76,7 +99,8 @@ public final class PassPlanner {
         }
         Offset from = due.stream().map(pass::offsetOf).min(Offset::compareTo).orElseThrow();
         LOG.info("pass started: reading {} after {} up to {} for {}", source.describe(), from, until, due);
-        return new BatchIterator(source.read(from, until), config.chunk(), () -> pass.anyActive() && !stopping, pass);
+        return new BatchIterator(new ReadAhead<>(source.read(from, until), reader), config.chunk(),
+                () -> pass.anyActive() && !stopping, pass);
     }
 
     /** The exporter routes that still need something of this batch. */
@@ -89,6 +113,7 @@ public final class PassPlanner {
 
     /** Ends the pass: updates each exporter's backoff and logs what was read, shipped and where each stands. */
     public Pass close(@ExchangeProperty(PASS) Pass pass) {
+        running.set(false);
         Instant now = clock.instant();
         StringBuilder summary = new StringBuilder();
         for (String id : exporterIds) {
@@ -126,6 +151,8 @@ public final class PassPlanner {
         if (pass == null) {
             Instant now = clock.instant();
             pass = new Pass(now, now, exporterIds, Set.of(), StoredOffsets.NONE);
+        } else {
+            running.set(false);
         }
         pass.abort(error);
         return pass;

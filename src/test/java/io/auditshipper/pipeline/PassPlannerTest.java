@@ -1,0 +1,45 @@
+package io.auditshipper.pipeline;
+
+import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.offset.FileOffsetStore;
+import io.auditshipper.source.AuditLogSource;
+import io.auditshipper.source.Sources;
+import io.auditshipper.support.ShipperFixture;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PassPlannerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSecondPassDoesNotStartWhileOneIsRunning() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, Instant.parse("2026-11-20T12:00:00Z"));
+        f.insert(List.of());
+        ShipperConfig config = f.config(f.taskWith(""));
+        try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
+            PassPlanner planner = new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"), f.clock);
+            Exchange first = new DefaultExchange(camel);
+            planner.open(first);
+
+            assertThatThrownBy(() -> planner.open(new DefaultExchange(camel)))
+                    .hasMessageContaining("a pass is already running");
+
+            planner.close(first.getProperty(PassPlanner.PASS, Pass.class));
+            Exchange third = new DefaultExchange(camel);
+            planner.open(third);
+            assertThat(third.getProperty(PassPlanner.PASS, Pass.class)).isNotNull();
+        }
+    }
+}
