@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Reads Kestra's audit log table directly with keyset paging on (timestamp, key): each page is one
@@ -94,33 +93,21 @@ public final class JdbcAuditLogSource implements AuditLogSource {
 
     @Override
     public Iterator<List<AuditLogRecord>> read(Offset after, Instant until) {
-        return new Iterator<>() {
+        return new PageIterator() {
             private Offset position = after;
-            private List<AuditLogRecord> next;
             private boolean exhausted;
 
             @Override
-            public boolean hasNext() {
-                if (next == null && !exhausted) {
-                    next = page(position, until);
-                    if (next.isEmpty()) {
-                        exhausted = true;
-                        next = null;
-                    } else {
-                        position = next.get(next.size() - 1).offset();
-                        exhausted = next.size() < config.pageSize();
-                    }
+            protected List<AuditLogRecord> fetch() {
+                if (exhausted) {
+                    return null;
                 }
-                return next != null;
-            }
-
-            @Override
-            public List<AuditLogRecord> next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
+                List<AuditLogRecord> page = page(position, until);
+                exhausted = page.size() < config.pageSize();
+                if (page.isEmpty()) {
+                    return null;
                 }
-                List<AuditLogRecord> page = next;
-                next = null;
+                position = page.get(page.size() - 1).offset();
                 return page;
             }
         };

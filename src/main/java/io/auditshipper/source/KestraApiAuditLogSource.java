@@ -17,7 +17,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * Reads audit logs through Kestra EE's search API ({@code GET /api/v1/{tenant}/auditlogs/search}, the 1.x
@@ -44,20 +43,20 @@ public final class KestraApiAuditLogSource implements AuditLogSource {
 
     @Override
     public Iterator<List<AuditLogRecord>> read(Offset after, Instant until) {
-        return new Iterator<>() {
+        return new PageIterator() {
             private int page = 1;
             private long seen;
             private boolean exhausted;
-            private List<AuditLogRecord> next;
             /** Logs of the last timestamp seen: the next page may hold more of them, with smaller ids. */
             private List<AuditLogRecord> carried = new ArrayList<>();
 
             @Override
-            public boolean hasNext() {
+            protected List<AuditLogRecord> fetch() {
+                List<AuditLogRecord> next = null;
                 while (next == null && !(exhausted && carried.isEmpty())) {
                     next = exhausted ? flushCarried() : fetchPage();
                 }
-                return next != null;
+                return next;
             }
 
             private List<AuditLogRecord> flushCarried() {
@@ -88,16 +87,6 @@ public final class KestraApiAuditLogSource implements AuditLogSource {
                     }
                 }
                 return records.isEmpty() ? null : records;
-            }
-
-            @Override
-            public List<AuditLogRecord> next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                List<AuditLogRecord> out = next;
-                next = null;
-                return out;
             }
         };
     }

@@ -1,0 +1,27 @@
+package io.auditshipper.exporter.http;
+
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.DeadLetterFile;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.LogExporter;
+
+import java.util.Map;
+
+/**
+ * A logs intake that takes gzipped JSON at {@code <basePath><path>} with an API key header (Datadog,
+ * New Relic): all that differs between them, and the exporter made from Kestra's {@code basePath} and
+ * {@code apiKey} properties.
+ */
+public record ApiKeyIntake(String name, String path, String keyHeader, String exampleBasePath, String exampleSecret,
+                           int maxRecords, long maxBodyBytes, HttpLogSink.LimitOn limitOn) {
+
+    public LogExporter exporter(ExporterConfig config, ExporterContext context, RequestEncoder encoder) {
+        String basePath = config.required("basePath", exampleBasePath);
+        String apiKey = config.required("apiKey", "\"{{ secret('" + exampleSecret + "') }}\"");
+        DeadLetterFile deadLetters = new DeadLetterFile(context.deadLetterDirectory(), config.id());
+        HttpDelivery delivery = new HttpDelivery(config.id(), basePath.replaceAll("/+$", "") + path, "application/json",
+                Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context.retry(), deadLetters);
+        return new HttpLogExporter(name, new HttpLogSink(encoder, true, Math.min(config.chunk(), maxRecords),
+                maxBodyBytes, limitOn, delivery, deadLetters));
+    }
+}
