@@ -28,6 +28,7 @@ public final class Pass {
     private final AtomicLong deleted = new AtomicLong();
     private volatile StoredOffsets offsets;
     private volatile String abortedBy;
+    private volatile AutoCloseable reading = () -> { };
 
     Pass(Instant startedAt, Instant until, List<String> exporterIds, Set<String> due, StoredOffsets offsets) {
         this.startedAt = startedAt;
@@ -82,6 +83,19 @@ public final class Pass {
     /** Every exporter was due and none failed, and the pass was not cut short: what {@code --once} exits 0 on. */
     public boolean allSucceeded() {
         return abortedBy == null && failures.isEmpty() && active.size() == exporterIds.size();
+    }
+
+    /** What reads the source for this pass, stopped when the pass ends. */
+    void reading(AutoCloseable reader) {
+        reading = reader;
+    }
+
+    void stopReading() {
+        try {
+            reading.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop reading the source", e);
+        }
     }
 
     void abort(String error) {

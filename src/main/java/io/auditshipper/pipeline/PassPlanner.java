@@ -2,6 +2,7 @@ package io.auditshipper.pipeline;
 
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Batch;
 import io.auditshipper.model.Offset;
 import io.auditshipper.offset.OffsetStore;
@@ -99,8 +100,9 @@ public final class PassPlanner {
         }
         Offset from = due.stream().map(pass::offsetOf).min(Offset::compareTo).orElseThrow();
         LOG.info("pass started: reading {} after {} up to {} for {}", source.describe(), from, until, due);
-        return new BatchIterator(new ReadAhead<>(source.read(from, until), reader), config.chunk(),
-                () -> pass.anyActive() && !stopping, pass);
+        ReadAhead<List<AuditLogRecord>> pages = new ReadAhead<>(source.read(from, until), reader);
+        pass.reading(pages);
+        return new BatchIterator(pages, config.chunk(), () -> pass.anyActive() && !stopping, pass);
     }
 
     /** The exporter routes that still need something of this batch. */
@@ -113,6 +115,7 @@ public final class PassPlanner {
 
     /** Ends the pass: updates each exporter's backoff and logs what was read, shipped and where each stands. */
     public Pass close(@ExchangeProperty(PASS) Pass pass) {
+        pass.stopReading();
         running.set(false);
         Instant now = clock.instant();
         StringBuilder summary = new StringBuilder();
@@ -152,6 +155,7 @@ public final class PassPlanner {
             Instant now = clock.instant();
             pass = new Pass(now, now, exporterIds, Set.of(), StoredOffsets.NONE);
         } else {
+            pass.stopReading();
             running.set(false);
         }
         pass.abort(error);

@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
  * database and the exporters work at the same time. One page ahead at most: memory stays at two pages.
  * The source iterator is only ever touched by the single read-ahead thread.
  */
-final class ReadAhead<T> implements Iterator<T> {
+final class ReadAhead<T> implements Iterator<T>, AutoCloseable {
 
     private final Iterator<T> source;
     private final ExecutorService reader;
@@ -48,6 +48,20 @@ final class ReadAhead<T> implements Iterator<T> {
             }
         }
         return ready.isPresent();
+    }
+
+    /** Stops reading ahead: a fetch not started is cancelled, one under way is waited for. */
+    @Override
+    public void close() {
+        if (!fetching.cancel(false)) {
+            try {
+                fetching.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                // the pass is over; what the last fetch would have returned or thrown no longer matters
+            }
+        }
     }
 
     @Override

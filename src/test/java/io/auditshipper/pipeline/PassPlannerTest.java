@@ -40,6 +40,7 @@ class PassPlannerTest {
             Exchange third = new DefaultExchange(camel);
             planner.open(third);
             assertThat(third.getProperty(PassPlanner.PASS, Pass.class)).isNotNull();
+            planner.close(third.getProperty(PassPlanner.PASS, Pass.class));
         }
     }
 }

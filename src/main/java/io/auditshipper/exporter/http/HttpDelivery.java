@@ -8,6 +8,8 @@ import io.auditshipper.model.AuditLogRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,10 @@ public final class HttpDelivery {
     }
 
     public void bind(CamelContext context) {
+        // Apache HttpClient would re-execute 429 and 503 answers itself; this class is the one retry layer.
+        for (String scheme : new String[]{"http", "https"}) {
+            context.getComponent(scheme, HttpComponent.class).setHttpClientConfigurer(HttpClientBuilder::disableAutomaticRetries);
+        }
         template = context.createProducerTemplate();
     }
 
