@@ -49,7 +49,8 @@ class CliTest {
 
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).contains("configuration OK").contains("exporter file: JSON files")
-                .contains("exporter awsCloudWatch: not implemented yet: io.kestra.plugin.ee.aws.cloudwatch.LogExporter");
+                .contains("exporter awsCloudWatch: CloudWatch Logs group kestra stream production")
+                .contains("exporter azureMonitor: not implemented yet: io.kestra.plugin.ee.azure.monitor.LogExporter");
         for (String secret : SeedFlow.SECRETS.values()) {
             assertThat(run.output()).doesNotContain(secret);
         }
@@ -89,21 +90,21 @@ class CliTest {
         Path task = write("task.yaml", """
                 type: io.kestra.plugin.ee.core.log.AuditLogShipper
                 logExporters:
-                  - id: cw
-                    type: io.kestra.plugin.ee.aws.cloudwatch.LogExporter
-                    region: us-east-1
-                    logGroupName: kestra
-                    logStreamName: production
-                    accessKeyId: "{{ secret('AWS_ACCESS_KEY_ID') }}"
-                    secretKeyId: "{{ secret('AWS_SECRET_KEY_ID') }}"
+                  - id: azureMonitor
+                    type: io.kestra.plugin.ee.azure.monitor.LogExporter
+                    endpoint: https://endpoint-host.ingest.monitor.azure.com
+                    tenantId: tenant
+                    clientId: client
+                    clientSecret: "{{ secret('AZURE_CLIENT_SECRET') }}"
+                    ruleId: dcr-69f0b123041d4d6e9f2bf72aad0b62cf
+                    streamName: kestraLogs
                 """);
 
-        Run run = run(Map.of("AWS_ACCESS_KEY_ID", "AKIA-in-env", "AWS_SECRET_KEY_ID", "aws-secret-in-env"),
-                "--once", "--config", task.toString());
+        Run run = run(Map.of("AZURE_CLIENT_SECRET", "azure-secret-in-env"), "--once", "--config", task.toString());
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.output()).contains("not implemented yet: io.kestra.plugin.ee.aws.cloudwatch.LogExporter")
-                .doesNotContain("aws-secret-in-env");
+        assertThat(run.output()).contains("not implemented yet: io.kestra.plugin.ee.azure.monitor.LogExporter")
+                .doesNotContain("azure-secret-in-env");
         assertThat(dir.resolve("state")).doesNotExist();
     }
 

@@ -12,9 +12,9 @@ import java.util.Set;
 public enum ExporterType {
     FILE("io.kestra.plugin.ee.core.log.FileLogExporter", true,
             "format", "logFilePrefix", "maxLinesPerFile", "outputDirectory"),
-    AWS_CLOUDWATCH("io.kestra.plugin.ee.aws.cloudwatch.LogExporter", false,
+    AWS_CLOUDWATCH("io.kestra.plugin.ee.aws.cloudwatch.LogExporter", true,
             "region", "logGroupName", "logStreamName", "accessKeyId", "secretKeyId", "sessionToken",
-            "endpointOverride"),
+            "endpointOverride", "createMissing"),
     AWS_S3("io.kestra.plugin.ee.aws.s3.LogExporter", false,
             "bucket", "region", "accessKeyId", "secretKeyId", "sessionToken", "endpointOverride",
             "format", "logFilePrefix", "maxLinesPerFile"),

@@ -2,6 +2,7 @@ package io.auditshipper.exporter;
 
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.cloudwatch.CloudWatchLogsExporter;
 import io.auditshipper.exporter.datadog.Datadog;
 import io.auditshipper.exporter.newrelic.NewRelic;
 import io.auditshipper.exporter.otlp.OtlpLogExporter;
@@ -19,6 +20,7 @@ public final class ExporterFactory {
             case DATADOG -> Datadog.exporter(config, context);
             case NEW_RELIC -> NewRelic.exporter(config, context);
             case OPENTELEMETRY -> OtlpLogExporter.from(config, context);
+            case AWS_CLOUDWATCH -> CloudWatchLogsExporter.from(config, context);
             default -> throw new ConfigException("logExporters." + config.id() + ": not implemented yet: "
                     + config.type().kestraType() + "; remove it from logExporters to run the others");
         };

@@ -2,12 +2,12 @@ package io.auditshipper.exporter.datadog;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.exporter.encoding.Truncation;
 import io.auditshipper.exporter.http.RequestEncoder;
 import io.auditshipper.model.AuditLogRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -17,8 +17,8 @@ import java.util.List;
  */
 record DatadogEntryEncoder(String ddsource, String service, String hostname, String ddtags) implements RequestEncoder {
 
-    static final int MAX_LOG_BYTES = 1024 * 1024;
-    static final String TRUNCATED = "...[truncated by kestra-audit-shipper: the log was over Datadog's 1 MB]";
+    /** Datadog's 1 MB per log, less room for the entry's other fields. */
+    static final int MAX_MESSAGE_BYTES = 1024 * 1024 - 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
@@ -35,25 +35,11 @@ record DatadogEntryEncoder(String ddsource, String service, String hostname, Str
                     json.writeStringField("ddtags", ddtags);
                 }
                 json.writeStringField("date", record.timestamp().toString());
-                json.writeStringField("message", withinLogLimit(record.json()));
+                json.writeStringField("message", Truncation.toUtf8Bytes(record.json(), MAX_MESSAGE_BYTES));
                 json.writeEndObject();
             }
             json.writeEndArray();
         }
         return out.toByteArray();
-    }
-
-    /** The message, cut to leave room for the entry's other fields and the marker within 1 MB. */
-    static String withinLogLimit(String message) {
-        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_LOG_BYTES - 1024) {
-            return message;
-        }
-        String head = new String(bytes, 0, MAX_LOG_BYTES - 1024 - TRUNCATED.length(), StandardCharsets.UTF_8);
-        // A multi-byte character cut in two decodes as U+FFFD: drop it.
-        if (head.endsWith("\uFFFD")) {
-            head = head.substring(0, head.length() - 1);
-        }
-        return head + TRUNCATED;
     }
 }

@@ -153,7 +153,7 @@ class DatadogExporterTest {
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(intake.server.violations()).isEmpty();
         assertThat(intake.accepted).hasSize(11).anySatisfy(entry ->
-                assertThat(entry.path("message").asText()).startsWith("{\"tenantId\"").endsWith(DatadogEntryEncoder.TRUNCATED));
+                assertThat(entry.path("message").asText()).startsWith("{\"tenantId\"").endsWith(io.auditshipper.exporter.encoding.Truncation.MARKER));
     }
 
     @Test

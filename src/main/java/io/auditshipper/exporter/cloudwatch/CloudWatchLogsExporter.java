@@ -1,0 +1,197 @@
+package io.auditshipper.exporter.cloudwatch;
+
+import io.auditshipper.config.ConfigException;
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.DeadLetterFile;
+import io.auditshipper.exporter.DestinationUnavailableException;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.exporter.encoding.Truncation;
+import io.auditshipper.model.AuditLogRecord;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClientBuilder;
+import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsException;
+import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
+import software.amazon.awssdk.services.cloudwatchlogs.model.PutLogEventsResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.RejectedLogEventsInfo;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Kestra's CloudWatch {@code LogExporter} with the AWS SDK v2 CloudWatch Logs client (Camel's
+ * {@code aws2-cw} component is CloudWatch metrics, and Camel has none for Logs). Creates the log group
+ * and stream when missing ({@code createMissing}, default true); sends PutLogEvents within the API's
+ * limits: chronological events, at most 10,000 and 1,048,576 bytes (message bytes plus 26 per event) per
+ * call, no call spanning more than 24 hours, 256 KB per event (a longer message is truncated with a
+ * marker). Events the service rejects (too old, too new, expired) are parked in the dead-letter file.
+ */
+public final class CloudWatchLogsExporter implements LogExporter {
+
+    static final int MAX_EVENTS = 10_000;
+    static final int MAX_REQUEST_BYTES = 1_048_576;
+    static final int EVENT_OVERHEAD_BYTES = 26;
+    static final int MAX_EVENT_BYTES = 262_144;
+    static final Duration MAX_SPAN = Duration.ofHours(24);
+
+    private final String exporterId;
+    private final CloudWatchLogsClient client;
+    private final String group;
+    private final String stream;
+    private final boolean createMissing;
+    private final DeadLetterFile deadLetters;
+    private volatile boolean ensured;
+
+    CloudWatchLogsExporter(String exporterId, CloudWatchLogsClient client, String group, String stream,
+                           boolean createMissing, DeadLetterFile deadLetters) {
+        this.exporterId = exporterId;
+        this.client = client;
+        this.group = group;
+        this.stream = stream;
+        this.createMissing = createMissing;
+        this.deadLetters = deadLetters;
+    }
+
+    public static CloudWatchLogsExporter from(ExporterConfig config, ExporterContext context) {
+        String region = config.required("region", "us-east-1");
+        CloudWatchLogsClientBuilder builder = CloudWatchLogsClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials(config))
+                .httpClient(UrlConnectionHttpClient.create());
+        String endpoint = config.string("endpointOverride", null);
+        if (endpoint != null) {
+            try {
+                builder.endpointOverride(URI.create(endpoint));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("logExporters." + config.id() + ".endpointOverride: '" + endpoint
+                        + "' is not a URL, e.g. http://localhost:4566");
+            }
+        }
+        return new CloudWatchLogsExporter(config.id(), builder.build(), config.required("logGroupName", "kestra"),
+                config.required("logStreamName", "production"),
+                Boolean.parseBoolean(config.string("createMissing", "true")),
+                new DeadLetterFile(context.deadLetterDirectory(), config.id()));
+    }
+
+    /** Kestra's keys when given, else the SDK's default chain (environment, profile, instance role...). */
+    static AwsCredentialsProvider credentials(ExporterConfig config) {
+        String accessKey = config.string("accessKeyId", null);
+        String secretKey = config.string("secretKeyId", null);
+        if (accessKey == null && secretKey == null) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        if (accessKey == null || secretKey == null) {
+            throw new ConfigException("logExporters." + config.id() + ": accessKeyId and secretKeyId go together;"
+                    + " give both, or neither to use the default AWS credential chain");
+        }
+        String token = config.string("sessionToken", null);
+        return StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(accessKey, secretKey)
+                : AwsSessionCredentials.create(accessKey, secretKey, token));
+    }
+
+    @Override
+    public void ship(List<AuditLogRecord> records) {
+        ensureGroupAndStream();
+        for (List<AuditLogRecord> call : calls(records)) {
+            List<InputLogEvent> events = call.stream().map(record -> InputLogEvent.builder()
+                    .timestamp(record.timestamp().toEpochMilli())
+                    .message(Truncation.toUtf8Bytes(record.json(), MAX_EVENT_BYTES - EVENT_OVERHEAD_BYTES))
+                    .build()).toList();
+            PutLogEventsResponse response;
+            try {
+                response = client.putLogEvents(b -> b.logGroupName(group).logStreamName(stream).logEvents(events));
+            } catch (ResourceNotFoundException e) {
+                ensured = false;
+                throw new DestinationUnavailableException("exporter " + exporterId + ": log group '" + group
+                        + "' or stream '" + stream + "' does not exist" + (createMissing ? "" : "; create them, or set createMissing: true")
+                        + " (" + e.awsErrorDetails().errorMessage() + ")", e);
+            }
+            parkRejected(call, response.rejectedLogEventsInfo());
+        }
+    }
+
+    /** Cuts the records (already in time order) into PutLogEvents calls within the API's limits. */
+    static List<List<AuditLogRecord>> calls(List<AuditLogRecord> records) {
+        List<List<AuditLogRecord>> calls = new ArrayList<>();
+        List<AuditLogRecord> current = new ArrayList<>();
+        long bytes = 0;
+        for (AuditLogRecord record : records) {
+            long size = Math.min(record.json().getBytes(StandardCharsets.UTF_8).length,
+                    MAX_EVENT_BYTES - EVENT_OVERHEAD_BYTES) + EVENT_OVERHEAD_BYTES;
+            boolean full = current.size() == MAX_EVENTS || bytes + size > MAX_REQUEST_BYTES
+                    || (!current.isEmpty() && Duration.between(current.get(0).timestamp(), record.timestamp()).compareTo(MAX_SPAN) >= 0);
+            if (full) {
+                calls.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(record);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            calls.add(current);
+        }
+        return calls;
+    }
+
+    private void parkRejected(List<AuditLogRecord> call, RejectedLogEventsInfo rejected) {
+        if (rejected == null) {
+            return;
+        }
+        // As the CloudWatch agent reads them: "end" indexes are exclusive, the "start" index inclusive.
+        if (rejected.tooOldLogEventEndIndex() != null) {
+            deadLetters.park(call.subList(0, Math.min(call.size(), rejected.tooOldLogEventEndIndex())),
+                    "CloudWatch Logs rejected the event as too old (beyond 14 days or the group's retention)");
+        }
+        if (rejected.expiredLogEventEndIndex() != null) {
+            int from = rejected.tooOldLogEventEndIndex() == null ? 0 : Math.min(call.size(), rejected.tooOldLogEventEndIndex());
+            int to = Math.min(call.size(), rejected.expiredLogEventEndIndex());
+            if (from < to) {
+                deadLetters.park(call.subList(from, to), "CloudWatch Logs rejected the event as expired (past the group's retention)");
+            }
+        }
+        if (rejected.tooNewLogEventStartIndex() != null) {
+            deadLetters.park(call.subList(Math.min(call.size(), rejected.tooNewLogEventStartIndex()), call.size()),
+                    "CloudWatch Logs rejected the event as too new (over 2 hours in the future)");
+        }
+    }
+
+    private void ensureGroupAndStream() {
+        if (ensured || !createMissing) {
+            return;
+        }
+        try {
+            try {
+                client.createLogGroup(b -> b.logGroupName(group));
+            } catch (ResourceAlreadyExistsException exists) {
+                // already there: nothing to do
+            }
+            try {
+                client.createLogStream(b -> b.logGroupName(group).logStreamName(stream));
+            } catch (ResourceAlreadyExistsException exists) {
+                // already there: nothing to do
+            }
+        } catch (CloudWatchLogsException e) {
+            throw new DestinationUnavailableException("exporter " + exporterId + ": cannot create log group '" + group
+                    + "' / stream '" + stream + "': " + e.awsErrorDetails().errorMessage(), e);
+        }
+        ensured = true;
+    }
+
+    @Override
+    public String describe() {
+        return "CloudWatch Logs group " + group + " stream " + stream + " (dead letters: " + deadLetters.file() + ")";
+    }
+}

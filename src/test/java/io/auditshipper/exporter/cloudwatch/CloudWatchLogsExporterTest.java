@@ -1,0 +1,120 @@
+package io.auditshipper.exporter.cloudwatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.exporter.encoding.Truncation;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.pipeline.Pass;
+import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.ShipperFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CloudWatch Logs exporter (AWS SDK v2) through the pipeline, against a server speaking the CloudWatch Logs API. */
+class CloudWatchLogsExporterTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private final FakeCloudWatchLogs cloudwatch = new FakeCloudWatchLogs(NOW);
+
+    @AfterEach
+    void stop() {
+        cloudwatch.close();
+    }
+
+    private Pass ship(ShipperFixture f, String extra) throws Exception {
+        String task = f.taskWith("  - id: awsCloudWatch\n    type: io.kestra.plugin.ee.aws.cloudwatch.LogExporter\n"
+                + "    region: us-east-1\n    logGroupName: kestra\n    logStreamName: production\n"
+                + "    accessKeyId: " + FakeCloudWatchLogs.ACCESS_KEY + "\n    secretKeyId: \"{{ secret('AWS_SECRET_KEY_ID') }}\"\n"
+                + "    endpointOverride: " + cloudwatch.url() + "\n" + extra)
+                .replace("chunk: 1000\n", "chunk: 20000\nlookbackPeriod: P30D\n");
+        return f.runOnce(f.config(task, Map.of("AWS_SECRET_KEY_ID", "aws-secret-key-for-tests")));
+    }
+
+    private List<String> acceptedIds() {
+        return cloudwatch.events.stream().map(event -> {
+            try {
+                return JSON.readTree(event.path("message").asText()).path("id").asText();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
+    }
+
+    @Test
+    void shipsWithinEveryPutLogEventsLimitAndParksWhatTheServiceRejectsAsTooOld() throws Exception {
+        DemoAuditLogs demo = new DemoAuditLogs(61);
+        List<AuditLogTable.Row> tooOld = demo.rows(20, NOW.minus(Duration.ofDays(16)), NOW.minus(Duration.ofDays(15)));
+        List<AuditLogTable.Row> recent = demo.rows(14_000, NOW.minus(Duration.ofDays(3)), NOW.minusSeconds(60));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(tooOld);
+        f.insert(recent);
+
+        Pass pass = ship(f, "");
+
+        assertThat(cloudwatch.http.violations()).isEmpty();
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(cloudwatch.groups).containsExactly("kestra");
+        assertThat(cloudwatch.streams).containsExactly("kestra/production");
+        assertThat(acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(recent));
+        AuditLogRecord first = ShipperFixture.inShippingOrder(recent).get(0);
+        assertThat(cloudwatch.events.get(0).path("timestamp").asLong()).isEqualTo(first.timestamp().toEpochMilli());
+        assertThat(Files.readAllLines(dir.resolve("dead-letter/awsCloudWatch.ndjson"))).hasSize(20)
+                .allSatisfy(line -> assertThat(JSON.readTree(line).path("reason").asText()).contains("too old"));
+        long puts = cloudwatch.http.requests().stream()
+                .filter(r -> "Logs_20140328.PutLogEvents".equals(r.header("X-Amz-Target"))).count();
+        assertThat(puts).as("several calls: the bytes and the 24 hours limit cut them").isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void anEventOverTheLimitIsTruncatedWithAMarkerAndThrottlingIsRetried() throws Exception {
+        DemoAuditLogs demo = new DemoAuditLogs(62);
+        List<AuditLogTable.Row> rows = new ArrayList<>(demo.rows(30, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60)));
+        AuditLogTable.Row big = demo.row(NOW.minusSeconds(90));
+        String json = big.log().json().replace("\"deleted\":false", "\"deleted\":false,\"appliedPatch\":\"" + "é".repeat(200_000) + "\"");
+        rows.add(new AuditLogTable.Row(new AuditLogRecord(big.log().id(), big.log().timestamp(), json), "main", big.namespace(), big.resource()));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+        cloudwatch.throttle = 2;
+
+        Pass pass = ship(f, "");
+
+        assertThat(cloudwatch.http.violations()).isEmpty();
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(cloudwatch.events).hasSize(31);
+        JsonNode cut = cloudwatch.events.stream().filter(e -> e.path("message").asText().endsWith(Truncation.MARKER))
+                .findFirst().orElseThrow();
+        assertThat(cut.path("message").asText().getBytes(StandardCharsets.UTF_8).length + 26).isLessThanOrEqualTo(262_144);
+        assertThat(cut.path("message").asText()).startsWith("{\"tenantId\":\"main\",\"id\":\"" + big.log().id());
+    }
+
+    @Test
+    void aMissingGroupIsAClearFailureWhenCreatingIsTurnedOff() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(new DemoAuditLogs(63).rows(10, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60)));
+
+        Pass pass = ship(f, "    createMissing: false\n");
+
+        assertThat(pass.failures()).containsOnlyKeys("awsCloudWatch");
+        assertThat(pass.failures().get("awsCloudWatch")).contains("log group 'kestra' or stream 'production' does not exist")
+                .doesNotContain("aws-secret-key-for-tests");
+        assertThat(f.shippedIds("file")).hasSize(10);
+    }
+}

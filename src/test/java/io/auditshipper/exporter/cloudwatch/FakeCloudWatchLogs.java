@@ -1,0 +1,133 @@
+package io.auditshipper.exporter.cloudwatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditshipper.support.FakeHttpIntake;
+import io.auditshipper.support.FakeHttpIntake.Answer;
+import io.auditshipper.support.FakeHttpIntake.Request;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * CloudWatch Logs as its API reference describes it, over the AWS JSON 1.1 protocol the SDK speaks:
+ * {@code POST /} with {@code X-Amz-Target: Logs_20140328.<Operation>}, SigV4-signed with the configured
+ * key. CreateLogGroup / CreateLogStream (ResourceAlreadyExistsException when present), PutLogEvents checked
+ * against the documented limits (10,000 events, 1,048,576 bytes counting 26 per event, chronological order,
+ * 24 hours at most, 256 KB per event; ResourceNotFoundException for a missing group or stream); events
+ * older than 14 days come back in {@code rejectedLogEventsInfo}, as the service does.
+ */
+final class FakeCloudWatchLogs implements AutoCloseable {
+
+    static final String ACCESS_KEY = "AKIATESTEXAMPLE0001";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final FakeHttpIntake http = new FakeHttpIntake(this::answer);
+    final Set<String> groups = ConcurrentHashMap.newKeySet();
+    final Set<String> streams = ConcurrentHashMap.newKeySet();
+    final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    final Instant now;
+    /** Answers ThrottlingException to the next this many PutLogEvents calls. */
+    volatile int throttle;
+
+    FakeCloudWatchLogs(Instant now) {
+        this.now = now;
+    }
+
+    String url() {
+        return http.baseUrl();
+    }
+
+    private static Answer error(String type, String message) {
+        return new Answer(400, Map.of("Content-Type", "application/x-amz-json-1.1"),
+                "{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}");
+    }
+
+    private Answer answer(Request request) {
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.path()).isEqualTo("/");
+        assertThat(request.header("Content-Type")).startsWith("application/x-amz-json-1.1");
+        assertThat(request.header("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY + "/")
+                .contains("/us-east-1/logs/aws4_request");
+        String target = request.header("X-Amz-Target");
+        JsonNode body;
+        try {
+            body = JSON.readTree(request.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String group = body.path("logGroupName").asText();
+        String stream = group + "/" + body.path("logStreamName").asText();
+        switch (target) {
+            case "Logs_20140328.CreateLogGroup":
+                return groups.add(group) ? ok("{}") : error("ResourceAlreadyExistsException", "The specified log group already exists");
+            case "Logs_20140328.CreateLogStream":
+                if (!groups.contains(group)) {
+                    return error("ResourceNotFoundException", "The specified log group does not exist.");
+                }
+                return streams.add(stream) ? ok("{}") : error("ResourceAlreadyExistsException", "The specified log stream already exists");
+            case "Logs_20140328.PutLogEvents":
+                return put(body, stream);
+            default:
+                throw new AssertionError("unexpected operation " + target);
+        }
+    }
+
+    private Answer put(JsonNode body, String stream) {
+        if (!streams.contains(stream)) {
+            return error("ResourceNotFoundException", "The specified log stream does not exist.");
+        }
+        if (throttle > 0) {
+            throttle--;
+            return error("ThrottlingException", "Rate exceeded");
+        }
+        JsonNode logEvents = body.path("logEvents");
+        assertThat(logEvents.size()).as("events per call").isBetween(1, 10_000);
+        long bytes = 0;
+        long first = logEvents.get(0).path("timestamp").asLong();
+        long previous = first;
+        for (JsonNode event : logEvents) {
+            long size = event.path("message").asText().getBytes(StandardCharsets.UTF_8).length + 26L;
+            assertThat(size).as("one event").isLessThanOrEqualTo(262_144);
+            bytes += size;
+            long timestamp = event.path("timestamp").asLong();
+            assertThat(timestamp).as("chronological order").isGreaterThanOrEqualTo(previous);
+            previous = timestamp;
+        }
+        assertThat(bytes).as("bytes per call").isLessThanOrEqualTo(1_048_576);
+        assertThat(previous - first).as("span of a call").isLessThan(Duration.ofHours(24).toMillis());
+        int tooOld = 0;
+        long limit = now.minus(Duration.ofDays(14)).toEpochMilli();
+        while (tooOld < logEvents.size() && logEvents.get(tooOld).path("timestamp").asLong() < limit) {
+            tooOld++;
+        }
+        for (int i = tooOld; i < logEvents.size(); i++) {
+            events.add(logEvents.get(i));
+        }
+        ObjectNode answer = JSON.createObjectNode().put("nextSequenceToken", "49" + events.size());
+        if (tooOld > 0) {
+            answer.putObject("rejectedLogEventsInfo").put("tooOldLogEventEndIndex", tooOld);
+        }
+        return ok(answer.toString());
+    }
+
+    private static Answer ok(String body) {
+        return new Answer(200, Map.of("Content-Type", "application/x-amz-json-1.1"), body);
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}
