@@ -7,6 +7,7 @@ import io.auditshipper.exporter.datadog.Datadog;
 import io.auditshipper.exporter.newrelic.NewRelic;
 import io.auditshipper.exporter.otlp.OtlpLogExporter;
 import io.auditshipper.exporter.file.FileLogExporter;
+import io.auditshipper.exporter.gcp.CloudLoggingExporter;
 
 /** Builds the exporter bean for each configured {@code logExporters} entry. */
 public final class ExporterFactory {
@@ -21,6 +22,7 @@ public final class ExporterFactory {
             case NEW_RELIC -> NewRelic.exporter(config, context);
             case OPENTELEMETRY -> OtlpLogExporter.from(config, context);
             case AWS_CLOUDWATCH -> CloudWatchLogsExporter.from(config, context);
+            case GCP_CLOUD_LOGGING -> CloudLoggingExporter.from(config, context);
             default -> throw new ConfigException("logExporters." + config.id() + ": not implemented yet: "
                     + config.type().kestraType() + "; remove it from logExporters to run the others");
         };

@@ -1,0 +1,191 @@
+package io.auditshipper.exporter.gcp;
+
+import com.google.api.MonitoredResource;
+import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.core.FixedCredentialsProvider;
+import com.google.api.gax.core.GoogleCredentialsProvider;
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.ImpersonatedCredentials;
+import com.google.cloud.logging.v2.LoggingClient;
+import com.google.cloud.logging.v2.LoggingSettings;
+import com.google.logging.type.LogSeverity;
+import com.google.logging.v2.LogEntry;
+import com.google.logging.v2.WriteLogEntriesPartialErrors;
+import com.google.logging.v2.WriteLogEntriesRequest;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.JsonFormat;
+import io.auditshipper.config.ConfigException;
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.DeadLetterFile;
+import io.auditshipper.exporter.DestinationUnavailableException;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.exporter.encoding.Truncation;
+import io.auditshipper.model.AuditLogRecord;
+import io.grpc.ManagedChannelBuilder;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kestra's Google Cloud Logging ({@code operationalsuite}) {@code LogExporter} with Google's
+ * {@code LoggingClient} (Camel has no Cloud Logging component): {@code entries.write} of
+ * entries with the audit log as {@code jsonPayload}, its own time as {@code timestamp}, and its id as
+ * {@code insertId}, which Cloud Logging uses to drop a repeated entry, so a replayed batch does not
+ * duplicate. Requests stay under the API's 10 MB, entries under 256 KB (a larger one goes as a truncated
+ * {@code textPayload}). With {@code partialSuccess}, entries the API rejects are parked with their reason.
+ */
+public final class CloudLoggingExporter implements LogExporter {
+
+    static final long MAX_REQUEST_BYTES = 9_500_000;
+    static final int MAX_ENTRY_BYTES = 256 * 1024;
+    private static final List<String> DEFAULT_SCOPES = List.of("https://www.googleapis.com/auth/logging.write");
+
+    private final String exporterId;
+    private final LoggingSettings settings;
+    private final String logName;
+    private final MonitoredResource resource;
+    private final int chunk;
+    private final DeadLetterFile deadLetters;
+    private LoggingClient client;
+
+    CloudLoggingExporter(String exporterId, LoggingSettings settings, String logName, MonitoredResource resource,
+                         int chunk, DeadLetterFile deadLetters) {
+        this.exporterId = exporterId;
+        this.settings = settings;
+        this.logName = logName;
+        this.resource = resource;
+        this.chunk = chunk;
+        this.deadLetters = deadLetters;
+    }
+
+    public static CloudLoggingExporter from(ExporterConfig config, ExporterContext context) {
+        String projectId = config.required("projectId", "my-gcp-project");
+        LoggingSettings.Builder settings = LoggingSettings.newBuilder();
+        String endpoint = config.string("endpoint", null);
+        if (endpoint != null && endpoint.startsWith("http://")) {
+            // An emulator or test server: plain gRPC, no Google credentials.
+            settings.setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
+                    .setEndpoint(endpoint.substring("http://".length()))
+                    .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build());
+            settings.setCredentialsProvider(NoCredentialsProvider.create());
+        } else {
+            if (endpoint != null) {
+                settings.setEndpoint(endpoint);
+            }
+            settings.setCredentialsProvider(credentials(config));
+        }
+        String logName = "projects/" + projectId + "/logs/" + config.string("logName", "kestra-audit");
+        MonitoredResource resource = MonitoredResource.newBuilder().setType("global")
+                .putLabels("project_id", projectId).build();
+        try {
+            return new CloudLoggingExporter(config.id(), settings.build(), logName, resource, config.chunk(),
+                    new DeadLetterFile(context.deadLetterDirectory(), config.id()));
+        } catch (IOException e) {
+            throw new ConfigException("logExporters." + config.id() + ": cannot set up the Cloud Logging client: " + e.getMessage());
+        }
+    }
+
+    /** {@code serviceAccount} (the key's JSON), optionally impersonating another account; else application default credentials. */
+    @SuppressWarnings("unchecked")
+    static CredentialsProvider credentials(ExporterConfig config) {
+        Object scopesValue = config.properties().get("scopes");
+        List<String> scopes = scopesValue instanceof List<?> list ? (List<String>) list : DEFAULT_SCOPES;
+        String serviceAccount = config.string("serviceAccount", null);
+        String impersonate = config.string("impersonatedServiceAccount", null);
+        if (serviceAccount == null && impersonate == null) {
+            return GoogleCredentialsProvider.newBuilder().setScopesToApply(scopes).build();
+        }
+        try {
+            GoogleCredentials source = serviceAccount == null ? GoogleCredentials.getApplicationDefault()
+                    : GoogleCredentials.fromStream(new ByteArrayInputStream(serviceAccount.getBytes(StandardCharsets.UTF_8)));
+            GoogleCredentials credentials = impersonate == null ? source.createScoped(scopes)
+                    : ImpersonatedCredentials.create(source, impersonate, null, scopes, 3600);
+            return FixedCredentialsProvider.create(credentials);
+        } catch (IOException e) {
+            throw new ConfigException("logExporters." + config.id() + ".serviceAccount: not a service account key"
+                    + " (paste the key file's JSON, e.g. \"{{ secret('GCP_SERVICE_ACCOUNT') }}\")");
+        }
+    }
+
+    private synchronized LoggingClient client() throws IOException {
+        if (client == null) {
+            client = LoggingClient.create(settings);
+        }
+        return client;
+    }
+
+    @Override
+    public void ship(List<AuditLogRecord> records) throws IOException {
+        List<LogEntry> entries = new ArrayList<>();
+        List<AuditLogRecord> carried = new ArrayList<>();
+        long bytes = 0;
+        for (AuditLogRecord record : records) {
+            LogEntry entry = entry(record);
+            if (!entries.isEmpty() && (entries.size() == chunk || bytes + entry.getSerializedSize() > MAX_REQUEST_BYTES)) {
+                write(entries, carried);
+                entries = new ArrayList<>();
+                carried = new ArrayList<>();
+                bytes = 0;
+            }
+            entries.add(entry);
+            carried.add(record);
+            bytes += entry.getSerializedSize();
+        }
+        if (!entries.isEmpty()) {
+            write(entries, carried);
+        }
+    }
+
+    private LogEntry entry(AuditLogRecord record) throws IOException {
+        LogEntry.Builder entry = LogEntry.newBuilder()
+                .setInsertId(record.id())
+                .setTimestamp(Timestamp.newBuilder().setSeconds(record.timestamp().getEpochSecond())
+                        .setNanos(record.timestamp().getNano()))
+                .setSeverity(LogSeverity.NOTICE)
+                .putLabels("source", "kestra-audit-shipper");
+        Struct.Builder payload = Struct.newBuilder();
+        JsonFormat.parser().merge(record.json(), payload);
+        entry.setJsonPayload(payload);
+        if (entry.build().getSerializedSize() > MAX_ENTRY_BYTES) {
+            entry.clearJsonPayload().setTextPayload(Truncation.toUtf8Bytes(record.json(), MAX_ENTRY_BYTES - 1024));
+        }
+        return entry.build();
+    }
+
+    private void write(List<LogEntry> entries, List<AuditLogRecord> records) throws IOException {
+        try {
+            client().writeLogEntries(WriteLogEntriesRequest.newBuilder().setLogName(logName).setResource(resource)
+                    .setPartialSuccess(true).addAllEntries(entries).build());
+        } catch (ApiException e) {
+            if (e.getStatusCode().getCode() != StatusCode.Code.INVALID_ARGUMENT) {
+                throw new DestinationUnavailableException("exporter " + exporterId + ": Cloud Logging answered "
+                        + e.getStatusCode().getCode() + ": " + e.getMessage(), e);
+            }
+            WriteLogEntriesPartialErrors partial = e.getErrorDetails() == null ? null
+                    : e.getErrorDetails().getMessage(WriteLogEntriesPartialErrors.class);
+            if (partial == null) {
+                deadLetters.park(records, "Cloud Logging rejected the request: " + e.getMessage());
+                return;
+            }
+            for (Map.Entry<Integer, com.google.rpc.Status> error : partial.getLogEntryErrorsMap().entrySet()) {
+                deadLetters.park(List.of(records.get(error.getKey())), "Cloud Logging rejected the entry: "
+                        + com.google.rpc.Code.forNumber(error.getValue().getCode()) + " " + error.getValue().getMessage());
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "Google Cloud Logging " + logName + " (dead letters: " + deadLetters.file() + ")";
+    }
+}
