@@ -50,7 +50,8 @@ class CliTest {
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).contains("configuration OK").contains("exporter file: JSON files")
                 .contains("exporter awsCloudWatch: CloudWatch Logs group kestra stream production")
-                .contains("exporter azureMonitor: not implemented yet: io.kestra.plugin.ee.azure.monitor.LogExporter");
+                .contains("exporter azureMonitor: Azure Monitor Logs Ingestion https://endpoint-host.ingest.monitor.azure.com")
+                .contains("exporter S3LogExporter: not implemented yet: io.kestra.plugin.ee.aws.s3.LogExporter");
         for (String secret : SeedFlow.SECRETS.values()) {
             assertThat(run.output()).doesNotContain(secret);
         }
@@ -90,21 +91,19 @@ class CliTest {
         Path task = write("task.yaml", """
                 type: io.kestra.plugin.ee.core.log.AuditLogShipper
                 logExporters:
-                  - id: azureMonitor
-                    type: io.kestra.plugin.ee.azure.monitor.LogExporter
-                    endpoint: https://endpoint-host.ingest.monitor.azure.com
-                    tenantId: tenant
-                    clientId: client
-                    clientSecret: "{{ secret('AZURE_CLIENT_SECRET') }}"
-                    ruleId: dcr-69f0b123041d4d6e9f2bf72aad0b62cf
-                    streamName: kestraLogs
+                  - id: s3
+                    type: io.kestra.plugin.ee.aws.s3.LogExporter
+                    bucket: logbucket
+                    region: eu-west-1
+                    accessKeyId: AKIAEXAMPLE
+                    secretKeyId: "{{ secret('AWS_SECRET_KEY_ID') }}"
                 """);
 
-        Run run = run(Map.of("AZURE_CLIENT_SECRET", "azure-secret-in-env"), "--once", "--config", task.toString());
+        Run run = run(Map.of("AWS_SECRET_KEY_ID", "aws-secret-in-env"), "--once", "--config", task.toString());
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.output()).contains("not implemented yet: io.kestra.plugin.ee.azure.monitor.LogExporter")
-                .doesNotContain("azure-secret-in-env");
+        assertThat(run.output()).contains("not implemented yet: io.kestra.plugin.ee.aws.s3.LogExporter")
+                .doesNotContain("aws-secret-in-env");
         assertThat(dir.resolve("state")).doesNotExist();
     }
 

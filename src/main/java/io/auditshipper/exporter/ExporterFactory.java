@@ -2,6 +2,7 @@ package io.auditshipper.exporter;
 
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.azure.AzureMonitorExporter;
 import io.auditshipper.exporter.cloudwatch.CloudWatchLogsExporter;
 import io.auditshipper.exporter.datadog.Datadog;
 import io.auditshipper.exporter.newrelic.NewRelic;
@@ -23,6 +24,7 @@ public final class ExporterFactory {
             case OPENTELEMETRY -> OtlpLogExporter.from(config, context);
             case AWS_CLOUDWATCH -> CloudWatchLogsExporter.from(config, context);
             case GCP_CLOUD_LOGGING -> CloudLoggingExporter.from(config, context);
+            case AZURE_MONITOR -> AzureMonitorExporter.from(config, context);
             default -> throw new ConfigException("logExporters." + config.id() + ": not implemented yet: "
                     + config.type().kestraType() + "; remove it from logExporters to run the others");
         };

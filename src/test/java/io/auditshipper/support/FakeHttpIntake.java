@@ -57,9 +57,21 @@ public final class FakeHttpIntake implements AutoCloseable {
     private volatile Function<Request, Answer> responder;
 
     public FakeHttpIntake(Function<Request, Answer> responder) {
+        this(responder, null);
+    }
+
+    /** Over TLS when {@code tls} is given (for clients that send credentials only over HTTPS). */
+    public FakeHttpIntake(Function<Request, Answer> responder, javax.net.ssl.SSLContext tls) {
         this.responder = responder;
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            if (tls == null) {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            } else {
+                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                        new InetSocketAddress("127.0.0.1", 0), 0);
+                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+                server = https;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -108,7 +120,8 @@ public final class FakeHttpIntake implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http") + "://127.0.0.1:"
+                + server.getAddress().getPort();
     }
 
     @Override

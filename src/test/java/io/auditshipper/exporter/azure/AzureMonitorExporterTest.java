@@ -1,0 +1,120 @@
+package io.auditshipper.exporter.azure;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.pipeline.Pass;
+import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.ShipperFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Azure Monitor exporter (Microsoft's Logs Ingestion client and Entra ID client credentials) through
+ * the pipeline, against a TLS server answering as the token endpoint and the Logs Ingestion API do. This
+ * JVM trusts the server's throwaway certificate (surefire gives each test class a JVM of its own).
+ */
+class AzureMonitorExporterTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path KEYSTORE;
+
+    static {
+        try {
+            KEYSTORE = FakeAzureMonitor.selfSignedKeystore(Files.createTempDirectory("azure-tls"));
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        System.setProperty("javax.net.ssl.trustStore", KEYSTORE.toString());
+        System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    }
+
+    @TempDir
+    Path dir;
+
+    private final FakeAzureMonitor azure = new FakeAzureMonitor(KEYSTORE);
+
+    @AfterEach
+    void stop() {
+        azure.close();
+    }
+
+    private Pass ship(ShipperFixture f, String secret) throws Exception {
+        String task = f.taskWith("  - id: azureMonitor\n    type: io.kestra.plugin.ee.azure.monitor.LogExporter\n"
+                + "    endpoint: " + azure.url() + "\n    authorityHost: " + azure.url() + "\n"
+                + "    tenantId: " + FakeAzureMonitor.TENANT + "\n    clientId: " + FakeAzureMonitor.CLIENT + "\n"
+                + "    clientSecret: \"{{ secret('AZURE_CLIENT_SECRET') }}\"\n"
+                + "    ruleId: " + FakeAzureMonitor.RULE + "\n    streamName: " + FakeAzureMonitor.STREAM + "\n");
+        return f.runOnce(f.config(task, Map.of("AZURE_CLIENT_SECRET", secret)));
+    }
+
+    private ShipperFixture fixture(List<AuditLogTable.Row> rows) throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+        return f;
+    }
+
+    @Test
+    void uploadsEveryLogOnceWithItsTimeUnderOneCachedToken() throws Exception {
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(81).rows(4_000, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30));
+        ShipperFixture f = fixture(rows);
+
+        Pass pass = ship(f, FakeAzureMonitor.SECRET);
+
+        assertThat(azure.https.violations()).isEmpty();
+        assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+        assertThat(azure.logs).extracting(log -> log.path("id").asText())
+                .containsExactlyInAnyOrderElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(azure.logs).allSatisfy(log -> assertThat(log.path("TimeGenerated").asText()).isEqualTo(log.path("date").asText()));
+        assertThat(azure.https.requests().stream().filter(r -> r.path().startsWith("/dataCollectionRules")).count())
+                .isGreaterThanOrEqualTo(4);
+        assertThat(azure.tokenRequests.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aRejectedLogIsParkedThrottlingIsWaitedOutAndABadSecretFailsWithoutShowingIt() throws Exception {
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(82).rows(300, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30));
+        ShipperFixture f = fixture(rows);
+        azure.rejectedId = ShipperFixture.idsInShippingOrder(rows).get(7);
+        azure.throttle.set(1);
+
+        Pass pass = ship(f, FakeAzureMonitor.SECRET);
+
+        assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+        List<String> parked = Files.readAllLines(dir.resolve("dead-letter/azureMonitor.ndjson"));
+        assertThat(parked).singleElement().satisfies(line -> {
+            assertThat(JSON.readTree(line).path("id").asText()).isEqualTo(azure.rejectedId);
+            assertThat(JSON.readTree(line).path("reason").asText()).contains("400");
+        });
+        List<String> all = new ArrayList<>();
+        azure.logs.forEach(log -> all.add(log.path("id").asText()));
+        parked.forEach(line -> {
+            try {
+                all.add(JSON.readTree(line).path("id").asText());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(all).as("every log either arrived or was parked, once")
+                .containsExactlyInAnyOrderElementsOf(ShipperFixture.idsInShippingOrder(rows));
+
+        ShipperFixture other = new ShipperFixture("h2", dir.resolve("bad-secret"), NOW);
+        other.insert(new DemoAuditLogs(83).rows(5, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30)));
+        Pass refused = ship(other, "not-the-secret-123");
+        assertThat(refused.failures()).containsOnlyKeys("azureMonitor");
+        assertThat(refused.failures().get("azureMonitor")).contains("refused the client credentials")
+                .doesNotContain("not-the-secret-123");
+    }
+}
