@@ -3,11 +3,15 @@ package io.auditshipper.kestra;
 import io.auditshipper.config.SecretRedactor;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -92,7 +96,7 @@ public final class KestraApiClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new KestraApiException(0, request.method() + " " + request.uri() + ": Kestra not reachable: " + e, e);
+            throw new KestraApiException(0, request.method() + " " + request.uri() + ": Kestra not reachable: " + why(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KestraApiException(0, request.method() + " " + request.uri() + ": interrupted", e);
@@ -111,6 +115,27 @@ public final class KestraApiClient {
                     + ": " + body.substring(0, Math.min(500, body.length())), null);
         }
         return response.body();
+    }
+
+    /**
+     * Why a request could not be sent: the JDK's client throws a bare {@code ConnectException} (no message)
+     * for a refused connection and for an unknown host alike, the reason only in the type of a cause.
+     */
+    private static String why(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "unknown host (" + t + ")";
+            }
+            if (t instanceof HttpConnectTimeoutException) {
+                return "connection timed out (" + t.getMessage() + ")";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "connection refused, is Kestra listening there? (" + t + ")";
+            }
+        }
+        return e.toString();
     }
 
     public String describe() {

@@ -1,0 +1,197 @@
+package io.auditshipper.kestra;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.model.Offset;
+import io.auditshipper.offset.KestraKvOffsetStore;
+import io.auditshipper.offset.OffsetStoreException;
+import io.auditshipper.offset.StoredOffsets;
+import io.auditshipper.support.FakeHttpIntake.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link KestraKvOffsetStore} against a KV store that answers as Kestra EE's OpenAPI spec (1.3.0) says. */
+class KestraKvOffsetStoreTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KV_PATH = "/api/v1/main/namespaces/company.team/kv/kestraOffsets";
+
+    private final FakeKestraServer kestra = new FakeKestraServer();
+
+    @AfterEach
+    void stop() {
+        kestra.close();
+    }
+
+    private KestraKvOffsetStore basicStore() {
+        return store(FakeKestraServer.USER, FakeKestraServer.PASSWORD, null);
+    }
+
+    private KestraKvOffsetStore store(String user, String password, String token) {
+        return new KestraKvOffsetStore(new KestraApiClient(kestra.url(), "main", user, password, token),
+                "company.team", "kestraOffsets");
+    }
+
+    private static StoredOffsets severalExporters() {
+        return StoredOffsets.NONE
+                .advance("file", new Offset(Instant.parse("2026-11-20T10:00:00.123456Z"), "4sUsg2bJ0cGdbFOoRUBvrb"))
+                .advance("datadog", new Offset(Instant.parse("2026-11-20T09:59:58Z"), "0a1b2c"))
+                .advance("elastic-search_1", new Offset(Instant.parse("2026-11-19T23:00:00.000001Z"), "id with \"quotes\" é"))
+                .advance("otel", new Offset(Instant.parse("2026-11-20T10:00:00.123456Z"), "4sUsg2bJ0cGdbFOoRUBvra"));
+    }
+
+    @Test
+    void anAbsentKeyLoadsAsNoOffsets() {
+        assertThat(basicStore().load()).isEqualTo(StoredOffsets.NONE);
+
+        assertThat(kestra.requests()).singleElement().satisfies(r -> {
+            assertThat(r.method()).isEqualTo("GET");
+            assertThat(r.path()).isEqualTo(KV_PATH);
+            assertThat(r.query()).isNull();
+        });
+    }
+
+    @Test
+    void savedOffsetsOfSeveralExportersLoadBackEqual() throws Exception {
+        KestraKvOffsetStore store = basicStore();
+        StoredOffsets offsets = severalExporters();
+
+        store.save(offsets);
+        StoredOffsets loaded = store.load();
+
+        assertThat(loaded).isEqualTo(offsets);
+        assertThat(loaded.exporters()).hasSize(4);
+        assertThat(loaded.global(List.of("file", "datadog", "otel"))).contains(offsets.of("datadog").orElseThrow());
+        Request put = kestra.requests().get(0);
+        assertThat(put.method()).isEqualTo("PUT");
+        assertThat(put.path()).isEqualTo(KV_PATH);
+        assertThat(put.header("Content-Type")).startsWith("text/plain");
+        assertThat(JSON.readTree(new String(put.body(), StandardCharsets.UTF_8))).isEqualTo(JSON.readTree(offsets.toJson()));
+        assertThat(kestra.kv).containsOnlyKeys("main/company.team/kestraOffsets");
+
+        // Saved again, moved on: the new value replaces the old one, and a new store reads it.
+        StoredOffsets next = offsets.advance("datadog", new Offset(Instant.parse("2026-11-20T11:00:00Z"), "z"))
+                .advance("s3", new Offset(Instant.parse("2026-11-20T11:00:01Z"), "y"));
+        store.save(next);
+        assertThat(basicStore().load()).isEqualTo(next);
+    }
+
+    @Test
+    void readsTheValueWhenKestraAnswersItAsAJsonObject() throws Exception {
+        kestra.kvAsObject = true;
+        StoredOffsets offsets = severalExporters();
+        basicStore().save(offsets);
+
+        StoredOffsets loaded = basicStore().load();
+
+        assertThat(loaded).isEqualTo(offsets);
+        // The server did answer the value as an object, not as a string.
+        KestraApiClient client = new KestraApiClient(kestra.url(), "main", FakeKestraServer.USER, FakeKestraServer.PASSWORD, null);
+        var detail = JSON.readTree(client.get(client.uri("namespaces/company.team/kv/kestraOffsets", Map.of())));
+        assertThat(detail.path("type").asText()).isEqualTo("JSON");
+        assertThat(detail.path("value").isObject()).isTrue();
+        assertThat(detail.path("value").path("exporters").size()).isEqualTo(4);
+    }
+
+    @Test
+    void authenticatesWithABearerToken() {
+        KestraKvOffsetStore store = store(null, null, FakeKestraServer.TOKEN);
+        store.save(severalExporters());
+
+        assertThat(store.load()).isEqualTo(severalExporters());
+        assertThat(kestra.requests()).extracting(r -> r.header("Authorization"))
+                .containsOnly("Bearer " + FakeKestraServer.TOKEN);
+    }
+
+    @Test
+    void rejectedCredentialsFailWithoutShowingTheSecret() {
+        kestra.kv.put("main/company.team/kestraOffsets", severalExporters().toJson());
+        String wrongPassword = "wrong-kv-password-42";
+        String wrongToken = "wrong-kv-token-4242";
+
+        KestraKvOffsetStore basic = store(FakeKestraServer.USER, wrongPassword, null);
+        assertThatThrownBy(basic::load)
+                .isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("401")
+                .hasMessageContaining("credentials")
+                .hasMessageContaining(KV_PATH)
+                .hasMessageNotContaining(wrongPassword)
+                .hasMessageNotContaining(Base64.getEncoder().encodeToString(
+                        (FakeKestraServer.USER + ":" + wrongPassword).getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> basic.save(StoredOffsets.NONE))
+                .isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("401")
+                .hasMessageNotContaining(wrongPassword);
+        KestraKvOffsetStore bearer = store(null, null, wrongToken);
+        assertThatThrownBy(bearer::load)
+                .isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("401")
+                .hasMessageNotContaining(wrongToken);
+        assertThatThrownBy(() -> bearer.save(StoredOffsets.NONE))
+                .isInstanceOf(OffsetStoreException.class)
+                .hasMessageNotContaining(wrongToken);
+        assertThat(kestra.kv.get("main/company.team/kestraOffsets")).isEqualTo(severalExporters().toJson());
+    }
+
+    @Test
+    void theKeyLivesUnderTheTenantAndNamespaceOfTheKvApi() {
+        try (FakeKestraServer other = new FakeKestraServer("root", "root-password", null)) {
+            KestraKvOffsetStore store = new KestraKvOffsetStore(new KestraApiClient(other.url(), "acme-prod", "root",
+                    "root-password", null), "prod.billing.invoices", "audit_log-shipper.offsets");
+            StoredOffsets offsets = severalExporters();
+            store.save(offsets);
+            assertThat(store.load()).isEqualTo(offsets);
+
+            assertThat(other.requests()).extracting(Request::method, Request::path).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("PUT", "/api/v1/acme-prod/namespaces/prod.billing.invoices/kv/audit_log-shipper.offsets"),
+                    org.assertj.core.groups.Tuple.tuple("GET", "/api/v1/acme-prod/namespaces/prod.billing.invoices/kv/audit_log-shipper.offsets"));
+            assertThat(other.kv).containsOnlyKeys("acme-prod/prod.billing.invoices/audit_log-shipper.offsets");
+            assertThat(store.describe()).contains("/api/v1/acme-prod/namespaces/prod.billing.invoices/kv/audit_log-shipper.offsets")
+                    .doesNotContain("root-password");
+        }
+    }
+
+    @Test
+    void aValueThatIsNotOffsetsFailsClearly() {
+        kestra.kv.put("main/company.team/kestraOffsets", "not json at all");
+
+        assertThatThrownBy(() -> basicStore().load())
+                .isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("not readable");
+    }
+
+    @Test
+    void anUnreachableServerFailsClearly() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = socket.getLocalPort();
+        }
+        KestraKvOffsetStore store = new KestraKvOffsetStore(new KestraApiClient("http://127.0.0.1:" + port, "main",
+                FakeKestraServer.USER, FakeKestraServer.PASSWORD, null), "company.team", "kestraOffsets");
+
+        assertThatThrownBy(store::load).isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("127.0.0.1:" + port).hasMessageContaining("not reachable: connection refused")
+                .hasMessageNotContaining(FakeKestraServer.PASSWORD);
+        assertThatThrownBy(() -> store.save(StoredOffsets.NONE)).isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("not reachable");
+    }
+
+    @Test
+    void otherServerErrorsAreNotMistakenForAnAbsentKey() {
+        kestra.http.respondWith(r -> new io.auditshipper.support.FakeHttpIntake.Answer(500, Map.of(),
+                "{\"message\":\"Internal Server Error: storage down\"}"));
+
+        assertThatThrownBy(() -> basicStore().load()).isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("500").hasMessageContaining("storage down");
+    }
+}
