@@ -1,40 +1,123 @@
 #!/usr/bin/env bash
-# Benchmark: N audit logs (default 1,000,000; BENCH_LOGS=...) from a real PostgreSQL to the file exporter,
-# beside the read limit (a raw COPY ... TO STDOUT of the same rows in the same order). Prints logs/s and the
-# shipper's peak RSS. Needs only JDK 17 and Maven; PostgreSQL comes from Maven Central (embedded-postgres).
+# Benchmark: N audit logs (default 1,000,000) shipped from a real PostgreSQL to the file exporter by
+# `java -jar target/kestra-audit-shipper.jar --once`, beside the read limit: a raw
+# `COPY (SELECT key, value, timestamp ... ORDER BY timestamp, key) TO STDOUT` of the same rows through the
+# JDBC driver. Prints logs/s and peak RSS of both. Needs only JDK 17 and Maven: PostgreSQL comes from
+# Maven Central (io.zonky.test:embedded-postgres, test scope), psql is not used.
+#
+#   bench/run.sh                      1,000,000 logs
+#   BENCH_LOGS=100000 bench/run.sh    fewer logs
+# Optional: BENCH_HEAP (shipper -Xmx, default 512m), BENCH_CHUNK / BENCH_PAGE_SIZE (the config's chunk and
+# source.pageSize; unset = the shipper's defaults), BENCH_PG_PORT (fixed PostgreSQL port; default a free
+# one), BENCH_SKIP_BUILD=1 (reuse target/), BENCH_JSTACK=SECONDS (a jstack of the shipper every SECONDS
+# into bench/work/jstack/), BENCH_KEEP=1 (keep bench/work; implied by BENCH_JSTACK), BENCH_JAVA_OPTS (extra
+# shipper JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/shipper.jfr,settings=profile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOGS=${BENCH_LOGS:-1000000}
 HEAP=${BENCH_HEAP:-512m}
-# e.g. BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/shipper.jfr,settings=profile to profile the run
+JSTACK=${BENCH_JSTACK:-}
+KEEP=${BENCH_KEEP:-${JSTACK:+1}}
 WORK=bench/work
+ROOT=$(pwd)
 rm -rf "$WORK" && mkdir -p "$WORK"
 
-echo "building..."
-mvn -B -q package -DskipTests
-mvn -B -q test-compile
-mvn -B -q dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null
+PG_PID=
+CHILD=
+cleanup() {
+  local rc=$?
+  if [ -n "$CHILD" ] && kill -0 "$CHILD" 2>/dev/null; then
+    kill "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null || true
+  fi
+  if [ -n "$PG_PID" ]; then
+    touch "$WORK/stop"
+    # PostgreSQL stops when its JVM sees the stop file (or, failing that, its TERM shutdown hook).
+    for _ in $(seq 1 150); do kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$PG_PID" 2>/dev/null && kill "$PG_PID" 2>/dev/null
+    wait "$PG_PID" 2>/dev/null || true
+  fi
+  if [ "${KEEP:-}" = 1 ]; then
+    echo "kept $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# measure LOG CMD...: runs CMD with its output in LOG; sets RC, SECONDS_TAKEN and PEAK_KB (the kernel's
+# high-water mark of resident memory, VmHWM, polled from /proc until the process exits).
+measure() {
+  local log=$1; shift
+  local start end kb pid next_jstack=0 n=0
+  start=$(date +%s.%N)
+  "$@" > "$log" 2>&1 &
+  pid=$!
+  CHILD=$pid
+  PEAK_KB=0
+  while kill -0 "$pid" 2>/dev/null; do
+    kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    if [ -n "$kb" ] && [ "$kb" -gt "$PEAK_KB" ]; then PEAK_KB=$kb; fi
+    if [ -n "$JSTACK" ] && [ "$log" = "$WORK/shipper.log" ] && [ "$(date +%s)" -ge "$next_jstack" ]; then
+      mkdir -p "$WORK/jstack"
+      n=$((n + 1))
+      jstack "$pid" > "$WORK/jstack/$(printf %03d $n).txt" 2>/dev/null || true
+      next_jstack=$(( $(date +%s) + JSTACK ))
+    fi
+    sleep 0.1
+  done
+  RC=0
+  wait "$pid" || RC=$?
+  end=$(date +%s.%N)
+  CHILD=
+  SECONDS_TAKEN=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
+}
+
+# Maven's output only when it fails.
+mvn_quiet() {
+  mvn -B -q "$@" > "$WORK/mvn.log" 2>&1 || { cat "$WORK/mvn.log"; echo "mvn $* failed"; exit 1; }
+}
+
+if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
+  echo "building (shaded jar, test classes, test classpath)..."
+  mvn_quiet package -DskipTests
+  mvn_quiet test-compile
+fi
+mvn_quiet dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$ROOT/$WORK/cp.txt"
 CP="target/test-classes:target/classes:$(cat "$WORK/cp.txt")"
 
-java -cp "$CP" io.auditshipper.bench.BenchPostgres "$LOGS" "$WORK" > "$WORK/pg.log" 2>&1 &
+echo "starting PostgreSQL and loading $LOGS logs... (load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs)"
+java -Xmx1g -cp "$CP" io.auditshipper.bench.BenchPostgres "$LOGS" "$WORK" ${BENCH_PG_PORT:-} > "$WORK/pg.log" 2>&1 &
 PG_PID=$!
-trap 'touch "$WORK/stop"; wait $PG_PID 2>/dev/null || true' EXIT
 while [ ! -f "$WORK/pg.port" ]; do
-  kill -0 $PG_PID 2>/dev/null || { cat "$WORK/pg.log"; exit 1; }
-  sleep 1
+  if ! kill -0 "$PG_PID" 2>/dev/null; then
+    tail -40 "$WORK/pg.log"; echo "PostgreSQL did not come up"; exit 1
+  fi
+  sleep 0.5
 done
+PORT=$(cat "$WORK/pg.port")
 grep -E "^loaded" "$WORK/pg.log"
-read -r _ RAW_ROWS RAW_SECONDS RAW_BYTES < <(grep "^RAW " "$WORK/pg.log")
 
+# 1. The read limit, in a JVM of its own and with the same heap as the shipper.
+measure "$WORK/copy.log" java -Xmx"$HEAP" -cp "$CP" io.auditshipper.bench.BenchCopy "$PORT" "$LOGS"
+[ "$RC" -eq 0 ] || { cat "$WORK/copy.log"; echo "the raw COPY failed"; exit 1; }
+read -r _ RAW_ROWS RAW_SECONDS RAW_BYTES < <(grep "^RAW " "$WORK/copy.log")
+COPY_WALL=$SECONDS_TAKEN; COPY_KB=$PEAK_KB
+
+# 2. The shipper, as it runs in production: the shaded jar, one catch-up pass.
 cat > "$WORK/bench.yaml" <<YAML
 type: io.kestra.plugin.ee.core.log.AuditLogShipper
 lookbackPeriod: P3650D
 offsetKey: bench
 settleDelay: PT0S
-chunk: ${BENCH_CHUNK:-5000}
+${BENCH_CHUNK:+chunk: $BENCH_CHUNK}
 source:
   type: jdbc
-  url: jdbc:postgresql://127.0.0.1:$(cat "$WORK/pg.port")/postgres?user=postgres
+  url: jdbc:postgresql://127.0.0.1:$PORT/postgres
+  username: postgres
+  table: audit_logs
+  ${BENCH_PAGE_SIZE:+pageSize: $BENCH_PAGE_SIZE}
 offsetStore:
   type: file
   directory: $WORK/state
@@ -44,25 +127,32 @@ logExporters:
     outputDirectory: $WORK/out
 YAML
 
-# Peak RSS: the kernel's high-water mark (VmHWM) of the shipper's JVM, read until it exits.
-start=$(date +%s.%N)
-java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --once > "$WORK/shipper.log" 2>&1 &
-SHIPPER=$!
-PEAK_KB=0
-while kill -0 $SHIPPER 2>/dev/null; do
-  kb=$(awk '/VmHWM/ {print $2}' /proc/$SHIPPER/status 2>/dev/null || echo 0)
-  [ -n "$kb" ] && [ "$kb" -gt "$PEAK_KB" ] && PEAK_KB=$kb
-  sleep 0.2
-done
-wait $SHIPPER || { tail -20 "$WORK/shipper.log"; echo "the shipper failed"; exit 1; }
-end=$(date +%s.%N)
-SHIPPED=$(cat "$WORK"/out/*.ndjson | wc -l)
-[ "$SHIPPED" -eq "$LOGS" ] || { echo "shipped $SHIPPED lines, expected $LOGS"; exit 1; }
+measure "$WORK/shipper.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --once
+if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper.log"; echo "the shipper failed (exit $RC)"; exit 1; fi
+SHIP_WALL=$SECONDS_TAKEN; SHIP_KB=$PEAK_KB
+# The pass alone, without JVM and Camel start-up, from the shipper's own log line.
+PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper.log" | tail -1)
 
-awk -v logs="$LOGS" -v s="$start" -v e="$end" -v raw="$RAW_SECONDS" -v kb="$PEAK_KB" -v heap="$HEAP" 'BEGIN {
-  t = e - s
-  printf "\n%-44s %12s %10s %12s %14s\n", "", "logs", "seconds", "logs/s", "peak RSS MiB"
-  printf "%-44s %12d %10.2f %12.0f %14.0f\n", "shipper PostgreSQL -> file (-Xmx" heap ", JVM start incl.)", logs, t, logs / t, kb / 1024
-  printf "%-44s %12d %10.2f %12.0f %14s\n", "raw COPY ... TO STDOUT (read limit)", logs, raw, logs / raw, "-"
-  printf "shipper time / raw read time: %.2fx\n", t / raw
+# 3. Check the output: N lines, N distinct log ids (the shortest JSONB key, "id", comes first).
+SHIPPED=$(cat "$WORK"/out/*.ndjson | wc -l)
+DISTINCT=$(cat "$WORK"/out/*.ndjson | awk '{ i = index($0, "\"id\": \""); print substr($0, i + 7, 22) }' | sort -u | wc -l)
+FILES=$(ls "$WORK"/out | wc -l)
+if [ "$SHIPPED" -ne "$LOGS" ] || [ "$DISTINCT" -ne "$LOGS" ]; then
+  echo "shipped $SHIPPED lines ($DISTINCT distinct ids), expected $LOGS"; exit 1
+fi
+echo "output: $SHIPPED lines, $DISTINCT distinct ids, $FILES files, $(du -sh "$WORK/out" | cut -f1)"
+
+echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
+awk -v logs="$LOGS" -v ship="$SHIP_WALL" -v pass_ms="${PASS_MS:-0}" -v shipkb="$SHIP_KB" -v heap="$HEAP" \
+    -v raw="$RAW_SECONDS" -v copywall="$COPY_WALL" -v copykb="$COPY_KB" -v rawbytes="$RAW_BYTES" 'BEGIN {
+  pass = pass_ms / 1000
+  printf "\n%-50s %10s %9s %10s %13s\n", "", "logs", "seconds", "logs/s", "peak RSS MiB"
+  printf "%-50s %10d %9.2f %10.0f %13.0f\n", "shipper, java -jar --once (wall, JVM start incl.)", logs, ship, logs / ship, shipkb / 1024
+  if (pass > 0)
+    printf "%-50s %10d %9.2f %10.0f %13s\n", "shipper, the pass alone (its log line)", logs, pass, logs / pass, "\""
+  printf "%-50s %10d %9.2f %10.0f %13.0f\n", "raw COPY ... TO STDOUT (the COPY alone)", logs, raw, logs / raw, copykb / 1024
+  printf "%-50s %10d %9.2f %10.0f %13s\n", "raw COPY helper JVM (wall, JVM start incl.)", logs, copywall, logs / copywall, "\""
+  printf "(both JVMs with -Xmx%s; peak RSS = VmHWM)\n", heap
+  printf "\nshipper / raw COPY time: %.2fx wall to wall, %.2fx pass to COPY (COPY read %.0f MiB)\n",
+    ship / copywall, (pass > 0 ? pass : ship) / raw, rawbytes / 1048576
 }'
