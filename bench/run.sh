@@ -24,8 +24,12 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 
 PG_PID=
 CHILD=
+INTAKE_PID=
 cleanup() {
   local rc=$?
+  if [ -n "$INTAKE_PID" ] && kill -0 "$INTAKE_PID" 2>/dev/null; then
+    kill "$INTAKE_PID" 2>/dev/null; wait "$INTAKE_PID" 2>/dev/null || true
+  fi
   if [ -n "$CHILD" ] && kill -0 "$CHILD" 2>/dev/null; then
     kill "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null || true
   fi
@@ -142,6 +146,26 @@ if [ "$SHIPPED" -ne "$LOGS" ] || [ "$DISTINCT" -ne "$LOGS" ]; then
 fi
 echo "output: $SHIPPED lines, $DISTINCT distinct ids, $FILES files, $(du -sh "$WORK/out" | cut -f1)"
 
+# 4. The HTTP path: the same rows to a Datadog-shaped intake on 127.0.0.1 (gzipped JSON, 1000 per request).
+java -cp "$CP" io.auditshipper.bench.BenchIntake "$WORK" > "$WORK/intake.log" 2>&1 &
+INTAKE_PID=$!
+while [ ! -f "$WORK/intake.port" ]; do kill -0 $INTAKE_PID 2>/dev/null || { cat "$WORK/intake.log"; exit 1; }; sleep 0.2; done
+sed -e "s|^offsetKey: bench|offsetKey: bench-datadog|" -e '/^logExporters:/,$d' "$WORK/bench.yaml" > "$WORK/bench-datadog.yaml"
+cat >> "$WORK/bench-datadog.yaml" <<YAML
+logExporters:
+  - id: datadog
+    type: io.kestra.plugin.ee.datadog.LogExporter
+    basePath: http://127.0.0.1:$(cat "$WORK/intake.port")
+    apiKey: bench-key
+YAML
+measure "$WORK/shipper-datadog.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-datadog.yaml" --once
+if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-datadog.log"; echo "the shipper failed on the HTTP path (exit $RC)"; exit 1; fi
+DD_WALL=$SECONDS_TAKEN; DD_KB=$PEAK_KB
+DD_PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper-datadog.log" | tail -1)
+touch "$WORK/intake.stop"; wait $INTAKE_PID || true; INTAKE_PID=
+read -r _ DD_REQUESTS DD_ENTRIES < <(grep "^INTAKE " "$WORK/intake.log")
+[ "$DD_ENTRIES" -eq "$LOGS" ] || { echo "the intake got $DD_ENTRIES entries, expected $LOGS"; exit 1; }
+
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
 awk -v logs="$LOGS" -v ship="$SHIP_WALL" -v pass_ms="${PASS_MS:-0}" -v shipkb="$SHIP_KB" -v heap="$HEAP" \
     -v raw="$RAW_SECONDS" -v copywall="$COPY_WALL" -v copykb="$COPY_KB" -v rawbytes="$RAW_BYTES" 'BEGIN {
@@ -155,4 +179,12 @@ awk -v logs="$LOGS" -v ship="$SHIP_WALL" -v pass_ms="${PASS_MS:-0}" -v shipkb="$
   printf "(both JVMs with -Xmx%s; peak RSS = VmHWM)\n", heap
   printf "\nshipper / raw COPY time: %.2fx wall to wall, %.2fx pass to COPY (COPY read %.0f MiB)\n",
     ship / copywall, (pass > 0 ? pass : ship) / raw, rawbytes / 1048576
+}'
+awk -v logs="$LOGS" -v wall="$DD_WALL" -v pass_ms="${DD_PASS_MS:-0}" -v kb="$DD_KB" -v requests="$DD_REQUESTS" 'BEGIN {
+  pass = pass_ms / 1000
+  printf "\n%-50s %10s %9s %10s %11s %13s\n", "PostgreSQL -> Datadog-shaped HTTP (127.0.0.1)", "logs", "seconds", "logs/s", "requests/s", "peak RSS MiB"
+  printf "%-50s %10d %9.2f %10.0f %11.1f %13.0f\n", "shipper, java -jar --once (wall)", logs, wall, logs / wall, requests / wall, kb / 1024
+  if (pass > 0)
+    printf "%-50s %10d %9.2f %10.0f %11.1f %13s\n", "shipper, the pass alone", logs, pass, logs / pass, requests / pass, "\""
+  printf "(%d requests of gzipped JSON, every entry counted by the intake)\n", requests
 }'

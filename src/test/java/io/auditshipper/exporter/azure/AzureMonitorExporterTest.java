@@ -28,23 +28,15 @@ class AzureMonitorExporterTest {
 
     private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path KEYSTORE;
 
     static {
-        try {
-            KEYSTORE = FakeAzureMonitor.selfSignedKeystore(Files.createTempDirectory("azure-tls"));
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-        System.setProperty("javax.net.ssl.trustStore", KEYSTORE.toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
-        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        FakeAzureMonitor.trustThisJvm();
     }
 
     @TempDir
     Path dir;
 
-    private final FakeAzureMonitor azure = new FakeAzureMonitor(KEYSTORE);
+    private final FakeAzureMonitor azure = new FakeAzureMonitor();
 
     @AfterEach
     void stop() {

@@ -32,24 +32,47 @@ import static org.assertj.core.api.Assertions.assertThat;
  * /dataCollectionRules/{rule}/streams/{stream}?api-version=...} takes a gzipped JSON array of at most 1 MB
  * with the bearer token, answering 204, or 429 with Retry-After, or 400 for a log the test names.
  */
-final class FakeAzureMonitor implements AutoCloseable {
+public final class FakeAzureMonitor implements AutoCloseable {
 
     static final String TENANT = "tenant-0001";
     static final String CLIENT = "client-0001";
-    static final String SECRET = "azure-client-secret-xyz";
+    static final String SECRET = "azure-secret-value-456";
     static final String RULE = "dcr-69f0b123041d4d6e9f2bf72aad0b62cf";
-    static final String STREAM = "Custom-KestraAuditLogs";
+    static final String STREAM = "kestraLogs";
     private static final String TOKEN = "eyJ0eXAiOiJKV1QifQ.fake-monitor-token";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final FakeHttpIntake https;
-    final List<JsonNode> logs = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> logs = new CopyOnWriteArrayList<>();
     final AtomicInteger tokenRequests = new AtomicInteger();
     final AtomicInteger throttle = new AtomicInteger();
     volatile String rejectedId;
 
-    FakeAzureMonitor(Path keystore) {
-        https = new FakeHttpIntake(this::answer, tls(keystore));
+    private static Path keystore;
+
+    public FakeAzureMonitor() {
+        https = new FakeHttpIntake(this::answer, tls(trustThisJvm()));
+    }
+
+    /**
+     * Makes this JVM trust the server's throwaway certificate: call it before anything in the JVM uses TLS
+     * (the default SSL context reads the trust store once), as the test classes do in a static block.
+     */
+    public static synchronized Path trustThisJvm() {
+        if (keystore == null) {
+            try {
+                keystore = selfSignedKeystore(Files.createTempDirectory("azure-tls"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            System.setProperty("javax.net.ssl.trustStore", keystore.toString());
+            System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+            System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        }
+        return keystore;
     }
 
     /** A PKCS12 key store holding a self-signed certificate for 127.0.0.1, made with the JDK's keytool. */
@@ -77,7 +100,7 @@ final class FakeAzureMonitor implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return https.baseUrl();
     }
 

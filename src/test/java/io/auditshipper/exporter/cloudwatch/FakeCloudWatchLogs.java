@@ -28,24 +28,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 24 hours at most, 256 KB per event; ResourceNotFoundException for a missing group or stream); events
  * older than 14 days come back in {@code rejectedLogEventsInfo}, as the service does.
  */
-final class FakeCloudWatchLogs implements AutoCloseable {
+public final class FakeCloudWatchLogs implements AutoCloseable {
 
-    static final String ACCESS_KEY = "AKIATESTEXAMPLE0001";
+    public static final String ACCESS_KEY = "AKIAEXAMPLEKEY";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final FakeHttpIntake http = new FakeHttpIntake(this::answer);
     final Set<String> groups = ConcurrentHashMap.newKeySet();
     final Set<String> streams = ConcurrentHashMap.newKeySet();
-    final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> events = new CopyOnWriteArrayList<>();
     final Instant now;
     /** Answers ThrottlingException to the next this many PutLogEvents calls. */
     volatile int throttle;
 
-    FakeCloudWatchLogs(Instant now) {
+    public FakeCloudWatchLogs(Instant now) {
         this.now = now;
     }
 
-    String url() {
+    public String url() {
         return http.baseUrl();
     }
 

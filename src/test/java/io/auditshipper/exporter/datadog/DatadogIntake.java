@@ -18,13 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of at most 1000 entries and 5 MB uncompressed, 1 MB per log; 202 on success, 403 on a bad key, 413 over
  * the limits, 400 on a malformed payload. Keeps the entries it accepted.
  */
-final class DatadogIntake {
+public final class DatadogIntake {
 
-    static final String API_KEY = "dd-test-key-0123456789";
+    public static final String API_KEY = "dd-key-789";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final FakeHttpIntake server = new FakeHttpIntake(this::intake);
-    final List<JsonNode> accepted = new CopyOnWriteArrayList<>();
+    public final FakeHttpIntake server = new FakeHttpIntake(this::intake);
+    public final List<JsonNode> accepted = new CopyOnWriteArrayList<>();
 
     Answer intake(Request request) {
         assertThat(request.method()).isEqualTo("POST");
@@ -60,7 +60,7 @@ final class DatadogIntake {
     }
 
     /** The audit log ids in the order they were accepted. */
-    List<String> acceptedIds() {
+    public List<String> acceptedIds() {
         return accepted.stream().map(entry -> {
             try {
                 return JSON.readTree(entry.path("message").asText()).path("id").asText();

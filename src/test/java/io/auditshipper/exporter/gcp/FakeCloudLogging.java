@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request sizes), keeps the entries, and can answer UNAVAILABLE, or INVALID_ARGUMENT carrying
  * {@code WriteLogEntriesPartialErrors} for chosen entries (which, with partial success, the others survive).
  */
-final class FakeCloudLogging implements AutoCloseable {
+public final class FakeCloudLogging implements AutoCloseable {
 
     static final MethodDescriptor<WriteLogEntriesRequest, WriteLogEntriesResponse> WRITE =
             MethodDescriptor.<WriteLogEntriesRequest, WriteLogEntriesResponse>newBuilder()
@@ -42,14 +42,14 @@ final class FakeCloudLogging implements AutoCloseable {
                     .setResponseMarshaller(ProtoUtils.marshaller(WriteLogEntriesResponse.getDefaultInstance()))
                     .build();
 
-    final List<LogEntry> entries = new CopyOnWriteArrayList<>();
+    public final List<LogEntry> entries = new CopyOnWriteArrayList<>();
     final List<WriteLogEntriesRequest> requests = new CopyOnWriteArrayList<>();
-    final List<String> violations = new CopyOnWriteArrayList<>();
+    public final List<String> violations = new CopyOnWriteArrayList<>();
     final AtomicInteger unavailable = new AtomicInteger();
     volatile Set<String> rejectedIds = Set.of();
     private final Server server;
 
-    FakeCloudLogging() {
+    public FakeCloudLogging() {
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                     .addService(ServerServiceDefinition.builder("google.logging.v2.LoggingServiceV2")
@@ -60,7 +60,7 @@ final class FakeCloudLogging implements AutoCloseable {
         }
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getPort();
     }
 

@@ -2,7 +2,6 @@ package io.auditshipper.exporter.otlp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.pipeline.Pass;
@@ -14,7 +13,6 @@ import io.auditshipper.support.ShipperFixture;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,58 +24,38 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The OTLP exporter through the pipeline, against a collector that decodes every request with the
- * official opentelemetry-proto classes: {@code POST /v1/logs}, {@code application/x-protobuf}, gzip, the
- * authorization header; answers an {@code ExportLogsServiceResponse}, or 503/429 with Retry-After, 401.
+ * official opentelemetry-proto classes ({@link OtlpCollector}).
  */
 class OtlpExporterTest {
 
     private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
-    private static final String TOKEN = "otel-token-abcdef123456";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
-    private final List<LogRecord> accepted = new CopyOnWriteArrayList<>();
-    private final List<ExportLogsServiceRequest> received = new CopyOnWriteArrayList<>();
-    private final FakeHttpIntake collector = new FakeHttpIntake(this::collect);
+    private final OtlpCollector otlp = new OtlpCollector();
+    private final List<LogRecord> accepted = otlp.accepted;
+    private final List<ExportLogsServiceRequest> received = otlp.received;
+    private final FakeHttpIntake collector = otlp.http;
 
     @AfterEach
     void stop() {
-        collector.close();
+        otlp.close();
     }
 
     private Answer collect(Request request) {
-        return collect(request, ExportLogsServiceResponse.getDefaultInstance());
+        return otlp.collect(request);
     }
 
     private Answer collect(Request request, ExportLogsServiceResponse response) {
-        assertThat(request.method()).isEqualTo("POST");
-        assertThat(request.path()).isEqualTo("/v1/logs");
-        if (!("Bearer " + TOKEN).equals(request.header("Authorization"))) {
-            return Answer.of(401, "");
-        }
-        assertThat(request.header("Content-Type")).isEqualTo("application/x-protobuf");
-        assertThat(request.header("Content-Encoding")).isEqualTo("gzip");
-        ExportLogsServiceRequest export;
-        try {
-            export = ExportLogsServiceRequest.parseFrom(request.body());
-        } catch (InvalidProtocolBufferException e) {
-            return Answer.of(400, "");
-        }
-        received.add(export);
-        export.getResourceLogsList().forEach(resource -> {
-            assertThat(resource.getResource().getAttributesList()).extracting(KeyValue::getKey).contains("service.name");
-            resource.getScopeLogsList().forEach(scope -> accepted.addAll(scope.getLogRecordsList()));
-        });
-        return new Answer(200, Map.of("Content-Type", "application/x-protobuf"), response.toByteArray());
+        return otlp.collect(request, response);
     }
 
     private Pass ship(ShipperFixture f, String token) throws Exception {
@@ -88,8 +66,7 @@ class OtlpExporterTest {
     }
 
     private static String attribute(LogRecord log, String key) {
-        return log.getAttributesList().stream().filter(kv -> kv.getKey().equals(key)).findFirst()
-                .map(kv -> kv.getValue().getStringValue()).orElse(null);
+        return OtlpCollector.attribute(log, key);
     }
 
     private ShipperFixture fixture(int count, long seed) throws Exception {
@@ -104,7 +81,7 @@ class OtlpExporterTest {
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
         f.insert(rows);
 
-        Pass pass = ship(f, TOKEN);
+        Pass pass = ship(f, OtlpCollector.TOKEN);
 
         assertThat(collector.violations()).isEmpty();
         assertThat(pass.allSucceeded()).isTrue();
@@ -129,7 +106,7 @@ class OtlpExporterTest {
                 ExportLogsPartialSuccess.newBuilder().setRejectedLogRecords(3).setErrorMessage("3 records too old")).build();
         collector.respondWith(request -> calls.incrementAndGet() == 2 ? collect(request, partial) : collect(request));
 
-        Pass pass = ship(f, TOKEN);
+        Pass pass = ship(f, OtlpCollector.TOKEN);
 
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(collector.requests()).hasSize(2);
@@ -145,7 +122,7 @@ class OtlpExporterTest {
         collector.respondWith(request -> calls.incrementAndGet() == 1
                 ? new Answer(503, Map.of("Retry-After", "1"), "") : collect(request));
 
-        Pass pass = ship(f, TOKEN);
+        Pass pass = ship(f, OtlpCollector.TOKEN);
 
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(accepted).hasSize(700);
