@@ -42,7 +42,7 @@ public final class FakeAzureMonitor implements AutoCloseable {
     private static final String TOKEN = "eyJ0eXAiOiJKV1QifQ.fake-monitor-token";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final FakeHttpIntake https;
+    public final FakeHttpIntake https;
     public final List<JsonNode> logs = new CopyOnWriteArrayList<>();
     final AtomicInteger tokenRequests = new AtomicInteger();
     final AtomicInteger throttle = new AtomicInteger();

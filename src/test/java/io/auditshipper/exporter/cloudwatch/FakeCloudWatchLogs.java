@@ -33,7 +33,7 @@ public final class FakeCloudWatchLogs implements AutoCloseable {
     public static final String ACCESS_KEY = "AKIAEXAMPLEKEY";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final FakeHttpIntake http = new FakeHttpIntake(this::answer);
+    public final FakeHttpIntake http = new FakeHttpIntake(this::answer);
     final Set<String> groups = ConcurrentHashMap.newKeySet();
     final Set<String> streams = ConcurrentHashMap.newKeySet();
     public final List<JsonNode> events = new CopyOnWriteArrayList<>();
