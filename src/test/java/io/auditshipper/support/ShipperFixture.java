@@ -45,6 +45,13 @@ public final class ShipperFixture {
         this.clock = new MutableClock(now);
     }
 
+    /** A fixture on embedded H2 whose table already holds {@code rows}. */
+    public static ShipperFixture h2With(Path directory, Instant now, List<AuditLogTable.Row> rows) throws SQLException {
+        ShipperFixture fixture = new ShipperFixture("h2", directory, now);
+        fixture.insert(rows);
+        return fixture;
+    }
+
     /** The YAML of the source block for this fixture's table, to splice into a task. */
     public String sourceYaml(int pageSize) {
         return "source:\n  type: jdbc\n  url: \"" + url + "\"\n  table: " + table + "\n  pageSize: " + pageSize

@@ -53,9 +53,7 @@ class AzureMonitorExporterTest {
     }
 
     private ShipperFixture fixture(List<AuditLogTable.Row> rows) throws Exception {
-        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
-        f.insert(rows);
-        return f;
+        return ShipperFixture.h2With(dir, NOW, rows);
     }
 
     @Test

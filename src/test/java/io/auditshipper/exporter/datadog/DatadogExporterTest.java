@@ -49,10 +49,8 @@ class DatadogExporterTest {
         return f.runOnce(f.config(task(f), Map.of("DATADOG_API_KEY", apiKey)));
     }
 
-    private ShipperFixture fixtureWith(List<AuditLogTable.Row> rows) throws Exception {
-        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
-        f.insert(rows);
-        return f;
+    private ShipperFixture fixture(List<AuditLogTable.Row> rows) throws Exception {
+        return ShipperFixture.h2With(dir, NOW, rows);
     }
 
     private static List<AuditLogTable.Row> rows(int count, long seed) {
@@ -62,7 +60,7 @@ class DatadogExporterTest {
     @Test
     void shipsTheBacklogInRequestsOfAtMost1000EntriesOnceAndInOrder() throws Exception {
         List<AuditLogTable.Row> rows = rows(2_500, 21);
-        ShipperFixture f = fixtureWith(rows);
+        ShipperFixture f = fixture(rows);
 
         Pass pass = ship(f, DatadogIntake.API_KEY);
 
@@ -81,7 +79,7 @@ class DatadogExporterTest {
     @Test
     void aThrottledIntakeIsRetriedHonouringRetryAfter() throws Exception {
         List<AuditLogTable.Row> rows = rows(1_500, 22);
-        ShipperFixture f = fixtureWith(rows);
+        ShipperFixture f = fixture(rows);
         AtomicInteger calls = new AtomicInteger();
         intake.server.respondWith(request -> calls.incrementAndGet() <= 2
                 ? new Answer(429, Map.of("Retry-After", "1"), "{\"errors\":[\"Too many requests\"]}")
@@ -98,7 +96,7 @@ class DatadogExporterTest {
     @Test
     void anIntakeDownLagsAloneAndCatchesUpWithoutDuplicatesOnceItRecovers() throws Exception {
         List<AuditLogTable.Row> rows = rows(2_200, 23);
-        ShipperFixture f = fixtureWith(rows);
+        ShipperFixture f = fixture(rows);
         intake.server.respondWith(request -> Answer.of(503, "{\"errors\":[\"Service Unavailable\"]}"));
 
         Pass down = ship(f, DatadogIntake.API_KEY);
@@ -119,7 +117,7 @@ class DatadogExporterTest {
     @Test
     void aRecordTheIntakeRejectsIsParkedWithTheReasonAndItsNeighboursArrive() throws Exception {
         List<AuditLogTable.Row> rows = rows(900, 24);
-        ShipperFixture f = fixtureWith(rows);
+        ShipperFixture f = fixture(rows);
         String poison = ShipperFixture.idsInShippingOrder(rows).get(417);
         intake.server.respondWith(request -> new String(request.body()).contains(poison)
                 ? Answer.of(400, "{\"errors\":[\"invalid attribute\"]}") : intake.intake(request));
@@ -146,7 +144,7 @@ class DatadogExporterTest {
         AuditLogTable.Row big = demo.row(NOW.minusSeconds(40));
         String json = big.log().json().replace("\"deleted\":false", "\"deleted\":false,\"appliedPatch\":\"" + "x".repeat(1_500_000) + "\"");
         rows.add(new AuditLogTable.Row(new AuditLogRecord(big.log().id(), big.log().timestamp(), json), "main", big.namespace(), big.resource()));
-        ShipperFixture f = fixtureWith(rows);
+        ShipperFixture f = fixture(rows);
 
         Pass pass = ship(f, DatadogIntake.API_KEY);
 
@@ -158,7 +156,7 @@ class DatadogExporterTest {
 
     @Test
     void aRejectedApiKeyFailsTheExporterWithoutShowingTheKey() throws Exception {
-        ShipperFixture f = fixtureWith(rows(50, 27));
+        ShipperFixture f = fixture(rows(50, 27));
 
         Pass pass = ship(f, "wrong-key-abcdef");
 
