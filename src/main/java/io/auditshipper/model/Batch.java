@@ -3,7 +3,7 @@ package io.auditshipper.model;
 import java.util.List;
 
 /** Consecutive audit logs in source order, shipped and acknowledged as one unit. */
-public record Batch(long sequence, List<AuditLogRecord> records) {
+public record Batch(List<AuditLogRecord> records) {
 
     public Batch {
         if (records.isEmpty()) {

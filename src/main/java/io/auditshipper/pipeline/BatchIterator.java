@@ -22,7 +22,6 @@ final class BatchIterator implements Iterator<Batch> {
     private final Pass pass;
     private List<AuditLogRecord> page = List.of();
     private int position;
-    private long sequence;
     private boolean failed;
 
     BatchIterator(Iterator<List<AuditLogRecord>> pages, int chunk, BooleanSupplier keepGoing, Pass pass) {
@@ -63,6 +62,6 @@ final class BatchIterator implements Iterator<Batch> {
             records.addAll(page.subList(position, position + take));
             position += take;
         }
-        return new Batch(sequence++, records);
+        return new Batch(records);
     }
 }
