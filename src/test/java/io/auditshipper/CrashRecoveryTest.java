@@ -1,0 +1,88 @@
+package io.auditshipper;
+
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.ShipperFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Crash at any point: the shipper process is killed with SIGKILL at random moments while it ships a large
+ * PostgreSQL backlog to files, restarted each time, and finally left to finish. Every log must be in the
+ * output exactly once: nothing lost, nothing duplicated (the file exporter overwrites a replayed batch).
+ */
+class CrashRecoveryTest {
+
+    private static final int LOGS = 150_000;
+    private static final int KILLS = 5;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killingTheShipperAtRandomMomentsLosesAndDuplicatesNothing() throws Exception {
+        ShipperFixture f = new ShipperFixture("postgres", dir, Instant.now());
+        Instant now = Instant.now();
+        List<AuditLogTable.Row> rows = new ArrayList<>();
+        DemoAuditLogs demo = new DemoAuditLogs(101);
+        for (int i = 0; i < LOGS; i++) {
+            // Runs of 11 logs share a timestamp, so kills land between logs that share one.
+            rows.add(demo.row(now.minus(Duration.ofHours(3)).plusMillis(i / 11)));
+        }
+        f.insert(rows);
+        Path config = Files.writeString(dir.resolve("shipper.yaml"), "type: io.kestra.plugin.ee.core.log.AuditLogShipper\n"
+                + "offsetKey: crash\nchunk: 1000\nsettleDelay: PT0S\n" + f.sourceYaml(2000)
+                + "offsetStore:\n  type: file\n  directory: \"" + dir.resolve("state") + "\"\n"
+                + "logExporters:\n" + f.fileExporterYaml("file"));
+
+        Random random = new Random(7);
+        int killed = 0;
+        int runs = 0;
+        while (killed < KILLS && runs < KILLS * 3) {
+            runs++;
+            Process shipper = start(config, "run-" + runs);
+            Path log = dir.resolve("run-" + runs + ".log");
+            // Wait for the pass to start (JVM and Camel start take a few seconds), then kill it somewhere inside.
+            while (shipper.isAlive() && !(Files.exists(log) && Files.readString(log).contains("pass started"))) {
+                Thread.sleep(20);
+            }
+            if (shipper.waitFor(50 + random.nextInt(700), TimeUnit.MILLISECONDS)) {
+                continue;
+            }
+            shipper.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            killed++;
+        }
+        Process last = start(config, "final");
+        assertThat(last.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.exitValue()).as(Files.readString(dir.resolve("final.log"))).isZero();
+
+        List<String> shipped = f.shippedIds("file");
+        Set<String> distinct = new HashSet<>(shipped);
+        List<String> expected = ShipperFixture.idsInShippingOrder(rows);
+        long lost = expected.stream().filter(id -> !distinct.contains(id)).count();
+        System.out.printf("crash test: %d kills in %d runs; %d logs, %d lines shipped, %d distinct, %d lost, %d duplicated%n",
+                killed, runs + 1, LOGS, shipped.size(), distinct.size(), lost, shipped.size() - distinct.size());
+        assertThat(killed).as("the shipper was killed mid-run").isGreaterThanOrEqualTo(2);
+        assertThat(lost).isZero();
+        assertThat(shipped).containsExactlyElementsOf(expected);
+    }
+
+    private Process start(Path config, String name) throws Exception {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString(), "--once")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    }
+}
