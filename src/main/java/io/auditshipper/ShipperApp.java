@@ -112,6 +112,7 @@ public final class ShipperApp implements AutoCloseable {
 
     /** One catch-up pass; the pass, or the exception that ended it. */
     public Pass runOnce() throws Exception {
+        offsetStore.lock();
         Main main = camel(false);
         main.start();
         try {
@@ -123,6 +124,7 @@ public final class ShipperApp implements AutoCloseable {
 
     /** Passes on the schedule until the JVM is told to stop (SIGTERM, Ctrl-C). */
     public void runScheduled() throws Exception {
+        offsetStore.lock();
         LOG.info("shipping on schedule '{}'; stop with SIGTERM or Ctrl-C", config.quartzCron());
         camel(true).run();
     }

@@ -188,4 +188,32 @@ class CliTest {
                 .contains("offsets stay at the last batch every exporter acknowledged")
                 .doesNotContain("pg-secret-value").doesNotContain("\tat org.apache.camel");
     }
+
+    @Test
+    void aSecondShipperOnTheSameOffsetsRefusesToRun() throws Exception {
+        write("shipper.yaml", """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                schedule: "0 0 * * *"
+                logExporters:
+                  - id: file
+                    type: io.kestra.plugin.ee.core.log.FileLogExporter
+                """);
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        Process first = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("first.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(dir.resolve("first.log")).contains("shipping on schedule") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Run second = run(Map.of(), "--once");
+
+            assertThat(second.exit()).as(second.output()).isEqualTo(1);
+            assertThat(second.output()).contains("another shipper holds").contains("auditLogShipperOffset.lock");
+        } finally {
+            first.destroy();
+            first.waitFor(40, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -14,6 +14,7 @@ public final class JdbcOffsetStore implements OffsetStore {
     private final Database database;
     private final String table;
     private final String key;
+    private Connection lockConnection;
 
     public JdbcOffsetStore(Database database, String table, String key) {
         this.database = database;
@@ -54,6 +55,49 @@ public final class JdbcOffsetStore implements OffsetStore {
             statement.executeUpdate();
         } catch (SQLException e) {
             throw new OffsetStoreException("cannot write offsets to " + describe(), e);
+        }
+    }
+
+    /**
+     * On PostgreSQL, a session advisory lock on the offset key, held by a connection of its own: the server
+     * drops it when the connection goes. An embedded H2 file is opened by one process only already.
+     */
+    @Override
+    public synchronized void lock() {
+        if (lockConnection != null) {
+            return;
+        }
+        if (!database.isPostgres()) {
+            return;
+        }
+        try {
+            Connection connection = database.connect();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+                statement.setString(1, "kestra-audit-shipper/" + table + "/" + key);
+                try (ResultSet locked = statement.executeQuery()) {
+                    locked.next();
+                    if (!locked.getBoolean(1)) {
+                        connection.close();
+                        throw new OffsetStoreException("another shipper holds the lock on offsetKey " + key + " in "
+                                + database.describe() + "; only one instance may ship it at a time", null);
+                    }
+                }
+            }
+            lockConnection = connection;
+        } catch (SQLException e) {
+            throw new OffsetStoreException("cannot lock offsetKey " + key + " in " + database.describe(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (lockConnection != null) {
+            try {
+                lockConnection.close();
+            } catch (SQLException ignored) {
+                // the server releases the advisory lock with the session either way
+            }
+            lockConnection = null;
         }
     }
 

@@ -48,6 +48,11 @@ public final class KestraKvOffsetStore implements OffsetStore {
         }
     }
 
+    /** Not locked: the Kestra KV API has no lease or compare-and-set to build one on (see the README). */
+    @Override
+    public void lock() {
+    }
+
     @Override
     public String describe() {
         return "kestra kv " + uri;

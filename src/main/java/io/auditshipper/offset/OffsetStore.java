@@ -11,6 +11,15 @@ public interface OffsetStore extends AutoCloseable {
 
     String describe();
 
+    /**
+     * Takes this offset key for this process, so that two shippers never ship the same logs: the lock is
+     * held until {@link #close()}, and released by the OS or the database when the process dies.
+     *
+     * @throws OffsetStoreException when another process holds it
+     */
+    void lock();
+
+    /** Releases the lock, if held. */
     @Override
     default void close() {
     }
