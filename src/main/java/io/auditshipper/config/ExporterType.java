@@ -41,7 +41,7 @@ public enum ExporterType {
     NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", true,
             "basePath", "apiKey", "options.*", "service", "hostname"),
     OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter", true,
-            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName");
+            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding");
 
     /** Properties every exporter takes besides its own. */
     private static final Set<String> COMMON = Set.of("id", "type", "chunk");

@@ -1,5 +1,7 @@
 package io.auditshipper.exporter.otlp;
 
+import com.google.protobuf.util.JsonFormat;
+import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.ExporterContext;
@@ -17,8 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Kestra's OpenTelemetry {@code LogExporter}: OTLP/HTTP protobuf to {@code otlpEndpoint} (the full
- * {@code .../v1/logs} URL), gzipped, with the optional authorization header. A 200 whose
+ * Kestra's OpenTelemetry {@code LogExporter}: OTLP/HTTP to {@code otlpEndpoint} (the full
+ * {@code .../v1/logs} URL), protobuf or, with {@code encoding: json}, OTLP/JSON, gzipped, with the
+ * optional authorization header. A 200 whose
  * {@code partial_success} reports rejected records is final by the OTLP spec (no retry): the request's
  * records are parked in the dead-letter file with the collector's message, since the answer does not
  * say which of them were rejected.
@@ -28,9 +31,11 @@ public final class OtlpLogExporter implements LogExporter {
     static final long MAX_PAYLOAD_BYTES = 4L * 1024 * 1024;
 
     private final HttpLogSink sink;
+    private final boolean json;
 
-    private OtlpLogExporter(HttpLogSink sink) {
+    private OtlpLogExporter(HttpLogSink sink, boolean json) {
         this.sink = sink;
+        this.json = json;
     }
 
     public static OtlpLogExporter from(ExporterConfig config, ExporterContext context) {
@@ -41,13 +46,19 @@ public final class OtlpLogExporter implements LogExporter {
         if (headerName != null && headerValue != null) {
             headers.put(headerName, headerValue);
         }
+        String encoding = config.string("encoding", "protobuf").toLowerCase(java.util.Locale.ROOT);
+        if (!encoding.equals("protobuf") && !encoding.equals("json")) {
+            throw new ConfigException("logExporters." + config.id() + ".encoding: '" + encoding
+                    + "' is not an OTLP/HTTP encoding; use protobuf (the default) or json");
+        }
+        boolean json = encoding.equals("json");
         DeadLetterFile deadLetters = new DeadLetterFile(context.deadLetterDirectory(), config.id());
-        HttpDelivery delivery = new HttpDelivery(config.id(), endpoint, "application/x-protobuf", headers,
-                context.retry(), deadLetters);
+        HttpDelivery delivery = new HttpDelivery(config.id(), endpoint, json ? "application/json" : "application/x-protobuf",
+                headers, context.retry(), deadLetters);
         OtlpLogsEncoder encoder = new OtlpLogsEncoder(config.string("serviceName", "kestra"),
-                HttpLogExporter.localHostname());
+                HttpLogExporter.localHostname(), json);
         return new OtlpLogExporter(new HttpLogSink(encoder, true, config.chunk(), MAX_PAYLOAD_BYTES,
-                HttpLogSink.LimitOn.UNCOMPRESSED, delivery, deadLetters));
+                HttpLogSink.LimitOn.UNCOMPRESSED, delivery, deadLetters), json);
     }
 
     @Override
@@ -56,13 +67,23 @@ public final class OtlpLogExporter implements LogExporter {
             if (response.body().length == 0) {
                 continue;
             }
-            ExportLogsPartialSuccess partial = ExportLogsServiceResponse.parseFrom(response.body()).getPartialSuccess();
+            ExportLogsPartialSuccess partial = answer(response.body()).getPartialSuccess();
             if (partial.getRejectedLogRecords() > 0) {
                 sink.deadLetters().park(response.records(), "OTLP partial success: the collector rejected "
                         + partial.getRejectedLogRecords() + " of these " + response.records().size()
                         + " records (which ones it does not say): " + partial.getErrorMessage());
             }
         }
+    }
+
+    /** The collector's answer, in the request's encoding. */
+    private ExportLogsServiceResponse answer(byte[] body) throws java.io.IOException {
+        if (!json) {
+            return ExportLogsServiceResponse.parseFrom(body);
+        }
+        ExportLogsServiceResponse.Builder answer = ExportLogsServiceResponse.newBuilder();
+        JsonFormat.parser().ignoringUnknownFields().merge(new String(body, java.nio.charset.StandardCharsets.UTF_8), answer);
+        return answer.build();
     }
 
     @Override
@@ -72,6 +93,6 @@ public final class OtlpLogExporter implements LogExporter {
 
     @Override
     public String describe() {
-        return "OTLP/HTTP protobuf " + sink.url() + " (dead letters: " + sink.deadLetters().file() + ")";
+        return "OTLP/HTTP " + (json ? "JSON " : "protobuf ") + sink.url() + " (dead letters: " + sink.deadLetters().file() + ")";
     }
 }

@@ -13,6 +13,8 @@ import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.opentelemetry.proto.resource.v1.Resource;
+import com.google.protobuf.util.JsonFormat;
+import java.nio.charset.StandardCharsets;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -20,11 +22,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An OTLP {@code ExportLogsServiceRequest} in protobuf: one resource ({@code service.name},
+ * An OTLP {@code ExportLogsServiceRequest} in protobuf (or OTLP/JSON): one resource ({@code service.name},
  * {@code host.name}), one scope, and a log record per audit log with the log's own time as
  * {@code time_unix_nano}, the audit log JSON as body, and the audit fields as attributes.
  */
-record OtlpLogsEncoder(String serviceName, String hostName) implements RequestEncoder {
+record OtlpLogsEncoder(String serviceName, String hostName, boolean json) implements RequestEncoder {
+
+    /** OTLP/JSON: the protobuf JSON mapping with lowerCamelCase names and enums as integers, as the spec asks. */
+    private static final JsonFormat.Printer OTLP_JSON = JsonFormat.printer().printingEnumsAsInts()
+            .omittingInsignificantWhitespace();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Attribute name and where the value sits in the AuditLog JSON. */
@@ -64,10 +70,11 @@ record OtlpLogsEncoder(String serviceName, String hostName) implements RequestEn
             });
             scope.addLogRecords(otel);
         }
-        return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
+        ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
                 .setResource(Resource.newBuilder().addAttributes(attribute("service.name", serviceName))
                         .addAttributes(attribute("host.name", hostName)))
-                .addScopeLogs(scope)).build().toByteArray();
+                .addScopeLogs(scope)).build();
+        return json ? OTLP_JSON.print(request).getBytes(StandardCharsets.UTF_8) : request.toByteArray();
     }
 
     private static KeyValue attribute(String name, String value) {

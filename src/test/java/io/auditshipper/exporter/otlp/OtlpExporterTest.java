@@ -59,9 +59,13 @@ class OtlpExporterTest {
     }
 
     private Pass ship(ShipperFixture f, String token) throws Exception {
+        return ship(f, token, "");
+    }
+
+    private Pass ship(ShipperFixture f, String token, String extra) throws Exception {
         String task = f.taskWith("  - id: openTelemetry\n    type: io.kestra.plugin.ee.opentelemetry.LogExporter\n"
                 + "    otlpEndpoint: " + collector.baseUrl() + "/v1/logs\n    authorizationHeaderName: Authorization\n"
-                + "    authorizationHeaderValue: \"Bearer {{ secret('OTEL_TOKEN') }}\"\n");
+                + "    authorizationHeaderValue: \"Bearer {{ secret('OTEL_TOKEN') }}\"\n" + extra);
         return f.runOnce(f.config(task, Map.of("OTEL_TOKEN", token)));
     }
 
@@ -133,5 +137,27 @@ class OtlpExporterTest {
         Pass rejected = ship(other, "not-the-token-xyz");
         assertThat(rejected.failures()).containsOnlyKeys("openTelemetry");
         assertThat(rejected.failures().get("openTelemetry")).contains("401").doesNotContain("not-the-token-xyz");
+    }
+
+    @Test
+    void otlpJsonCarriesTheSameLogRecordsAndItsPartialSuccessIsParked() throws Exception {
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(45).rows(1_200, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+        AtomicInteger calls = new AtomicInteger();
+        ExportLogsServiceResponse partial = ExportLogsServiceResponse.newBuilder().setPartialSuccess(
+                ExportLogsPartialSuccess.newBuilder().setRejectedLogRecords(1).setErrorMessage("one attribute too long")).build();
+        collector.respondWith(request -> calls.incrementAndGet() == 2 ? collect(request, partial) : collect(request));
+
+        Pass pass = ship(f, OtlpCollector.TOKEN, "    encoding: json\n");
+
+        assertThat(collector.violations()).isEmpty();
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(accepted).extracting(log -> attribute(log, "kestra.audit.id"))
+                .containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(Instant.ofEpochSecond(0, accepted.get(0).getTimeUnixNano()))
+                .isEqualTo(ShipperFixture.inShippingOrder(rows).get(0).timestamp());
+        assertThat(Files.readAllLines(dir.resolve("dead-letter/openTelemetry.ndjson"))).hasSize(200)
+                .allSatisfy(line -> assertThat(JSON.readTree(line).path("reason").asText()).contains("one attribute too long"));
     }
 }
