@@ -1,6 +1,7 @@
 package io.auditshipper.offset;
 
 import io.auditshipper.jdbc.Database;
+import io.auditshipper.jdbc.LazyConnection;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,32 +15,31 @@ public final class JdbcOffsetStore implements OffsetStore {
     private final Database database;
     private final String table;
     private final String key;
+    private final LazyConnection connection;
     private Connection lockConnection;
 
     public JdbcOffsetStore(Database database, String table, String key) {
         this.database = database;
         this.table = Database.quote(table);
         this.key = key;
-    }
-
-    private Connection connect() throws SQLException {
-        Connection connection = database.connect();
-        try (Statement ddl = connection.createStatement()) {
-            ddl.execute("CREATE TABLE IF NOT EXISTS " + table
-                    + " (\"key\" VARCHAR(250) NOT NULL PRIMARY KEY, \"value\" VARCHAR(100000) NOT NULL)");
-        }
-        return connection;
+        // One connection for every load and save (a save per batch), the table created once on it.
+        this.connection = new LazyConnection(database, opened -> {
+            try (Statement ddl = opened.createStatement()) {
+                ddl.execute("CREATE TABLE IF NOT EXISTS " + this.table
+                        + " (\"key\" VARCHAR(250) NOT NULL PRIMARY KEY, \"value\" VARCHAR(100000) NOT NULL)");
+            }
+        });
     }
 
     @Override
     public StoredOffsets load() {
-        try (Connection connection = connect();
-             PreparedStatement select = connection.prepareStatement("SELECT \"value\" FROM " + table + " WHERE \"key\" = ?")) {
+        try (PreparedStatement select = connection.get().prepareStatement("SELECT \"value\" FROM " + table + " WHERE \"key\" = ?")) {
             select.setString(1, key);
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? StoredOffsets.fromJson(row.getString(1)) : StoredOffsets.NONE;
             }
         } catch (SQLException e) {
+            connection.close();
             throw new OffsetStoreException("cannot read offsets from " + describe(), e);
         }
     }
@@ -49,11 +49,12 @@ public final class JdbcOffsetStore implements OffsetStore {
         String upsert = database.isPostgres()
                 ? "INSERT INTO " + table + " (\"key\", \"value\") VALUES (?, ?) ON CONFLICT (\"key\") DO UPDATE SET \"value\" = EXCLUDED.\"value\""
                 : "MERGE INTO " + table + " (\"key\", \"value\") KEY (\"key\") VALUES (?, ?)";
-        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(upsert)) {
+        try (PreparedStatement statement = connection.get().prepareStatement(upsert)) {
             statement.setString(1, key);
             statement.setString(2, offsets.toJson());
             statement.executeUpdate();
         } catch (SQLException e) {
+            connection.close();
             throw new OffsetStoreException("cannot write offsets to " + describe(), e);
         }
     }
@@ -71,19 +72,19 @@ public final class JdbcOffsetStore implements OffsetStore {
             return;
         }
         try {
-            Connection connection = database.connect();
-            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+            Connection session = database.connect();
+            try (PreparedStatement statement = session.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
                 statement.setString(1, "kestra-audit-shipper/" + table + "/" + key);
                 try (ResultSet locked = statement.executeQuery()) {
                     locked.next();
                     if (!locked.getBoolean(1)) {
-                        connection.close();
+                        session.close();
                         throw new OffsetStoreException("another shipper holds the lock on offsetKey " + key + " in "
                                 + database.describe() + "; only one instance may ship it at a time", null);
                     }
                 }
             }
-            lockConnection = connection;
+            lockConnection = session;
         } catch (SQLException e) {
             throw new OffsetStoreException("cannot lock offsetKey " + key + " in " + database.describe(), e);
         }
@@ -91,6 +92,7 @@ public final class JdbcOffsetStore implements OffsetStore {
 
     @Override
     public synchronized void close() {
+        connection.close();
         if (lockConnection != null) {
             try {
                 lockConnection.close();

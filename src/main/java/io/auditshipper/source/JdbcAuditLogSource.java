@@ -3,10 +3,10 @@ package io.auditshipper.source;
 import io.auditshipper.config.SourceConfig;
 import io.auditshipper.config.SourceConfig.Columns;
 import io.auditshipper.jdbc.Database;
+import io.auditshipper.jdbc.LazyConnection;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,12 +29,17 @@ public final class JdbcAuditLogSource implements AuditLogSource {
     private final AuditLogFilter filter;
     private final String selectPage;
     private final String deleteUpTo;
-    private Connection connection;
+    private final LazyConnection connection;
 
     public JdbcAuditLogSource(SourceConfig config, AuditLogFilter filter) {
         this.database = new Database(config.url(), config.username(), config.password());
         this.config = config;
         this.filter = filter;
+        this.connection = new LazyConnection(database, opened -> {
+            if (config.createTable()) {
+                new AuditLogTable(database, config.table(), config.columns()).create(opened);
+            }
+        });
         Columns c = config.columns();
         String table = Database.quote(config.table());
         String ts = Database.quote(c.timestamp());
@@ -70,27 +75,6 @@ public final class JdbcAuditLogSource implements AuditLogSource {
         return index;
     }
 
-    private synchronized Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = database.connect();
-            if (config.createTable()) {
-                new AuditLogTable(database, config.table(), config.columns()).create(connection);
-            }
-        }
-        return connection;
-    }
-
-    private synchronized void reset() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException ignored) {
-            // the connection is dropped either way; the next call opens a new one
-        }
-        connection = null;
-    }
-
     @Override
     public Iterator<List<AuditLogRecord>> read(Offset after, Instant until) {
         return new PageIterator() {
@@ -114,7 +98,7 @@ public final class JdbcAuditLogSource implements AuditLogSource {
     }
 
     private List<AuditLogRecord> page(Offset after, Instant until) {
-        try (PreparedStatement select = connection().prepareStatement(selectPage)) {
+        try (PreparedStatement select = connection.get().prepareStatement(selectPage)) {
             int index = database.bindOffset(select, 1, after);
             select.setObject(index++, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
             index = bindFilter(select, index);
@@ -129,18 +113,18 @@ public final class JdbcAuditLogSource implements AuditLogSource {
             }
             return page;
         } catch (SQLException e) {
-            reset();
+            connection.close();
             throw new SourceException("reading " + describe() + " after " + after + " failed", e);
         }
     }
 
     @Override
     public long deleteUpTo(Offset upTo) {
-        try (PreparedStatement delete = connection().prepareStatement(deleteUpTo)) {
+        try (PreparedStatement delete = connection.get().prepareStatement(deleteUpTo)) {
             bindFilter(delete, database.bindOffset(delete, 1, upTo));
             return delete.executeUpdate();
         } catch (SQLException e) {
-            reset();
+            connection.close();
             throw new SourceException("deleting shipped logs up to " + upTo + " from " + describe() + " failed", e);
         }
     }
@@ -152,6 +136,6 @@ public final class JdbcAuditLogSource implements AuditLogSource {
 
     @Override
     public void close() {
-        reset();
+        connection.close();
     }
 }
