@@ -96,10 +96,6 @@ public final class Main {
                 .name().toLowerCase() + ", offsets in " + config.offsetStore().kind().name().toLowerCase()
                 + ", schedule " + config.quartzCron());
         for (ExporterConfig exporter : config.exporters()) {
-            if (!exporter.type().implemented()) {
-                out.println("  exporter " + exporter.id() + ": not implemented yet: " + exporter.type().kestraType());
-                continue;
-            }
             try {
                 out.println("  exporter " + exporter.id() + ": " + ExporterFactory.create(exporter,
                         new ExporterContext(config.deadLetterDirectory(), config.retry())).describe());

@@ -42,7 +42,7 @@ class CliTest {
     }
 
     @Test
-    void theSeedFlowPassesCheckOnceSecretsAndVariablesAreGivenAndSaysWhatIsNotBuiltYet() throws Exception {
+    void theSeedFlowPassesCheckOnceSecretsAndVariablesAreGivenAndDescribesEveryExporter() throws Exception {
         Path flow = write("flow.yaml", SeedFlow.withRegionVariable());
 
         Run run = run(SeedFlow.SECRETS, "--check", "--config", flow.toString());
@@ -51,7 +51,12 @@ class CliTest {
         assertThat(run.output()).contains("configuration OK").contains("exporter file: JSON files")
                 .contains("exporter awsCloudWatch: CloudWatch Logs group kestra stream production")
                 .contains("exporter azureMonitor: Azure Monitor Logs Ingestion https://endpoint-host.ingest.monitor.azure.com")
-                .contains("exporter S3LogExporter: not implemented yet: io.kestra.plugin.ee.aws.s3.LogExporter");
+                .contains("exporter S3LogExporter: JSON objects s3://logbucket/kestra-log-file-*")
+                .contains("exporter gcs: JSON objects gs://my-bucket/kestra-log-file-*")
+                .contains("exporter azureBlobStorage: JSON objects https://myblob.blob.core.windows.net/logs/kestra-log-file-*")
+                .contains("exporter elasticsearch: Elasticsearch [https://elastic.example.com:9200] index kestra-logs")
+                .contains("exporter opensearch: OpenSearch [https://elastic.example.com:9200] index kestra-logs")
+                .doesNotContain("not implemented");
         for (String secret : SeedFlow.SECRETS.values()) {
             assertThat(run.output()).doesNotContain(secret);
         }
@@ -87,13 +92,12 @@ class CliTest {
     }
 
     @Test
-    void runningAnExporterNotBuiltYetIsRefusedUpFront() throws Exception {
+    void anExporterMissingARequiredPropertyIsRefusedUpFrontNamingItWithoutItsSecrets() throws Exception {
         Path task = write("task.yaml", """
                 type: io.kestra.plugin.ee.core.log.AuditLogShipper
                 logExporters:
                   - id: s3
                     type: io.kestra.plugin.ee.aws.s3.LogExporter
-                    bucket: logbucket
                     region: eu-west-1
                     accessKeyId: AKIAEXAMPLE
                     secretKeyId: "{{ secret('AWS_SECRET_KEY_ID') }}"
@@ -102,7 +106,7 @@ class CliTest {
         Run run = run(Map.of("AWS_SECRET_KEY_ID", "aws-secret-in-env"), "--once", "--config", task.toString());
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.output()).contains("not implemented yet: io.kestra.plugin.ee.aws.s3.LogExporter")
+        assertThat(run.output()).contains("logExporters.s3.bucket: required by io.kestra.plugin.ee.aws.s3.LogExporter, e.g. bucket: logbucket")
                 .doesNotContain("aws-secret-in-env");
         assertThat(dir.resolve("state")).doesNotExist();
     }

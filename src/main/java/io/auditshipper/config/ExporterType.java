@@ -7,61 +7,55 @@ import java.util.Set;
 /**
  * The exporter types of Kestra's AuditLogShipper, under Kestra's own type names, with the property
  * names each takes (so a Kestra user can paste the task). A property written {@code a.*} takes any
- * key below {@code a}. {@code implemented} is false for the ones this shipper does not ship to yet.
+ * key below {@code a}.
  */
 public enum ExporterType {
-    FILE("io.kestra.plugin.ee.core.log.FileLogExporter", true,
+    FILE("io.kestra.plugin.ee.core.log.FileLogExporter",
             "format", "logFilePrefix", "maxLinesPerFile", "outputDirectory"),
-    AWS_CLOUDWATCH("io.kestra.plugin.ee.aws.cloudwatch.LogExporter", true,
+    AWS_CLOUDWATCH("io.kestra.plugin.ee.aws.cloudwatch.LogExporter",
             "region", "logGroupName", "logStreamName", "accessKeyId", "secretKeyId", "sessionToken",
             "endpointOverride", "createMissing"),
-    AWS_S3("io.kestra.plugin.ee.aws.s3.LogExporter", false,
+    AWS_S3("io.kestra.plugin.ee.aws.s3.LogExporter",
             "bucket", "region", "accessKeyId", "secretKeyId", "sessionToken", "endpointOverride",
-            "format", "logFilePrefix", "maxLinesPerFile"),
-    GCP_CLOUD_LOGGING("io.kestra.plugin.ee.gcp.operationalsuite.LogExporter", true,
+            "format", "logFilePrefix", "maxLinesPerFile", "compression"),
+    GCP_CLOUD_LOGGING("io.kestra.plugin.ee.gcp.operationalsuite.LogExporter",
             "projectId", "serviceAccount", "impersonatedServiceAccount", "scopes", "logName", "endpoint"),
-    GCP_GCS("io.kestra.plugin.ee.gcp.gcs.LogExporter", false,
+    GCP_GCS("io.kestra.plugin.ee.gcp.gcs.LogExporter",
             "bucket", "projectId", "format", "logFilePrefix", "maxLinesPerFile", "serviceAccount",
-            "impersonatedServiceAccount", "scopes"),
-    AZURE_MONITOR("io.kestra.plugin.ee.azure.monitor.LogExporter", true,
+            "impersonatedServiceAccount", "scopes", "endpoint", "compression"),
+    AZURE_MONITOR("io.kestra.plugin.ee.azure.monitor.LogExporter",
             "endpoint", "tenantId", "clientId", "clientSecret", "ruleId", "streamName", "authorityHost"),
-    AZURE_BLOB("io.kestra.plugin.ee.azure.storage.LogExporter", false,
+    AZURE_BLOB("io.kestra.plugin.ee.azure.storage.LogExporter",
             "endpoint", "tenantId", "clientId", "clientSecret", "containerName", "format", "logFilePrefix",
-            "maxLinesPerFile", "connectionString", "sasToken"),
-    DATADOG("io.kestra.plugin.ee.datadog.LogExporter", true,
+            "maxLinesPerFile", "connectionString", "sasToken", "authorityHost", "compression"),
+    DATADOG("io.kestra.plugin.ee.datadog.LogExporter",
             "basePath", "apiKey", "options.*", "ddsource", "service", "hostname", "ddtags"),
-    ELASTICSEARCH("io.kestra.plugin.ee.elasticsearch.LogExporter", false,
+    ELASTICSEARCH("io.kestra.plugin.ee.elasticsearch.LogExporter",
             "indexName", "connection.hosts", "connection.basicAuth.username", "connection.basicAuth.password",
             "connection.headers", "connection.pathPrefix", "connection.strictDeprecationMode",
             "connection.trustAllSsl"),
-    OPENSEARCH("io.kestra.plugin.ee.opensearch.LogExporter", false,
+    OPENSEARCH("io.kestra.plugin.ee.opensearch.LogExporter",
             "indexName", "connection.hosts", "connection.basicAuth.username", "connection.basicAuth.password",
             "connection.headers", "connection.pathPrefix", "connection.strictDeprecationMode",
             "connection.trustAllSsl"),
-    NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", true,
+    NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter",
             "basePath", "apiKey", "options.*", "service", "hostname"),
-    OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter", true,
+    OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter",
             "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding");
 
     /** Properties every exporter takes besides its own. */
     private static final Set<String> COMMON = Set.of("id", "type", "chunk");
 
     private final String kestraType;
-    private final boolean implemented;
     private final Set<String> properties;
 
-    ExporterType(String kestraType, boolean implemented, String... properties) {
+    ExporterType(String kestraType, String... properties) {
         this.kestraType = kestraType;
-        this.implemented = implemented;
         this.properties = Set.of(properties);
     }
 
     public String kestraType() {
         return kestraType;
-    }
-
-    public boolean implemented() {
-        return implemented;
     }
 
     public static Optional<ExporterType> ofKestraType(String type) {

@@ -1,6 +1,5 @@
 package io.auditshipper.exporter;
 
-import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.azure.AzureMonitorExporter;
 import io.auditshipper.exporter.cloudwatch.CloudWatchLogsExporter;
@@ -9,6 +8,12 @@ import io.auditshipper.exporter.newrelic.NewRelic;
 import io.auditshipper.exporter.otlp.OtlpLogExporter;
 import io.auditshipper.exporter.file.FileLogExporter;
 import io.auditshipper.exporter.gcp.CloudLoggingExporter;
+import io.auditshipper.exporter.azureblob.AzureBlobObjectStore;
+import io.auditshipper.exporter.gcs.GcsObjectStore;
+import io.auditshipper.exporter.s3.S3ObjectStore;
+import io.auditshipper.exporter.elasticsearch.ElasticsearchExporter;
+import io.auditshipper.exporter.opensearch.OpenSearchExporter;
+import io.auditshipper.exporter.storage.ObjectStoreExporter;
 
 /** Builds the exporter bean for each configured {@code logExporters} entry. */
 public final class ExporterFactory {
@@ -25,8 +30,11 @@ public final class ExporterFactory {
             case AWS_CLOUDWATCH -> CloudWatchLogsExporter.from(config, context);
             case GCP_CLOUD_LOGGING -> CloudLoggingExporter.from(config, context);
             case AZURE_MONITOR -> AzureMonitorExporter.from(config, context);
-            default -> throw new ConfigException("logExporters." + config.id() + ": not implemented yet: "
-                    + config.type().kestraType() + "; remove it from logExporters to run the others");
+            case AWS_S3 -> ObjectStoreExporter.from(config, S3ObjectStore.from(config), 1_000_000);
+            case GCP_GCS -> ObjectStoreExporter.from(config, GcsObjectStore.from(config), 100_000);
+            case AZURE_BLOB -> ObjectStoreExporter.from(config, AzureBlobObjectStore.from(config), 1_000_000);
+            case ELASTICSEARCH -> new ElasticsearchExporter(config, context);
+            case OPENSEARCH -> new OpenSearchExporter(config, context);
         };
     }
 }

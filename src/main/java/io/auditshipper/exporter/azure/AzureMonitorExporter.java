@@ -2,8 +2,6 @@ package io.auditshipper.exporter.azure;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
-import com.azure.identity.AzureAuthorityHosts;
-import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
 import com.azure.monitor.ingestion.models.LogsUploadError;
@@ -57,18 +55,7 @@ public final class AzureMonitorExporter implements LogExporter {
 
     public static AzureMonitorExporter from(ExporterConfig config, ExporterContext context) {
         String endpoint = config.required("endpoint", "https://my-dce.westeurope-1.ingest.monitor.azure.com");
-        ClientSecretCredentialBuilder credential = new ClientSecretCredentialBuilder()
-                .tenantId(config.required("tenantId", "\"{{ secret('AZURE_TENANT_ID') }}\""))
-                .clientId(config.required("clientId", "\"{{ secret('AZURE_CLIENT_ID') }}\""))
-                .clientSecret(config.required("clientSecret", "\"{{ secret('AZURE_CLIENT_SECRET') }}\""));
-        String authorityHost = config.string("authorityHost", null);
-        if (authorityHost != null) {
-            // A sovereign cloud, Azure Stack or a test authority: not one Microsoft's instance discovery knows.
-            credential.authorityHost(authorityHost).disableInstanceDiscovery();
-        } else {
-            credential.authorityHost(AzureAuthorityHosts.AZURE_PUBLIC_CLOUD);
-        }
-        LogsIngestionClient client = new LogsIngestionClientBuilder().endpoint(endpoint).credential(credential.build())
+        LogsIngestionClient client = new LogsIngestionClientBuilder().endpoint(endpoint).credential(AzureCredentialSettings.clientSecret(config))
                 .buildClient();
         return new AzureMonitorExporter(config.id(), client, config.required("ruleId", "dcr-69f0b123041d4d6e9f2bf72aad0b62cf"),
                 config.required("streamName", "Custom-KestraAuditLogs"), endpoint,

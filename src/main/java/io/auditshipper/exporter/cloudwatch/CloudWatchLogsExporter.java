@@ -1,20 +1,14 @@
 package io.auditshipper.exporter.cloudwatch;
 
-import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.exporter.aws.AwsClientSettings;
 import io.auditshipper.exporter.encoding.Truncation;
 import io.auditshipper.model.AuditLogRecord;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClientBuilder;
 import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsException;
@@ -24,7 +18,6 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.RejectedLogEventsInf
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceAlreadyExistsException;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,40 +58,12 @@ public final class CloudWatchLogsExporter implements LogExporter {
     }
 
     public static CloudWatchLogsExporter from(ExporterConfig config, ExporterContext context) {
-        String region = config.required("region", "us-east-1");
-        CloudWatchLogsClientBuilder builder = CloudWatchLogsClient.builder()
-                .region(Region.of(region))
-                .credentialsProvider(credentials(config))
+        CloudWatchLogsClientBuilder builder = AwsClientSettings.apply(config, CloudWatchLogsClient.builder())
                 .httpClient(UrlConnectionHttpClient.create());
-        String endpoint = config.string("endpointOverride", null);
-        if (endpoint != null) {
-            try {
-                builder.endpointOverride(URI.create(endpoint));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("logExporters." + config.id() + ".endpointOverride: '" + endpoint
-                        + "' is not a URL, e.g. http://localhost:4566");
-            }
-        }
         return new CloudWatchLogsExporter(config.id(), builder.build(), config.required("logGroupName", "kestra"),
                 config.required("logStreamName", "production"),
                 Boolean.parseBoolean(config.string("createMissing", "true")),
                 new DeadLetterFile(context.deadLetterDirectory(), config.id()));
-    }
-
-    /** Kestra's keys when given, else the SDK's default chain (environment, profile, instance role...). */
-    static AwsCredentialsProvider credentials(ExporterConfig config) {
-        String accessKey = config.string("accessKeyId", null);
-        String secretKey = config.string("secretKeyId", null);
-        if (accessKey == null && secretKey == null) {
-            return DefaultCredentialsProvider.builder().build();
-        }
-        if (accessKey == null || secretKey == null) {
-            throw new ConfigException("logExporters." + config.id() + ": accessKeyId and secretKeyId go together;"
-                    + " give both, or neither to use the default AWS credential chain");
-        }
-        String token = config.string("sessionToken", null);
-        return StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(accessKey, secretKey)
-                : AwsSessionCredentials.create(accessKey, secretKey, token));
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.List;
  * exporter that takes Kestra's {@code format} property.
  */
 public enum RecordFormat {
-    JSON("ndjson") {
+    JSON("ndjson", "application/x-ndjson") {
         @Override
         public void write(List<AuditLogRecord> records, OutputStream out) throws IOException {
             for (AuditLogRecord record : records) {
@@ -27,7 +27,7 @@ public enum RecordFormat {
             }
         }
     },
-    ION("ion") {
+    ION("ion", "application/ion") {
         private final IonSystem ion = IonSystemBuilder.standard().build();
 
         @Override
@@ -44,9 +44,15 @@ public enum RecordFormat {
     };
 
     private final String extension;
+    private final String mediaType;
 
-    RecordFormat(String extension) {
+    RecordFormat(String extension, String mediaType) {
         this.extension = extension;
+        this.mediaType = mediaType;
+    }
+
+    public String mediaType() {
+        return mediaType;
     }
 
     public String extension() {

@@ -1,16 +1,13 @@
 package io.auditshipper.exporter.file;
 
-import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.encoding.ObjectNaming;
-import io.auditshipper.exporter.encoding.RecordFormat;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.storage.AtomicFile;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Kestra's {@code FileLogExporter}: NDJSON or Ion files in a local directory. Files are written with
@@ -28,22 +25,7 @@ public final class FileLogExporter implements LogExporter {
     }
 
     public static FileLogExporter from(ExporterConfig config) {
-        String format = config.string("format", "JSON").toUpperCase(Locale.ROOT);
-        if (!format.equals("JSON") && !format.equals("ION")) {
-            throw new ConfigException("logExporters." + config.id() + ".format: '" + format + "' is not a format; use JSON or ION");
-        }
-        int maxLines;
-        try {
-            maxLines = config.integer("maxLinesPerFile", 1_000_000);
-        } catch (NumberFormatException e) {
-            maxLines = 0;
-        }
-        if (maxLines <= 0) {
-            throw new ConfigException("logExporters." + config.id() + ".maxLinesPerFile: '"
-                    + config.string("maxLinesPerFile", "") + "' must be a whole number above 0, e.g. 100000");
-        }
-        return new FileLogExporter(Path.of(config.string("outputDirectory", "./out")),
-                new ObjectNaming(config.string("logFilePrefix", "kestra-log-file"), RecordFormat.valueOf(format), maxLines));
+        return new FileLogExporter(Path.of(config.string("outputDirectory", "./out")), ObjectNaming.from(config, 1_000_000));
     }
 
     @Override

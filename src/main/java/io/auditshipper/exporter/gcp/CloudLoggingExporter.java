@@ -8,8 +8,6 @@ import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
-import com.google.auth.oauth2.GoogleCredentials;
-import com.google.auth.oauth2.ImpersonatedCredentials;
 import com.google.cloud.logging.v2.LoggingClient;
 import com.google.cloud.logging.v2.LoggingSettings;
 import com.google.logging.type.LogSeverity;
@@ -29,7 +27,6 @@ import io.auditshipper.exporter.encoding.Truncation;
 import io.auditshipper.model.AuditLogRecord;
 import io.grpc.ManagedChannelBuilder;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -95,26 +92,11 @@ public final class CloudLoggingExporter implements LogExporter {
         }
     }
 
-    /** {@code serviceAccount} (the key's JSON), optionally impersonating another account; else application default credentials. */
-    @SuppressWarnings("unchecked")
     static CredentialsProvider credentials(ExporterConfig config) {
-        Object scopesValue = config.properties().get("scopes");
-        List<String> scopes = scopesValue instanceof List<?> list ? (List<String>) list : DEFAULT_SCOPES;
-        String serviceAccount = config.string("serviceAccount", null);
-        String impersonate = config.string("impersonatedServiceAccount", null);
-        if (serviceAccount == null && impersonate == null) {
-            return GoogleCredentialsProvider.newBuilder().setScopesToApply(scopes).build();
-        }
-        try {
-            GoogleCredentials source = serviceAccount == null ? GoogleCredentials.getApplicationDefault()
-                    : GoogleCredentials.fromStream(new ByteArrayInputStream(serviceAccount.getBytes(StandardCharsets.UTF_8)));
-            GoogleCredentials credentials = impersonate == null ? source.createScoped(scopes)
-                    : ImpersonatedCredentials.create(source, impersonate, null, scopes, 3600);
-            return FixedCredentialsProvider.create(credentials);
-        } catch (IOException e) {
-            throw new ConfigException("logExporters." + config.id() + ".serviceAccount: not a service account key"
-                    + " (paste the key file's JSON, e.g. \"{{ secret('GCP_SERVICE_ACCOUNT') }}\")");
-        }
+        return GoogleCredentialSettings.credentials(config, DEFAULT_SCOPES)
+                .<CredentialsProvider>map(FixedCredentialsProvider::create)
+                .orElseGet(() -> GoogleCredentialsProvider.newBuilder()
+                        .setScopesToApply(GoogleCredentialSettings.scopes(config, DEFAULT_SCOPES)).build());
     }
 
     private synchronized LoggingClient client() throws IOException {

@@ -1,0 +1,78 @@
+package io.auditshipper.exporter.azureblob;
+
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import io.auditshipper.config.ConfigException;
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.azure.AzureCredentialSettings;
+import io.auditshipper.exporter.storage.ObjectStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.azure.storage.blob.BlobConstants;
+
+import java.util.Map;
+
+/**
+ * Kestra's {@code io.kestra.plugin.ee.azure.storage.LogExporter}, through camel-azure-storage-blob (block
+ * blobs). Credentials, in Kestra's order: an Entra ID application ({@code tenantId}, {@code clientId},
+ * {@code clientSecret}) on {@code endpoint}; else {@code connectionString} (an account key, or Azurite);
+ * else {@code sasToken} on {@code endpoint}.
+ */
+public final class AzureBlobObjectStore implements ObjectStore {
+
+    private final String clientBean;
+    private final String container;
+    private final BlobServiceClient client;
+
+    private AzureBlobObjectStore(String exporterId, String container, BlobServiceClient client) {
+        this.clientBean = "azure-blob-client-" + exporterId;
+        this.container = container;
+        this.client = client;
+    }
+
+    public static AzureBlobObjectStore from(ExporterConfig config) {
+        String container = config.required("containerName", "logs");
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder();
+        String connectionString = config.string("connectionString", null);
+        String sasToken = config.string("sasToken", null);
+        try {
+            if (AzureCredentialSettings.given(config)) {
+                builder.endpoint(config.required("endpoint", "https://myaccount.blob.core.windows.net/"))
+                        .credential(AzureCredentialSettings.clientSecret(config));
+            } else if (connectionString != null) {
+                builder.connectionString(connectionString);
+            } else if (sasToken != null) {
+                builder.endpoint(config.required("endpoint", "https://myaccount.blob.core.windows.net/")).sasToken(sasToken);
+            } else {
+                throw new ConfigException("logExporters." + config.id() + ": no credentials for Azure Blob Storage;"
+                        + " give tenantId, clientId and clientSecret (with endpoint), or connectionString, or sasToken (with endpoint)");
+            }
+            return new AzureBlobObjectStore(config.id(), container, builder.buildClient());
+        } catch (IllegalArgumentException e) {
+            // The SDK's own message names what is malformed (a URL, a connection string) and never the key.
+            throw new ConfigException("logExporters." + config.id() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void bind(CamelContext context) {
+        context.getRegistry().bind(clientBean, client);
+    }
+
+    @Override
+    public String endpointUri() {
+        return "azure-storage-blob://" + client.getAccountName() + "/" + container
+                + "?serviceClient=#" + clientBean + "&operation=uploadBlockBlob";
+    }
+
+    @Override
+    public Map<String, Object> headers(StoredObject object) {
+        return Map.of(BlobConstants.BLOB_NAME, object.name(),
+                BlobConstants.BLOB_HTTP_HEADERS, new BlobHttpHeaders().setContentType(object.contentType()));
+    }
+
+    @Override
+    public String describe() {
+        return client.getAccountUrl() + "/" + container;
+    }
+}

@@ -1,0 +1,93 @@
+package io.auditshipper.exporter.elasticsearch;
+
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.transport.TransportException;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.search.BulkIndexer;
+import io.auditshipper.exporter.search.SearchConnection;
+import io.auditshipper.exporter.search.SearchExporter;
+import io.auditshipper.model.AuditLogRecord;
+import org.apache.camel.Component;
+import org.apache.camel.component.es.ElasticsearchComponent;
+import org.apache.http.Header;
+import org.apache.http.HttpHost;
+import org.apache.http.auth.AuthScope;
+import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.apache.http.message.BasicHeader;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Kestra's {@code io.kestra.plugin.ee.elasticsearch.LogExporter}, through camel-elasticsearch's Bulk
+ * operation on Elastic's low-level client (Apache HttpClient 4).
+ */
+public final class ElasticsearchExporter extends SearchExporter {
+
+    public ElasticsearchExporter(ExporterConfig config, ExporterContext context) {
+        super("Elasticsearch", config, context);
+    }
+
+    @Override
+    protected Component component() {
+        RestClientBuilder builder = RestClient.builder(connection.hosts().stream()
+                .map(uri -> new HttpHost(uri.getHost(), SearchConnection.port(uri), uri.getScheme())).toArray(HttpHost[]::new));
+        builder.setDefaultHeaders(connection.headers().entrySet().stream()
+                .map(header -> new BasicHeader(header.getKey(), header.getValue())).toArray(Header[]::new));
+        if (connection.pathPrefix() != null) {
+            builder.setPathPrefix(connection.pathPrefix());
+        }
+        builder.setHttpClientConfigCallback(http -> {
+            if (connection.username() != null) {
+                BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+                credentials.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(connection.username(), connection.password()));
+                http.setDefaultCredentialsProvider(credentials);
+            }
+            if (connection.trustAllSsl()) {
+                http.setSSLContext(SearchConnection.trustingEveryCertificate()).setSSLHostnameVerifier(NoopHostnameVerifier.INSTANCE);
+            }
+            return http;
+        });
+        ElasticsearchComponent component = new ElasticsearchComponent();
+        component.setClient(builder.build());
+        return component;
+    }
+
+    @Override
+    public List<BulkIndexer.ItemResult> index(List<AuditLogRecord> records) {
+        BulkRequest.Builder request = new BulkRequest.Builder().index(indexName);
+        for (AuditLogRecord record : records) {
+            // RawValue: Jackson writes the stored JSON as it is, without parsing it into a tree first.
+            request.operations(op -> op.index(index -> index.id(record.id()).document(new RawValue(record.json()))));
+        }
+        return bulk(request).stream().map(BulkResponseItem.class::cast)
+                .map(item -> item.error() == null ? new BulkIndexer.ItemResult(item.status(), null, null)
+                        : new BulkIndexer.ItemResult(item.status(), item.error().type(), item.error().reason()))
+                .toList();
+    }
+
+    @Override
+    public OptionalInt statusOf(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ElasticsearchException e) {
+                return OptionalInt.of(e.status());
+            }
+            if (cause instanceof TransportException e && e.statusCode() > 0) {
+                return OptionalInt.of(e.statusCode());
+            }
+            if (cause instanceof ResponseException e) {
+                return OptionalInt.of(e.getResponse().getStatusLine().getStatusCode());
+            }
+        }
+        return OptionalInt.empty();
+    }
+}

@@ -1,0 +1,73 @@
+package io.auditshipper.exporter.gcs;
+
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.gcp.GoogleCredentialSettings;
+import io.auditshipper.exporter.storage.ObjectStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.google.storage.GoogleCloudStorageConstants;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kestra's {@code io.kestra.plugin.ee.gcp.gcs.LogExporter}, through camel-google-storage. The Storage
+ * client is built here from Kestra's {@code serviceAccount}/{@code scopes} (else application default
+ * credentials); {@code endpoint} points it at an emulator (an {@code http://} endpoint takes no
+ * credentials). The component's Content-Encoding header is not used: camel-google-storage 4.17 writes
+ * the content type into it, which is one more reason gzip objects are plain {@code application/gzip}.
+ */
+public final class GcsObjectStore implements ObjectStore {
+
+    private static final List<String> DEFAULT_SCOPES = List.of("https://www.googleapis.com/auth/devstorage.read_write");
+
+    private final String clientBean;
+    private final String bucket;
+    private final StorageOptions options;
+
+    private GcsObjectStore(String exporterId, String bucket, StorageOptions options) {
+        this.clientBean = "gcs-client-" + exporterId;
+        this.bucket = bucket;
+        this.options = options;
+    }
+
+    public static GcsObjectStore from(ExporterConfig config) {
+        String bucket = config.required("bucket", "my-bucket");
+        StorageOptions.Builder options = StorageOptions.newBuilder().setProjectId(config.required("projectId", "my-gcp-project"));
+        String endpoint = config.string("endpoint", null);
+        if (endpoint != null) {
+            options.setHost(endpoint);
+        }
+        if (endpoint != null && endpoint.startsWith("http://")) {
+            options.setCredentials(NoCredentials.getInstance());
+        } else {
+            GoogleCredentialSettings.credentials(config, DEFAULT_SCOPES).ifPresent(options::setCredentials);
+        }
+        return new GcsObjectStore(config.id(), bucket, options.build());
+    }
+
+    @Override
+    public void bind(CamelContext context) {
+        Storage client = options.getService();
+        context.getRegistry().bind(clientBean, client);
+    }
+
+    @Override
+    public String endpointUri() {
+        return "google-storage://" + bucket + "?storageClient=#" + clientBean + "&autoCreateBucket=false";
+    }
+
+    @Override
+    public Map<String, Object> headers(StoredObject object) {
+        return Map.of(GoogleCloudStorageConstants.OBJECT_NAME, object.name(),
+                GoogleCloudStorageConstants.CONTENT_LENGTH, object.length(),
+                GoogleCloudStorageConstants.CONTENT_TYPE, object.contentType());
+    }
+
+    @Override
+    public String describe() {
+        return "gs://" + bucket;
+    }
+}

@@ -1,0 +1,95 @@
+package io.auditshipper.exporter.opensearch;
+
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.search.BulkIndexer;
+import io.auditshipper.exporter.search.SearchConnection;
+import io.auditshipper.exporter.search.SearchExporter;
+import io.auditshipper.model.AuditLogRecord;
+import org.apache.camel.Component;
+import org.apache.camel.component.opensearch.OpensearchComponent;
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.message.BasicHeader;
+import org.opensearch.client.ResponseException;
+import org.opensearch.client.RestClient;
+import org.opensearch.client.RestClientBuilder;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch.core.BulkRequest;
+import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Kestra's {@code io.kestra.plugin.ee.opensearch.LogExporter}, through camel-opensearch's Bulk operation
+ * on OpenSearch's low-level client (Apache HttpClient 5).
+ */
+public final class OpenSearchExporter extends SearchExporter {
+
+    public OpenSearchExporter(ExporterConfig config, ExporterContext context) {
+        super("OpenSearch", config, context);
+    }
+
+    @Override
+    protected Component component() {
+        RestClientBuilder builder = RestClient.builder(connection.hosts().stream()
+                .map(uri -> new HttpHost(uri.getScheme(), uri.getHost(), SearchConnection.port(uri))).toArray(HttpHost[]::new));
+        builder.setDefaultHeaders(connection.headers().entrySet().stream()
+                .map(header -> new BasicHeader(header.getKey(), header.getValue())).toArray(Header[]::new));
+        if (connection.pathPrefix() != null) {
+            builder.setPathPrefix(connection.pathPrefix());
+        }
+        builder.setHttpClientConfigCallback(http -> {
+            if (connection.username() != null) {
+                BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+                credentials.setCredentials(new AuthScope(null, -1),
+                        new UsernamePasswordCredentials(connection.username(), connection.password().toCharArray()));
+                http.setDefaultCredentialsProvider(credentials);
+            }
+            if (connection.trustAllSsl()) {
+                http.setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(SearchConnection.trustingEveryCertificate())
+                                .setHostnameVerifier(NoopHostnameVerifier.INSTANCE).build())
+                        .build());
+            }
+            return http;
+        });
+        OpensearchComponent component = new OpensearchComponent();
+        component.setClient(builder.build());
+        return component;
+    }
+
+    @Override
+    public List<BulkIndexer.ItemResult> index(List<AuditLogRecord> records) {
+        BulkRequest.Builder request = new BulkRequest.Builder().index(indexName);
+        for (AuditLogRecord record : records) {
+            // RawValue: Jackson writes the stored JSON as it is, without parsing it into a tree first.
+            request.operations(op -> op.index(index -> index.id(record.id()).document(new RawValue(record.json()))));
+        }
+        return bulk(request).stream().map(BulkResponseItem.class::cast)
+                .map(item -> item.error() == null ? new BulkIndexer.ItemResult(item.status(), null, null)
+                        : new BulkIndexer.ItemResult(item.status(), item.error().type(), item.error().reason()))
+                .toList();
+    }
+
+    @Override
+    public OptionalInt statusOf(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OpenSearchException e) {
+                return OptionalInt.of(e.status());
+            }
+            if (cause instanceof ResponseException e) {
+                return OptionalInt.of(e.getResponse().getStatusLine().getStatusCode());
+            }
+        }
+        return OptionalInt.empty();
+    }
+}

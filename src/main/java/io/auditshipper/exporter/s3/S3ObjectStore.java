@@ -1,0 +1,64 @@
+package io.auditshipper.exporter.s3;
+
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.aws.AwsClientSettings;
+import io.auditshipper.exporter.storage.ObjectStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.aws2.s3.AWS2S3Constants;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+import java.util.Map;
+
+/**
+ * Kestra's {@code io.kestra.plugin.ee.aws.s3.LogExporter}, through camel-aws2-s3. The S3 client is built
+ * here (Kestra's credentials or the default chain, {@code endpointOverride} with path-style addressing
+ * for S3-compatible servers) and handed to the endpoint, so keys never go into an endpoint URI.
+ */
+public final class S3ObjectStore implements ObjectStore {
+
+    private final String clientBean;
+    private final String bucket;
+    private final S3Client client;
+    private final String location;
+
+    private S3ObjectStore(String exporterId, String bucket, S3Client client, String location) {
+        this.clientBean = "s3-client-" + exporterId;
+        this.bucket = bucket;
+        this.client = client;
+        this.location = location;
+    }
+
+    public static S3ObjectStore from(ExporterConfig config) {
+        String bucket = config.required("bucket", "logbucket");
+        S3ClientBuilder builder = AwsClientSettings.apply(config, S3Client.builder())
+                .httpClient(UrlConnectionHttpClient.create());
+        // S3-compatible servers (MinIO, S3Proxy, Ceph...) are addressed by path, not by a bucket subdomain.
+        AwsClientSettings.endpointOverride(config).ifPresent(endpoint -> builder.forcePathStyle(true));
+        String location = AwsClientSettings.endpointOverride(config).map(uri -> uri + "/" + bucket).orElse("s3://" + bucket);
+        return new S3ObjectStore(config.id(), bucket, builder.build(), location);
+    }
+
+    @Override
+    public void bind(CamelContext context) {
+        context.getRegistry().bind(clientBean, client);
+    }
+
+    @Override
+    public String endpointUri() {
+        return "aws2-s3://" + bucket + "?amazonS3Client=#" + clientBean + "&autoCreateBucket=false";
+    }
+
+    @Override
+    public Map<String, Object> headers(StoredObject object) {
+        return Map.of(AWS2S3Constants.KEY, object.name(),
+                AWS2S3Constants.CONTENT_LENGTH, object.length(),
+                AWS2S3Constants.CONTENT_TYPE, object.contentType());
+    }
+
+    @Override
+    public String describe() {
+        return location;
+    }
+}

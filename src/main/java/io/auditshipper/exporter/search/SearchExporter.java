@@ -1,0 +1,62 @@
+package io.auditshipper.exporter.search;
+
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.DeadLetterFile;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.model.AuditLogRecord;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Component;
+import org.apache.camel.ProducerTemplate;
+
+import java.util.List;
+
+/**
+ * What the Elasticsearch and OpenSearch exporters share: Kestra's {@code indexName} and {@code connection},
+ * a Camel component instance of the exporter's own (so two exporters never share a cluster's client, and
+ * the client carries the headers, path prefix and TLS settings the component's options do not cover),
+ * and the {@link BulkIndexer} that reads each bulk answer item by item. Each document is the stored
+ * audit log JSON as it is, with {@code _id} the audit log id.
+ */
+public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkClient {
+
+    protected final String indexName;
+    protected final SearchConnection connection;
+    private final String engine;
+    private final String componentName;
+    private final BulkIndexer indexer;
+    private ProducerTemplate producer;
+
+    protected SearchExporter(String engine, ExporterConfig config, ExporterContext context) {
+        this.engine = engine;
+        this.indexName = config.required("indexName", "kestra-logs");
+        this.connection = SearchConnection.from(config);
+        this.componentName = engine.toLowerCase(java.util.Locale.ROOT) + "-" + config.id();
+        this.indexer = new BulkIndexer(config.id(), engine + " " + connection.describe(), this, context.retry(),
+                new DeadLetterFile(context.deadLetterDirectory(), config.id()));
+    }
+
+    /** The engine's Camel component, its client built from {@link #connection}. */
+    protected abstract Component component();
+
+    @Override
+    public void bind(CamelContext context) {
+        context.addComponent(componentName, component());
+        producer = context.createProducerTemplate();
+    }
+
+    @Override
+    public void ship(List<AuditLogRecord> records) {
+        indexer.index(records);
+    }
+
+    /** Sends a bulk request builder through the component's Bulk operation; answers the response items. */
+    protected List<?> bulk(Object request) {
+        return producer.requestBody(componentName + "://" + indexName + "?operation=Bulk", request, List.class);
+    }
+
+    @Override
+    public String describe() {
+        return engine + " " + connection.describe() + " index " + indexName;
+    }
+}

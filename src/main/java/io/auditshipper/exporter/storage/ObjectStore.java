@@ -1,0 +1,26 @@
+package io.auditshipper.exporter.storage;
+
+import org.apache.camel.CamelContext;
+
+import java.util.Map;
+
+/**
+ * One object store reached through its Camel component: the endpoint to send an object to, and the
+ * component's headers that name it. A new store is this small file plus its client settings.
+ */
+public interface ObjectStore {
+
+    /** Binds what the endpoint refers to (the vendor's client) in the Camel registry. */
+    void bind(CamelContext context);
+
+    String endpointUri();
+
+    Map<String, Object> headers(StoredObject object);
+
+    /** For the startup summary, without credentials. */
+    String describe();
+
+    /** What is written: the object's name, its bytes' length and media type. */
+    record StoredObject(String name, long length, String contentType) {
+    }
+}
