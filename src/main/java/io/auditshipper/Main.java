@@ -9,6 +9,7 @@ import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.ExporterFactory;
 import io.auditshipper.pipeline.Pass;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +99,7 @@ public final class Main {
         for (ExporterConfig exporter : config.exporters()) {
             try {
                 out.println("  exporter " + exporter.id() + ": " + ExporterFactory.create(exporter,
-                        new ExporterContext(config.deadLetterDirectory(), config.retry())).describe());
+                        new ExporterContext(config.deadLetterDirectory(), config.retry(), new SimpleMeterRegistry())).describe());
             } catch (ConfigException e) {
                 err.println("configuration error:" + System.lineSeparator() + indent(SecretRedactor.redact(e.getMessage())));
                 status = BAD_CONFIG;

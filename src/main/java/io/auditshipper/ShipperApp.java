@@ -15,7 +15,13 @@ import io.auditshipper.pipeline.Pass;
 import io.auditshipper.pipeline.PassPlanner;
 import io.auditshipper.source.AuditLogSource;
 import io.auditshipper.source.Sources;
+import io.auditshipper.observe.PassHealthCheck;
+import io.auditshipper.observe.ShipperMeters;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -40,16 +46,19 @@ public final class ShipperApp implements AutoCloseable {
     private final OffsetStore offsetStore;
     private final Map<String, LogExporter> exporters = new LinkedHashMap<>();
     private final PassPlanner planner;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ShipperMeters shipperMeters;
 
     public ShipperApp(ShipperConfig config, Clock clock) {
         this.config = config;
-        ExporterContext context = new ExporterContext(config.deadLetterDirectory(), config.retry());
+        ExporterContext context = new ExporterContext(config.deadLetterDirectory(), config.retry(), meters);
         for (ExporterConfig exporter : config.exporters()) {
             exporters.put(exporter.id(), ExporterFactory.create(exporter, context));
         }
         this.source = Sources.open(config);
         this.offsetStore = OffsetStores.open(config);
-        this.planner = new PassPlanner(config, source, offsetStore, clock);
+        this.shipperMeters = new ShipperMeters(meters, exporters.keySet(), clock);
+        this.planner = new PassPlanner(config, source, offsetStore, shipperMeters, clock);
     }
 
     /** Startup summary: the source, the offset store and each exporter. */
@@ -73,6 +82,8 @@ public final class ShipperApp implements AutoCloseable {
         Main main = new Main();
         RetryConfig retry = config.retry();
         main.addInitialProperty("shipper.scheduled", Boolean.toString(scheduled));
+        // Health and metrics over HTTP (camel.management.* in application.properties) while on schedule only.
+        main.addOverrideProperty("camel.management.enabled", Boolean.toString(scheduled));
         if (!scheduled) {
             // Not even created with --once: Quartz takes a while to start and is not needed.
             main.configure().withRoutesExcludePattern("**/schedule.yaml");
@@ -85,12 +96,17 @@ public final class ShipperApp implements AutoCloseable {
         main.bind("passPlanner", planner);
         main.bind("exporterInbox", new ExporterInbox());
         main.bind("exportAcknowledgements", new ExportAcknowledgements());
-        main.bind("offsetCommitter", new OffsetCommitter(offsetStore, source, config.delete()));
+        main.bind("offsetCommitter", new OffsetCommitter(offsetStore, source, config.delete(), shipperMeters));
+        // Camel's metrics and the shipper's own share this registry, served at /observe/metrics.
+        main.bind("prometheusMeterRegistry", meters);
+        main.bind("exporterRedeliveries", (Processor) exchange -> ShipperMeters.retries(meters,
+                exchange.getProperty(ExporterInbox.EXPORTER_ID, String.class)).increment());
         exporters.forEach((id, exporter) -> main.bind("exporter-" + id, exporter));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
+                HealthCheckRegistry.get(context).register(new PassHealthCheck(planner));
                 try {
                     for (Map.Entry<String, LogExporter> exporter : exporters.entrySet()) {
                         exporter.getValue().bind(context);

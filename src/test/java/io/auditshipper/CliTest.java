@@ -6,6 +6,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -152,8 +158,11 @@ class CliTest {
                 """);
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--demo", "300");
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("shipper.log").toFile()).start();
+        int managementPort = freePort();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("shipper.log").toFile());
+        builder.environment().put("SHIPPER_MANAGEMENT_PORT", Integer.toString(managementPort));
+        Process process = builder.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(dir.resolve("shipper.log")).contains("shipped      300")
@@ -161,6 +170,20 @@ class CliTest {
                 Thread.sleep(200);
             }
             assertThat(Files.readString(dir.resolve("shipper.log"))).contains("shipped      300");
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"").contains("passes");
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("kestra_shipper_logs_shipped_total{exporter=\"file\"} 300.0")
+                    .contains("kestra_shipper_lag_seconds{exporter=\"file\"}")
+                    .contains("kestra_shipper_last_success_timestamp_seconds{exporter=\"file\"}")
+                    .contains("kestra_shipper_export_failures_total{exporter=\"file\"} 0.0")
+                    .contains("kestra_shipper_passes_total{outcome=\"succeeded\"}");
         } finally {
             process.destroy();
         }
@@ -169,6 +192,12 @@ class CliTest {
         assertThat(log).contains("with shipper.yaml").contains("shipping on schedule '*/2 * * * * ?'");
         assertThat(Files.readString(dir.resolve("state/auditLogShipperOffset.json"))).contains("\"file\"");
         assertThat(task).exists();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     @Test
@@ -194,6 +223,47 @@ class CliTest {
     }
 
     @Test
+    void onScheduleAnUnreachableSourceTurnsReadinessDownWithTheReasonAndNoSecret() throws Exception {
+        write("shipper.yaml", """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                schedule: "*/1 * * * * ?"
+                source:
+                  type: jdbc
+                  url: jdbc:postgresql://127.0.0.1:1/kestra
+                  username: kestra
+                  password: "{{ secret('PG_PASSWORD') }}"
+                logExporters:
+                  - id: file
+                    type: io.kestra.plugin.ee.core.log.FileLogExporter
+                """);
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        int managementPort = freePort();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("shipper.log").toFile());
+        builder.environment().put("SHIPPER_MANAGEMENT_PORT", Integer.toString(managementPort));
+        builder.environment().put("PG_PASSWORD", "pg-secret-value");
+        Process process = builder.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(dir.resolve("shipper.log")).contains("pass failed") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + managementPort + "/observe/health?exposureLevel=full")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
+            assertThat(health.body()).contains("\"passes\",\"status\":\"DOWN\"").contains("the last pass failed: reading jdbc").contains("Connection to 127.0.0.1:1 refused")
+                    .doesNotContain("pg-secret-value");
+        } finally {
+            process.destroy();
+            process.waitFor(40, TimeUnit.SECONDS);
+        }
+        assertThat(Files.readString(dir.resolve("shipper.log"))).doesNotContain("pg-secret-value");
+    }
+
+    @Test
     void aSecondShipperOnTheSameOffsetsRefusesToRun() throws Exception {
         write("shipper.yaml", """
                 type: io.kestra.plugin.ee.core.log.AuditLogShipper
@@ -204,8 +274,10 @@ class CliTest {
                 """);
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName());
-        Process first = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("first.log").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("first.log").toFile());
+        builder.environment().put("SHIPPER_MANAGEMENT_PORT", Integer.toString(freePort()));
+        Process first = builder.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(dir.resolve("first.log")).contains("shipping on schedule") && System.nanoTime() < deadline) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.model.AuditLogRecord;
+import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +31,12 @@ public final class DeadLetterFile {
 
     private final String exporterId;
     private final Path file;
+    private final Counter parked;
 
-    public DeadLetterFile(Path directory, String exporterId) {
+    public DeadLetterFile(Path directory, String exporterId, Counter parked) {
         this.exporterId = exporterId;
         this.file = directory.resolve(exporterId + ".ndjson");
+        this.parked = parked;
     }
 
     public synchronized void park(List<AuditLogRecord> records, String reason) {
@@ -60,6 +63,7 @@ public final class DeadLetterFile {
             // Not parked means not acknowledged: the batch fails and is shipped again.
             throw new UncheckedIOException("cannot write the dead-letter file " + file, e);
         }
+        parked.increment(records.size());
         LOG.warn("exporter {}: {} record(s) rejected by the destination were parked in {}: {}", exporterId,
                 records.size(), file, redacted);
     }

@@ -1,6 +1,7 @@
 package io.auditshipper.pipeline;
 
 import io.auditshipper.model.Offset;
+import io.auditshipper.observe.ShipperMeters;
 import io.auditshipper.offset.OffsetStore;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.source.AuditLogSource;
@@ -26,12 +27,14 @@ public final class OffsetCommitter {
     private final OffsetStore store;
     private final AuditLogSource source;
     private final boolean delete;
+    private final ShipperMeters meters;
     private long lastProgress = System.nanoTime();
 
-    public OffsetCommitter(OffsetStore store, AuditLogSource source, boolean delete) {
+    public OffsetCommitter(OffsetStore store, AuditLogSource source, boolean delete, ShipperMeters meters) {
         this.store = store;
         this.source = source;
         this.delete = delete;
+        this.meters = meters;
     }
 
     /** {@code answers} is the list of results, or the batch itself when no exporter needed it. */
@@ -45,12 +48,16 @@ public final class OffsetCommitter {
                 pass.countShipped(result.exporterId(), result.shipped());
             } else {
                 pass.fail(result.exporterId(), result.error());
+                meters.failed(result.exporterId());
             }
         }
         if (next != before) {
             store.save(next);
             pass.offsets(next);
         }
+        // Counted once the offset is stored: an acknowledgement that was not committed will be shipped again.
+        results.stream().map(ExportResult.class::cast).filter(ExportResult::succeeded)
+                .forEach(result -> meters.acknowledged(result.exporterId(), result.shipped()));
         if (System.nanoTime() - lastProgress > PROGRESS_EVERY_NANOS) {
             lastProgress = System.nanoTime();
             LOG.info("progress: read {} logs, offsets {}", pass.read(), next.exporters());

@@ -5,6 +5,7 @@ import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Batch;
 import io.auditshipper.model.Offset;
+import io.auditshipper.observe.ShipperMeters;
 import io.auditshipper.offset.OffsetStore;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.source.AuditLogSource;
@@ -41,6 +42,7 @@ public final class PassPlanner {
     private final OffsetStore offsetStore;
     private final Clock clock;
     private final ExporterHealth health;
+    private final ShipperMeters meters;
     private final List<String> exporterIds;
     /** Reads the next page ahead; passes never overlap, so one thread serves them all. */
     private final ExecutorService reader = Executors.newSingleThreadExecutor(runnable -> {
@@ -53,8 +55,9 @@ public final class PassPlanner {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Pass lastPass;
 
-    public PassPlanner(ShipperConfig config, AuditLogSource source, OffsetStore offsetStore, Clock clock) {
+    public PassPlanner(ShipperConfig config, AuditLogSource source, OffsetStore offsetStore, ShipperMeters meters, Clock clock) {
         this.config = config;
+        this.meters = meters;
         this.source = source;
         this.offsetStore = offsetStore;
         this.clock = clock;
@@ -139,6 +142,7 @@ public final class PassPlanner {
                 Duration.between(pass.startedAt(), now).toMillis(), pass.read(),
                 pass.deleted() > 0 ? ", deleted " + pass.deleted() + " from the source" : "",
                 pass.offsets().global(exporterIds).map(Offset::toString).orElse("none"), summary);
+        meters.passEnded(pass);
         return pass;
     }
 
@@ -154,11 +158,13 @@ public final class PassPlanner {
         if (pass == null) {
             Instant now = clock.instant();
             pass = new Pass(now, now, exporterIds, Set.of(), StoredOffsets.NONE);
+            lastPass = pass;
         } else {
             pass.stopReading();
             running.set(false);
         }
         pass.abort(error);
+        meters.passEnded(pass);
         return pass;
     }
 

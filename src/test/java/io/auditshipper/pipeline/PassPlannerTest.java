@@ -1,10 +1,12 @@
 package io.auditshipper.pipeline;
 
 import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.observe.ShipperMeters;
 import io.auditshipper.offset.FileOffsetStore;
 import io.auditshipper.source.AuditLogSource;
 import io.auditshipper.source.Sources;
 import io.auditshipper.support.ShipperFixture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -29,7 +31,8 @@ class PassPlannerTest {
         f.insert(List.of());
         ShipperConfig config = f.config(f.taskWith(""));
         try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
-            PassPlanner planner = new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"), f.clock);
+            PassPlanner planner = new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"),
+                    new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), f.clock);
             Exchange first = new DefaultExchange(camel);
             planner.open(first);
 

@@ -59,7 +59,7 @@ public final class AzureMonitorExporter implements LogExporter {
                 .buildClient();
         return new AzureMonitorExporter(config.id(), client, config.required("ruleId", "dcr-69f0b123041d4d6e9f2bf72aad0b62cf"),
                 config.required("streamName", "Custom-KestraAuditLogs"), endpoint,
-                new DeadLetterFile(context.deadLetterDirectory(), config.id()));
+                context.deadLetters(config.id()));
     }
 
     @Override

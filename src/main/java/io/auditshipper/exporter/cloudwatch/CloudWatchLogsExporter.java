@@ -63,7 +63,7 @@ public final class CloudWatchLogsExporter implements LogExporter {
         return new CloudWatchLogsExporter(config.id(), builder.build(), config.required("logGroupName", "kestra"),
                 config.required("logStreamName", "production"),
                 Boolean.parseBoolean(config.string("createMissing", "true")),
-                new DeadLetterFile(context.deadLetterDirectory(), config.id()));
+                context.deadLetters(config.id()));
     }
 
     @Override

@@ -86,7 +86,7 @@ public final class CloudLoggingExporter implements LogExporter {
                 .putLabels("project_id", projectId).build();
         try {
             return new CloudLoggingExporter(config.id(), settings.build(), logName, resource, config.chunk(),
-                    new DeadLetterFile(context.deadLetterDirectory(), config.id()));
+                    context.deadLetters(config.id()));
         } catch (IOException e) {
             throw new ConfigException("logExporters." + config.id() + ": cannot set up the Cloud Logging client: " + e.getMessage());
         }

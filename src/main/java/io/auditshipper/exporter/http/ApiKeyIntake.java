@@ -18,9 +18,9 @@ public record ApiKeyIntake(String name, String path, String keyHeader, String ex
     public LogExporter exporter(ExporterConfig config, ExporterContext context, RequestEncoder encoder) {
         String basePath = config.required("basePath", exampleBasePath);
         String apiKey = config.required("apiKey", "\"{{ secret('" + exampleSecret + "') }}\"");
-        DeadLetterFile deadLetters = new DeadLetterFile(context.deadLetterDirectory(), config.id());
+        DeadLetterFile deadLetters = context.deadLetters(config.id());
         HttpDelivery delivery = new HttpDelivery(config.id(), basePath.replaceAll("/+$", "") + path, "application/json",
-                Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context.retry(), deadLetters);
+                Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context.retry(), context.retries(config.id()), deadLetters);
         return new HttpLogExporter(name, new HttpLogSink(encoder, true, Math.min(config.chunk(), maxRecords),
                 maxBodyBytes, limitOn, delivery, deadLetters));
     }

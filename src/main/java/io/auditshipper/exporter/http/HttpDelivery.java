@@ -10,6 +10,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,16 +52,18 @@ public final class HttpDelivery {
     private final String contentType;
     private final Map<String, String> headers;
     private final RetryConfig retry;
+    private final Counter retries;
     private final DeadLetterFile deadLetters;
     private volatile ProducerTemplate template;
 
     public HttpDelivery(String exporterId, String url, String contentType, Map<String, String> headers,
-                        RetryConfig retry, DeadLetterFile deadLetters) {
+                        RetryConfig retry, Counter retries, DeadLetterFile deadLetters) {
         this.exporterId = exporterId;
         this.url = url;
         this.contentType = contentType;
         this.headers = Map.copyOf(headers);
         this.retry = retry;
+        this.retries = retries;
         this.deadLetters = deadLetters;
     }
 
@@ -132,6 +135,7 @@ public final class HttpDelivery {
             }
             wait = wait.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : wait;
             LOG.warn("exporter {}: {}; retrying in {} ms", exporterId, SecretRedactor.redact(last), wait.toMillis());
+            retries.increment();
             try {
                 Thread.sleep(wait.toMillis());
             } catch (InterruptedException e) {

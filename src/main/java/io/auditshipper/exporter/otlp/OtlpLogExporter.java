@@ -52,9 +52,9 @@ public final class OtlpLogExporter implements LogExporter {
                     + "' is not an OTLP/HTTP encoding; use protobuf (the default) or json");
         }
         boolean json = encoding.equals("json");
-        DeadLetterFile deadLetters = new DeadLetterFile(context.deadLetterDirectory(), config.id());
+        DeadLetterFile deadLetters = context.deadLetters(config.id());
         HttpDelivery delivery = new HttpDelivery(config.id(), endpoint, json ? "application/json" : "application/x-protobuf",
-                headers, context.retry(), deadLetters);
+                headers, context.retry(), context.retries(config.id()), deadLetters);
         OtlpLogsEncoder encoder = new OtlpLogsEncoder(config.string("serviceName", "kestra"),
                 HttpLogExporter.localHostname(), json);
         return new OtlpLogExporter(new HttpLogSink(encoder, true, config.chunk(), MAX_PAYLOAD_BYTES,

@@ -5,6 +5,7 @@ import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.model.AuditLogRecord;
+import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,13 +48,16 @@ public final class BulkIndexer {
     private final String destination;
     private final BulkClient client;
     private final RetryConfig retry;
+    private final Counter retries;
     private final DeadLetterFile deadLetters;
 
-    public BulkIndexer(String exporterId, String destination, BulkClient client, RetryConfig retry, DeadLetterFile deadLetters) {
+    public BulkIndexer(String exporterId, String destination, BulkClient client, RetryConfig retry, Counter retries,
+                       DeadLetterFile deadLetters) {
         this.exporterId = exporterId;
         this.destination = destination;
         this.client = client;
         this.retry = retry;
+        this.retries = retries;
         this.deadLetters = deadLetters;
     }
 
@@ -96,6 +100,7 @@ public final class BulkIndexer {
             }
             long wait = retry.delayAfter(attempt + 1, ThreadLocalRandom.current().nextDouble()).toMillis();
             LOG.warn("exporter {}: {}; retrying in {} ms", exporterId, SecretRedactor.redact(why), wait);
+            retries.increment();
             try {
                 Thread.sleep(wait);
             } catch (InterruptedException e) {

@@ -1,7 +1,6 @@
 package io.auditshipper.exporter.search;
 
 import io.auditshipper.config.ExporterConfig;
-import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.model.AuditLogRecord;
@@ -33,7 +32,7 @@ public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkCli
         this.connection = SearchConnection.from(config);
         this.componentName = engine.toLowerCase(java.util.Locale.ROOT) + "-" + config.id();
         this.indexer = new BulkIndexer(config.id(), engine + " " + connection.describe(), this, context.retry(),
-                new DeadLetterFile(context.deadLetterDirectory(), config.id()));
+                context.retries(config.id()), context.deadLetters(config.id()));
     }
 
     /** The engine's Camel component, its client built from {@link #connection}. */
