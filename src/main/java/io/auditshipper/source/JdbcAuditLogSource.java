@@ -108,7 +108,7 @@ public final class JdbcAuditLogSource implements AuditLogSource {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     Instant timestamp = rows.getObject(3, OffsetDateTime.class).toInstant();
-                    page.add(new AuditLogRecord(rows.getString(1), timestamp, rows.getString(2)));
+                    page.add(MalformedValues.record(rows.getString(1), timestamp, rows.getString(2)));
                 }
             }
             return page;

@@ -9,6 +9,7 @@ import io.auditshipper.offset.FileOffsetStore;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.source.AuditLogTable;
 import io.auditshipper.support.ShipperFixture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -234,5 +235,35 @@ class ShippingPipelineTest {
         f.insert(rows.subList(600, 1_000));
         assertThat(f.runOnce(config).shipped("file")).isEqualTo(400);
         assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+    }
+
+    @Test
+    void aStoredValueThatIsNotAJsonObjectIsShippedOnceAsMalformedValue() throws Exception {
+        // PostgreSQL's jsonb refuses such values; an H2 text column (or a hand-made table) does not.
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        List<AuditLogTable.Row> rows = new ArrayList<>(new DemoAuditLogs(5).rows(50, NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(60)));
+        List<String> malformed = List.of("{\"id\": \"cut", "not json at all", "[1, 2]", "{\"a\": 1} {\"b\": 2}");
+        for (int i = 0; i < malformed.size(); i++) {
+            AuditLogTable.Row good = rows.get(i * 10);
+            rows.set(i * 10, new AuditLogTable.Row(new AuditLogRecord(good.log().id(), good.log().timestamp(), malformed.get(i)),
+                    good.tenant(), good.namespace(), good.resource()));
+        }
+        f.insert(rows);
+
+        Pass pass = f.runOnce(f.config(task(f, 20, 15, "", "file")));
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        List<String> shippedMalformed = new ArrayList<>();
+        for (Path file : Files.list(Path.of(f.outputDirectory("file"))).sorted().toList()) {
+            for (String line : Files.readAllLines(file)) {
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                if (json.has("malformedValue")) {
+                    shippedMalformed.add(json.get("malformedValue").asText());
+                }
+            }
+        }
+        assertThat(shippedMalformed).containsExactlyInAnyOrderElementsOf(malformed);
+        assertThat(f.runOnce(f.config(task(f, 20, 15, "", "file"))).read()).isZero();
     }
 }
