@@ -266,4 +266,58 @@ class ShippingPipelineTest {
         assertThat(shippedMalformed).containsExactlyInAnyOrderElementsOf(malformed);
         assertThat(f.runOnce(f.config(task(f, 20, 15, "", "file"))).read()).isZero();
     }
+
+    @Test
+    void offsetsThatCannotBeWrittenFailThePassClearlyAndTheNextPassShipsEverythingOnce() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        List<AuditLogTable.Row> rows = sharedTimestamps(1_000, 3, 6);
+        f.insert(rows);
+        ShipperConfig config = f.config(task(f, 100, 250, "", "file"));
+        f.runOnce(config);
+        f.insert(sharedTimestamps(500, 5, 7).stream().map(row -> new AuditLogTable.Row(new AuditLogRecord(
+                "late-" + row.log().id(), row.log().timestamp().plus(Duration.ofMinutes(90)), row.log().json()),
+                row.tenant(), row.namespace(), row.resource())).toList());
+        // A non-empty directory where the offsets file goes: the atomic replace fails.
+        Path offsets = dir.resolve("state/test.json");
+        Files.move(offsets, dir.resolve("state/test.json.saved"));
+        Files.createDirectories(offsets.resolve("blocked"));
+
+        Pass failed = f.runOnce(config);
+
+        assertThat(failed.abortedBy()).contains("test.json");
+        assertThat(failed.allSucceeded()).isFalse();
+
+        Files.delete(offsets.resolve("blocked"));
+        Files.delete(offsets);
+        Files.move(dir.resolve("state/test.json.saved"), offsets);
+        Pass next = f.runOnce(config);
+
+        assertThat(next.allSucceeded()).isTrue();
+        List<String> shipped = f.shippedIds("file");
+        assertThat(shipped).hasSize(1_500).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aClockThatJumpsBackReadsNothingNewAndMovesNoOffsetBackwards() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        List<AuditLogTable.Row> rows = sharedTimestamps(600, 4, 8);
+        f.insert(rows);
+        ShipperConfig config = f.config(task(f, 100, 100, "", "file"));
+        f.runOnce(config);
+        String before = Files.readString(dir.resolve("state/test.json"));
+
+        f.clock.advance(Duration.ofHours(-3));
+        Pass back = f.runOnce(config);
+
+        assertThat(back.allSucceeded()).isTrue();
+        assertThat(back.read()).isZero();
+        assertThat(Files.readString(dir.resolve("state/test.json"))).isEqualTo(before);
+        f.clock.advance(Duration.ofHours(3).plusMinutes(1));
+        List<AuditLogTable.Row> later = new DemoAuditLogs(9).rows(40, NOW.plusSeconds(1), NOW.plusSeconds(50));
+        f.insert(later);
+        assertThat(f.runOnce(config).shipped("file")).isEqualTo(40);
+        List<AuditLogTable.Row> all = new ArrayList<>(rows);
+        all.addAll(later);
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(all));
+    }
 }
