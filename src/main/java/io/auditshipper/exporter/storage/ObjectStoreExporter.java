@@ -6,6 +6,7 @@ import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.encoding.ObjectNaming;
 import io.auditshipper.model.AuditLogRecord;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 
 import java.io.ByteArrayOutputStream;
@@ -57,9 +58,14 @@ public final class ObjectStoreExporter implements LogExporter {
             byte[] body = encode(part.records());
             String name = gzip ? part.name() + ".gz" : part.name();
             String contentType = gzip ? "application/gzip" : naming.format().mediaType();
-            // requestBody... rethrows the component's failure, which is what the retry needs.
-            producer.requestBodyAndHeaders(store.endpointUri(), body,
-                    store.headers(new ObjectStore.StoredObject(name, body.length, contentType)));
+            try {
+                producer.requestBodyAndHeaders(store.endpointUri(), body,
+                        store.headers(new ObjectStore.StoredObject(name, body.length, contentType)));
+            } catch (CamelExecutionException e) {
+                // The component's own failure (status, reason) is what the retry log and the pass summary need.
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new IOException("uploading " + name + " to " + store.describe() + " failed: " + cause.getMessage(), cause);
+            }
         }
     }
 

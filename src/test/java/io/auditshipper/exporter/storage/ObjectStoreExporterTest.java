@@ -1,0 +1,224 @@
+package io.auditshipper.exporter.storage;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.pipeline.Pass;
+import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.AzuriteServer;
+import io.auditshipper.support.FakeGcsServer;
+import io.auditshipper.support.S3Server;
+import io.auditshipper.support.ShipperFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The S3, Azure Blob and GCS exporters through the pipeline and their Camel components, against S3Proxy
+ * and Azurite (real servers on 127.0.0.1) and a local server speaking the GCS JSON API. Each ships a
+ * backlog, reads every object back, and checks count, content, order and no duplicates after a forced replay.
+ */
+class ObjectStoreExporterTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BUCKET = "logbucket";
+
+    private static final S3Server S3 = new S3Server();
+    private static final AzuriteServer AZURITE = new AzuriteServer();
+    private static final FakeGcsServer GCS = new FakeGcsServer();
+    private static int buckets;
+
+    @TempDir
+    Path dir;
+
+    @AfterAll
+    static void stop() throws Exception {
+        S3.close();
+        AZURITE.close();
+        GCS.close();
+    }
+
+    /** One store: the exporter's YAML for a fresh bucket, and what the bucket holds, by object name. */
+    private record Store(String yaml, String bucket, String kind) {
+
+        static Store create(String kind, String extra) {
+            String bucket = BUCKET + "-" + (++buckets);
+            String yaml = switch (kind) {
+                case "s3" -> {
+                    S3.createBucket(bucket);
+                    yield "    type: io.kestra.plugin.ee.aws.s3.LogExporter\n    region: eu-west-1\n    bucket: " + bucket
+                            + "\n    accessKeyId: " + S3.accessKey() + "\n    secretKeyId: \"{{ secret('AWS_SECRET_KEY_ID') }}\""
+                            + "\n    endpointOverride: " + S3.endpoint() + "\n";
+                }
+                case "azure" -> {
+                    AZURITE.createContainer(bucket);
+                    yield "    type: io.kestra.plugin.ee.azure.storage.LogExporter\n    containerName: " + bucket
+                            + "\n    connectionString: \"{{ secret('AZURE_CONNECTION_STRING') }}\"\n";
+                }
+                case "gcs" -> {
+                    GCS.createBucket(bucket);
+                    yield "    type: io.kestra.plugin.ee.gcp.gcs.LogExporter\n    projectId: my-project\n    bucket: " + bucket
+                            + "\n    endpoint: " + GCS.endpoint() + "\n";
+                }
+                default -> throw new IllegalArgumentException(kind);
+            };
+            return new Store("  - id: store\n" + yaml + extra, bucket, kind);
+        }
+
+        /** Every object: name to (bytes as stored, content type). */
+        Map<String, Map.Entry<byte[], String>> objects() {
+            Map<String, Map.Entry<byte[], String>> objects = new LinkedHashMap<>();
+            switch (kind) {
+                case "s3" -> S3.listKeys(bucket).stream().sorted().forEach(key -> {
+                    S3Server.StoredObject object = S3.read(bucket, key);
+                    objects.put(key, Map.entry(object.content(), object.contentType()));
+                });
+                case "azure" -> AZURITE.listBlobs(bucket).stream().sorted().forEach(name -> {
+                    AzuriteServer.StoredBlob blob = AZURITE.read(bucket, name);
+                    objects.put(name, Map.entry(blob.content(), blob.contentType()));
+                });
+                default -> GCS.objects(bucket).stream().sorted().forEach(name -> {
+                    FakeGcsServer.StoredObject object = GCS.read(bucket, name);
+                    objects.put(name, Map.entry(object.content(), object.contentType()));
+                });
+            }
+            return objects;
+        }
+    }
+
+    private Pass ship(ShipperFixture f, Store store) throws Exception {
+        String task = f.taskWith(store.yaml()).replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n");
+        return f.runOnce(f.config(task, Map.of("AWS_SECRET_KEY_ID", S3.secretKey(),
+                "AZURE_CONNECTION_STRING", AZURITE.connectionString())));
+    }
+
+    private static List<String> lines(byte[] content, boolean gzip) {
+        try {
+            byte[] plain = gzip ? new GZIPInputStream(new ByteArrayInputStream(content)).readAllBytes() : content;
+            return new String(plain, StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String idOf(String line) {
+        try {
+            return JSON.readTree(line).path("id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3", "azure", "gcs"})
+    void shipsABacklogIntoObjectsNamedAfterTheirFirstLogAndAReplayOverwritesThem(String kind) throws Exception {
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(71).rows(2_345, NOW.minus(Duration.ofDays(2)), NOW.minusSeconds(60));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+        Store store = Store.create(kind, "    format: JSON\n    logFilePrefix: audit\n    maxLinesPerFile: 300\n");
+
+        Pass pass = ship(f, store);
+
+        assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+        Map<String, Map.Entry<byte[], String>> objects = store.objects();
+        List<AuditLogRecord> expected = ShipperFixture.inShippingOrder(rows);
+        Map<String, String> storedJson = new LinkedHashMap<>();
+        expected.forEach(record -> storedJson.put(record.id(), record.json()));
+        List<String> shipped = new ArrayList<>();
+        objects.forEach((name, object) -> {
+            List<String> lines = lines(object.getKey(), false);
+            assertThat(lines).hasSizeBetween(1, 300);
+            assertThat(name).startsWith("audit-").endsWith("-" + idOf(lines.get(0)) + ".ndjson");
+            assertThat(object.getValue()).isEqualTo("application/x-ndjson");
+            for (String line : lines) {
+                assertThat(line).isEqualTo(storedJson.get(idOf(line)));
+                shipped.add(idOf(line));
+            }
+        });
+        assertThat(shipped).containsExactlyElementsOf(expected.stream().map(AuditLogRecord::id).toList());
+        // Batches of 1000 cut into objects of at most 300: 4 objects a batch, 3 batches.
+        assertThat(objects).hasSize(3 * 4 - 2);
+
+        // Forced replay: the offsets are lost, the whole backlog is shipped again.
+        Files.delete(dir.resolve("state/test.json"));
+        Pass replay = ship(f, store);
+
+        assertThat(replay.shipped("store")).isEqualTo(2_345);
+        Map<String, Map.Entry<byte[], String>> after = store.objects();
+        assertThat(after.keySet()).containsExactlyElementsOf(objects.keySet());
+        List<String> shippedAgain = after.values().stream().flatMap(object -> lines(object.getKey(), false).stream())
+                .map(ObjectStoreExporterTest::idOf).toList();
+        assertThat(shippedAgain).containsExactlyElementsOf(shipped).doesNotHaveDuplicates();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3", "azure", "gcs"})
+    void gzipWritesPlainGzipArchives(String kind) throws Exception {
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(72).rows(500, NOW.minus(Duration.ofHours(5)), NOW.minusSeconds(60));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+        Store store = Store.create(kind, "    compression: GZIP\n");
+
+        assertThat(ship(f, store).allSucceeded()).isTrue();
+
+        Map<String, Map.Entry<byte[], String>> objects = store.objects();
+        assertThat(objects).hasSize(1);
+        Map.Entry<String, Map.Entry<byte[], String>> object = objects.entrySet().iterator().next();
+        assertThat(object.getKey()).startsWith("kestra-log-file-").endsWith(".ndjson.gz");
+        assertThat(object.getValue().getValue()).isEqualTo("application/gzip");
+        assertThat(lines(object.getValue().getKey(), true).stream().map(ObjectStoreExporterTest::idOf).toList())
+                .containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+    }
+
+    @Test
+    void aFailedUploadIsRetriedAndShippedOnce() throws Exception {
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(73).rows(1_500, NOW.minus(Duration.ofHours(5)), NOW.minusSeconds(60));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+        Store store = Store.create("gcs", "");
+        GCS.failNext(FakeGcsServer.Upload.RESUMABLE_START, 2, 503);
+
+        Pass pass = ship(f, store);
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(store.objects().values().stream().flatMap(object -> lines(object.getKey(), false).stream())
+                .map(ObjectStoreExporterTest::idOf).toList()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(GCS.violations()).isEmpty();
+    }
+
+    @Test
+    void rejectedCredentialsFailTheExporterWithoutMovingItsOffsetWhileTheOthersShip() throws Exception {
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(74).rows(300, NOW.minus(Duration.ofHours(5)), NOW.minusSeconds(60));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+        Store store = Store.create("s3", "");
+        String task = f.taskWith(store.yaml()).replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n");
+
+        Pass pass = f.runOnce(f.config(task, Map.of("AWS_SECRET_KEY_ID", "not-the-secret-key")));
+
+        assertThat(pass.failures()).containsOnlyKeys("store");
+        assertThat(pass.failures().get("store")).contains("403").doesNotContain("not-the-secret-key");
+        assertThat(pass.shipped("file")).isEqualTo(300);
+        assertThat(store.objects()).isEmpty();
+        assertThat(Files.readString(dir.resolve("state/test.json"))).contains("\"file\"");
+    }
+}
