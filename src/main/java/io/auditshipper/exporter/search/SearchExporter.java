@@ -24,12 +24,14 @@ public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkCli
     private final String engine;
     private final String componentName;
     private final BulkIndexer indexer;
+    private final int chunk;
     private ProducerTemplate producer;
 
     protected SearchExporter(String engine, ExporterConfig config, ExporterContext context) {
         this.engine = engine;
         this.indexName = config.required("indexName", "kestra-logs");
         this.connection = SearchConnection.from(config);
+        this.chunk = config.chunk();
         this.componentName = engine.toLowerCase(java.util.Locale.ROOT) + "-" + config.id();
         this.indexer = new BulkIndexer(config.id(), engine + " " + connection.describe(), this, context.retry(),
                 context.retries(config.id()), context.deadLetters(config.id()));
@@ -44,9 +46,12 @@ public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkCli
         producer = context.createProducerTemplate();
     }
 
+    /** One bulk request per {@code chunk} records (Kestra's default 1000). */
     @Override
     public void ship(List<AuditLogRecord> records) {
-        indexer.index(records);
+        for (int from = 0; from < records.size(); from += chunk) {
+            indexer.index(records.subList(from, Math.min(records.size(), from + chunk)));
+        }
     }
 
     /** Sends a bulk request builder through the component's Bulk operation; answers the response items. */
