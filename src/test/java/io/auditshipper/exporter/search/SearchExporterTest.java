@@ -1,0 +1,216 @@
+package io.auditshipper.exporter.search;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.pipeline.Pass;
+import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.SearchNode;
+import io.auditshipper.support.ShipperFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Elasticsearch and OpenSearch exporters through the pipeline and camel-elasticsearch /
+ * camel-opensearch, against real nodes (Elasticsearch 8.19 and OpenSearch 2.19 from Maven Central) on
+ * 127.0.0.1: every log indexed once under its audit id, a replay overwriting, bulk items read one by one.
+ */
+class SearchExporterTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, SearchNode> NODES = Map.of(
+            "elasticsearch", SearchNode.elasticsearch(), "opensearch", SearchNode.opensearch());
+    private static final Map<String, String> TYPES = Map.of(
+            "elasticsearch", "io.kestra.plugin.ee.elasticsearch.LogExporter",
+            "opensearch", "io.kestra.plugin.ee.opensearch.LogExporter");
+    private static int indexes;
+
+    @TempDir
+    Path dir;
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (SearchNode node : NODES.values()) {
+            node.close();
+        }
+    }
+
+    private static String exporterYaml(String engine, String index, String hosts) {
+        return "  - id: search\n    type: " + TYPES.get(engine) + "\n    indexName: " + index + "\n    chunk: 400\n"
+                + "    connection:\n      hosts:\n        - " + hosts + "\n      headers:\n        - \"X-Shipper-Test: yes\"\n";
+    }
+
+    private Pass ship(ShipperFixture f, String exporters) throws Exception {
+        return f.runOnce(f.config(f.taskWith(exporters).replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void indexesEveryLogOnceUnderItsAuditIdAndAReplayOverwrites(String engine) throws Exception {
+        SearchNode node = NODES.get(engine);
+        String index = "kestra-logs-" + (++indexes);
+        // Runs of logs sharing one timestamp: a timestamp _id (Kestra's) would keep one per run.
+        DemoAuditLogs demo = new DemoAuditLogs(81);
+        List<AuditLogTable.Row> rows = new ArrayList<>();
+        for (int i = 0; i < 2_345; i++) {
+            rows.add(demo.row(NOW.minus(Duration.ofHours(3)).plusSeconds(i / 5)));
+        }
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+
+        Pass pass = ship(f, exporterYaml(engine, index, node.url()));
+
+        assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+        Map<String, JsonNode> documents = node.documents(index);
+        assertThat(documents).hasSize(2_345);
+        for (AuditLogRecord record : ShipperFixture.inShippingOrder(rows)) {
+            assertThat(documents.get(record.id())).as(record.id()).isEqualTo(JSON.readTree(record.json()));
+        }
+
+        Files.delete(dir.resolve("state/test.json"));
+        Pass replay = ship(f, exporterYaml(engine, index, node.url()));
+
+        assertThat(replay.shipped("search")).isEqualTo(2_345);
+        assertThat(node.documents(index)).hasSize(2_345);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void aDocumentTheIndexRejectsIsDeadLetteredWithTheReasonAndTheRestIsIndexed(String engine) throws Exception {
+        SearchNode node = NODES.get(engine);
+        String index = "kestra-logs-" + (++indexes);
+        assertThat(node.put("/" + index, "{\"mappings\":{\"properties\":{\"ipAddress\":{\"type\":\"ip\"}}}}").statusCode()).isEqualTo(200);
+        DemoAuditLogs demo = new DemoAuditLogs(82);
+        List<AuditLogTable.Row> rows = new ArrayList<>(demo.rows(900, NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(60)));
+        List<String> rejected = new ArrayList<>();
+        for (int i = 100; i < 900; i += 250) {
+            AuditLogTable.Row row = rows.get(i);
+            ObjectNode json = (ObjectNode) JSON.readTree(row.log().json());
+            json.put("ipAddress", "not-an-ip-address");
+            rows.set(i, new AuditLogTable.Row(new AuditLogRecord(row.log().id(), row.log().timestamp(), json.toString()),
+                    row.tenant(), row.namespace(), row.resource()));
+            rejected.add(row.log().id());
+        }
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+
+        Pass pass = ship(f, exporterYaml(engine, index, node.url()));
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(node.documents(index)).hasSize(900 - rejected.size()).doesNotContainKeys(rejected.toArray(String[]::new));
+        List<String> parked = Files.readAllLines(dir.resolve("dead-letter/search.ndjson"));
+        assertThat(parked).hasSize(rejected.size());
+        for (String line : parked) {
+            JsonNode entry = JSON.readTree(line);
+            assertThat(rejected).contains(entry.path("id").asText());
+            // Elasticsearch 8 says document_parsing_exception, OpenSearch mapper_parsing_exception.
+            assertThat(entry.path("reason").asText()).startsWith("HTTP 400 ").contains("parsing_exception").contains("ipAddress");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void itemsRefusedForNowAreRetriedUntilTheIndexTakesThem(String engine) throws Exception {
+        SearchNode node = NODES.get(engine);
+        String index = "kestra-logs-" + (++indexes);
+        // The flood-stage disk block: bulk items answer 429 until it is lifted.
+        assertThat(node.put("/" + index, "{\"settings\":{\"index.blocks.read_only_allow_delete\":true}}").statusCode()).isEqualTo(200);
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(83).rows(500, NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(60));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        // The shipper's log (slf4j-simple writes to System.err): the block is lifted once a retry is logged.
+        System.setErr(new PrintStream(new TeeOutputStream(stderr, log), true));
+        CompletableFuture<Void> lift = CompletableFuture.runAsync(() -> {
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!log.toString().contains("refused for now (429 or 5xx); retrying") && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                node.put("/" + index + "/_settings", "{\"index.blocks.read_only_allow_delete\":null}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Pass pass;
+        try {
+            pass = f.runOnce(f.config(f.taskWith(exporterYaml(engine, index, node.url()))
+                    .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")
+                    .replace("initialDelay: PT0.05S", "initialDelay: PT0.5S")));
+            lift.join();
+        } finally {
+            System.setErr(stderr);
+        }
+
+        assertThat(log.toString()).contains("exporter search: 400 of the bulk's items were refused for now (429 or 5xx); retrying");
+        assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+        assertThat(node.documents(index)).hasSize(500);
+        assertThat(dir.resolve("dead-letter/search.ndjson")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void anUnreachableClusterFailsThisExporterOnlyAndItCatchesUpLater(String engine) throws Exception {
+        SearchNode node = NODES.get(engine);
+        String index = "kestra-logs-" + (++indexes);
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(84).rows(700, NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(60));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+
+        Pass down = ship(f, exporterYaml(engine, index, "http://127.0.0.1:1"));
+
+        assertThat(down.failures()).containsOnlyKeys("search");
+        assertThat(down.shipped("file")).isEqualTo(700);
+
+        f.clock.advance(Duration.ofHours(1));
+        Pass up = ship(f, exporterYaml(engine, index, node.url()));
+
+        assertThat(up.allSucceeded()).isTrue();
+        assertThat(up.shipped("search")).isEqualTo(700);
+        assertThat(up.shipped("file")).isZero();
+        assertThat(node.documents(index)).hasSize(700);
+    }
+
+    /** Writes to both streams. */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
+
+        TeeOutputStream(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public synchronized void write(int b) throws java.io.IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
+            first.write(b, off, len);
+            second.write(b, off, len);
+        }
+    }
+}
