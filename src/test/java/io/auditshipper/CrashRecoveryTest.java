@@ -2,10 +2,13 @@ package io.auditshipper;
 
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.S3Server;
+import io.auditshipper.support.SearchNode;
 import io.auditshipper.support.ShipperFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Crash at any point: the shipper process is killed with SIGKILL at random moments while it ships a large
- * PostgreSQL backlog to files, restarted each time, and finally left to finish. Every log must be in the
- * output exactly once: nothing lost, nothing duplicated (the file exporter overwrites a replayed batch).
+ * PostgreSQL backlog to files, a real OpenSearch node and S3 (S3Proxy), restarted each time, and finally
+ * left to finish. Every log must be at every destination exactly once: nothing lost, nothing duplicated
+ * (files and objects named after their first log are overwritten by a replay, documents have the log's id).
  */
 class CrashRecoveryTest {
 
@@ -34,6 +38,13 @@ class CrashRecoveryTest {
 
     @Test
     void killingTheShipperAtRandomMomentsLosesAndDuplicatesNothing() throws Exception {
+        try (SearchNode opensearch = SearchNode.opensearch(); S3Server s3 = new S3Server()) {
+            s3.createBucket("audit");
+            killAndCheck(opensearch, s3);
+        }
+    }
+
+    private void killAndCheck(SearchNode opensearch, S3Server s3) throws Exception {
         ShipperFixture f = new ShipperFixture("postgres", dir, Instant.now());
         Instant now = Instant.now();
         List<AuditLogTable.Row> rows = new ArrayList<>();
@@ -46,7 +57,12 @@ class CrashRecoveryTest {
         Path config = Files.writeString(dir.resolve("shipper.yaml"), "type: io.kestra.plugin.ee.core.log.AuditLogShipper\n"
                 + "offsetKey: crash\nchunk: 1000\nsettleDelay: PT0S\n" + f.sourceYaml(2000)
                 + "offsetStore:\n  type: file\n  directory: \"" + dir.resolve("state") + "\"\n"
-                + "logExporters:\n" + f.fileExporterYaml("file"));
+                + "logExporters:\n" + f.fileExporterYaml("file")
+                + "  - id: opensearch\n    type: io.kestra.plugin.ee.opensearch.LogExporter\n    indexName: audit\n"
+                + "    connection:\n      hosts: [\"" + opensearch.url() + "\"]\n"
+                + "  - id: s3\n    type: io.kestra.plugin.ee.aws.s3.LogExporter\n    bucket: audit\n    region: us-east-1\n"
+                + "    endpointOverride: " + s3.endpoint() + "\n    accessKeyId: " + s3.accessKey() + "\n"
+                + "    secretKeyId: \"" + s3.secretKey() + "\"\n");
 
         Random random = new Random(7);
         int killed = 0;
@@ -78,6 +94,21 @@ class CrashRecoveryTest {
         assertThat(killed).as("the shipper was killed mid-run").isGreaterThanOrEqualTo(2);
         assertThat(lost).isZero();
         assertThat(shipped).containsExactlyElementsOf(expected);
+
+        // OpenSearch: one document per log id, so the count says both "none lost" and "none twice".
+        long documents = opensearch.count("audit");
+        List<String> objectLines = new ArrayList<>();
+        for (String key : s3.listKeys("audit")) {
+            new String(s3.read("audit", key).content(), StandardCharsets.UTF_8).lines()
+                    .map(line -> line.substring(line.indexOf("\"id\": \"") + 7, line.indexOf("\"id\": \"") + 29))
+                    .forEach(objectLines::add);
+        }
+        Set<String> objectIds = new HashSet<>(objectLines);
+        System.out.printf("crash test: OpenSearch holds %d documents; S3 holds %d lines, %d distinct, %d lost%n", documents,
+                objectLines.size(), objectIds.size(), expected.stream().filter(id -> !objectIds.contains(id)).count());
+        assertThat(documents).isEqualTo(LOGS);
+        assertThat(objectLines).hasSize(LOGS);
+        assertThat(objectIds).isEqualTo(new HashSet<>(expected));
     }
 
     private Process start(Path config, String name) throws Exception {

@@ -54,6 +54,9 @@ public final class OffsetCommitter {
         if (next != before) {
             store.save(next);
             pass.offsets(next);
+            if (pass.firstCommit()) {
+                LOG.info("first batch committed: offsets {}", next.exporters());
+            }
         }
         // Counted once the offset is stored: an acknowledgement that was not committed will be shipped again.
         results.stream().map(ExportResult.class::cast).filter(ExportResult::succeeded)

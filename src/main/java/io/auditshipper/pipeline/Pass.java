@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,6 +29,7 @@ public final class Pass {
     private final AtomicLong deleted = new AtomicLong();
     private volatile StoredOffsets offsets;
     private volatile String abortedBy;
+    private final AtomicBoolean committed = new AtomicBoolean();
     private volatile AutoCloseable reading = () -> { };
 
     Pass(Instant startedAt, Instant until, List<String> exporterIds, Set<String> due, StoredOffsets offsets) {
@@ -103,6 +105,11 @@ public final class Pass {
     }
 
     /** Why the pass was cut short (the source or the offset store failed), or null. */
+    /** True the first time only: the pass's first batch is committed. */
+    boolean firstCommit() {
+        return committed.compareAndSet(false, true);
+    }
+
     public String abortedBy() {
         return abortedBy;
     }

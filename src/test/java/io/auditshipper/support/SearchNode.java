@@ -88,7 +88,8 @@ public final class SearchNode implements AutoCloseable {
                     .redirectOutput(work.resolve("logs/console.log").toFile());
             builder.environment().put(envPrefix + "_PATH_CONF", config.toString());
             builder.environment().put(envPrefix + "_JAVA_HOME", System.getProperty("java.home"));
-            builder.environment().put(envPrefix + "_JAVA_OPTS", "-Xms384m -Xmx384m");
+            String heap = System.getProperty("searchnode.heap", "384m");
+            builder.environment().put(envPrefix + "_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap);
             builder.environment().put(envPrefix + "_TMPDIR", work.resolve("tmp").toString());
             process = builder.start();
             awaitHealthy();
@@ -149,6 +150,16 @@ public final class SearchNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
+    }
+
+    /** How many documents the index holds, after a refresh. */
+    public long count(String index) throws IOException {
+        get("/" + index + "/_refresh");
+        HttpResponse<String> response = get("/" + index + "/_count");
+        if (response.statusCode() != 200) {
+            throw new IOException(engine + " count answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body()).path("count").asLong();
     }
 
     /** Every document of the index (after a refresh): {@code _id} to {@code _source}, in {@code _id} order; up to 10,000. */
