@@ -201,8 +201,9 @@ curl_all() {
     if [ "$mode" = bulk ]; then
       args+=(-s -f -o /dev/null -H 'Content-Type: application/x-ndjson' --data-binary "@$f" "$url/raw/_bulk")
     else
+      # curl signs an upload's payload only when given its SHA-256 (hashed before the clock starts)
       args+=(-s -f -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_KEY:$S3_SECRET"
-             -H 'Content-Type: application/x-ndjson' -T "$f" "$url/raw/$(basename "$f")")
+             -H "x-amz-content-sha256: ${SHA256[$f]}" -H 'Content-Type: application/x-ndjson' -T "$f" "$url/raw/$(basename "$f")")
     fi
   done
   curl "${args[@]}"
@@ -210,6 +211,8 @@ curl_all() {
 measure "$WORK/curl-os.log" curl_all "$OS_URL" bulk "$WORK"/bulk/*.ndjson
 [ "$RC" -eq 0 ] || { cat "$WORK/curl-os.log"; echo "the raw bulk upload failed"; exit 1; }
 CURL_OS_WALL=$SECONDS_TAKEN
+declare -A SHA256
+for f in "$WORK"/out/*.ndjson; do SHA256[$f]=$(sha256sum "$f" | cut -d' ' -f1); done
 measure "$WORK/curl-s3.log" curl_all "$S3_URL" s3 "$WORK"/out/*.ndjson
 [ "$RC" -eq 0 ] || { cat "$WORK/curl-s3.log"; echo "the raw S3 upload failed"; exit 1; }
 CURL_S3_WALL=$SECONDS_TAKEN

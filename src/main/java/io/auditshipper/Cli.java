@@ -2,13 +2,15 @@ package io.auditshipper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** The command line: {@code [--config FILE] [--once] [--check] [--demo N]}. */
 record Cli(Path config, boolean once, boolean check, int demo) {
 
     static final String USAGE = """
             usage: java -jar kestra-audit-shipper.jar [--config FILE] [--once] [--check] [--demo N]
-              --config FILE  the Kestra flow or AuditLogShipper task YAML (default: shipper.yaml here, else built-in defaults)
+              --config FILE  the Kestra flow or AuditLogShipper task YAML (default: $SHIPPER_CONFIG, else shipper.yaml
+                             here, else built-in defaults)
               --once         one catch-up pass, then exit: 0 when every exporter succeeded, 1 otherwise
               --check        validate the config, print what would run, and exit (2 on any error)
               --demo N       first write N synthetic audit logs into the (embedded H2) source""";
@@ -21,6 +23,14 @@ record Cli(Path config, boolean once, boolean check, int demo) {
     }
 
     static Cli parse(String... args) {
+        return parse(System.getenv(), args);
+    }
+
+    /**
+     * {@code SHIPPER_CONFIG} stands in for {@code --config} where the shipper is started without arguments
+     * (a Camel K Integration runs the jar as it is).
+     */
+    static Cli parse(Map<String, String> env, String... args) {
         Path config = null;
         boolean once = false;
         boolean check = false;
@@ -44,6 +54,9 @@ record Cli(Path config, boolean once, boolean check, int demo) {
                 case "--help", "-h" -> throw new UsageException("");
                 default -> throw new UsageException("unknown argument '" + args[i] + "'");
             }
+        }
+        if (config == null && env.get("SHIPPER_CONFIG") != null && !env.get("SHIPPER_CONFIG").isBlank()) {
+            config = Path.of(env.get("SHIPPER_CONFIG"));
         }
         if (config == null && Files.exists(Path.of("shipper.yaml"))) {
             config = Path.of("shipper.yaml");

@@ -118,6 +118,25 @@ class CliTest {
     }
 
     @Test
+    void theConfigCanComeFromShipperConfigForAStartWithoutArguments() throws Exception {
+        Path task = write("from-env.yaml", """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                offsetKey: fromEnvironment
+                logExporters:
+                  - id: file
+                    type: io.kestra.plugin.ee.core.log.FileLogExporter
+                """);
+
+        Run found = run(Map.of("SHIPPER_CONFIG", task.toString()), "--check");
+        Run missing = run(Map.of("SHIPPER_CONFIG", dir.resolve("absent.yaml").toString()), "--check");
+
+        assertThat(found.exit()).as(found.output()).isZero();
+        assertThat(found.output()).contains("configuration OK: offsetKey fromEnvironment");
+        assertThat(missing.exit()).as(missing.output()).isEqualTo(2);
+        assertThat(missing.output()).contains("cannot read " + dir.resolve("absent.yaml"));
+    }
+
+    @Test
     void unknownArgumentsPrintUsage() throws Exception {
         Run run = run(Map.of(), "--onse");
         assertThat(run.exit()).isEqualTo(2);
@@ -176,6 +195,12 @@ class CliTest {
                     URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"").contains("passes");
+            // the paths of the probes in k8s/
+            for (String probe : List.of("live", "ready")) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                        + "/observe/health/" + probe)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(probe + ": " + answer.body()).isEqualTo(200);
+            }
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
@@ -253,6 +278,14 @@ class CliTest {
                             "http://127.0.0.1:" + managementPort + "/observe/health?exposureLevel=full")).build(),
                     HttpResponse.BodyHandlers.ofString());
 
+            HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + managementPort + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> live = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + managementPort + "/observe/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+
+            // Kubernetes stops counting the pod ready but does not restart it: a restart would not bring the source back.
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+            assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
             assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
             assertThat(health.body()).contains("\"passes\",\"status\":\"DOWN\"").contains("the last pass failed: reading jdbc").contains("Connection to 127.0.0.1:1 refused")
                     .doesNotContain("pg-secret-value");

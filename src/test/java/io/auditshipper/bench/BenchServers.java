@@ -62,5 +62,7 @@ public final class BenchServers {
             }
             Thread.sleep(200);
         }
+        // S3Proxy's Jetty threads are not daemons: without an explicit exit the JVM (and the hook) would wait forever.
+        System.exit(0);
     }
 }
