@@ -82,6 +82,11 @@ public final class KestraApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(textBody)).build(), false);
     }
 
+    /** Deletes a key; an absent key is not an error. */
+    public void delete(URI uri) {
+        send(request(uri).DELETE().build(), true);
+    }
+
     private HttpRequest.Builder request(URI uri) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json");

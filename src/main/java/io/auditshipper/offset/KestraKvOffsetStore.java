@@ -6,27 +6,46 @@ import io.auditshipper.kestra.KestraApiClient;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 /**
  * Offsets in the Kestra KV store of a namespace ({@code /api/v1/{tenant}/namespaces/{ns}/kv/{offsetKey}}),
  * where Kestra's own task keeps them. The value is the offsets' JSON; Kestra may answer it back as a
- * string or as the parsed object.
+ * string or as the parsed object. Held by one shipper at a time through a {@link KestraKvLease} beside it.
  */
 public final class KestraKvOffsetStore implements OffsetStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How long a lease outlives its last renewal (renewed every third of it), and the wait before reading it back. */
+    static final Duration LEASE = Duration.ofSeconds(60);
+    static final Duration LEASE_READ_BACK = Duration.ofSeconds(1);
+
     private final KestraApiClient client;
     private final URI uri;
+    private final KestraKvLease lease;
 
     public KestraKvOffsetStore(KestraApiClient client, String namespace, String key) {
+        this(client, namespace, key, LEASE, LEASE_READ_BACK, Clock.systemUTC());
+    }
+
+    /** With the lease's timings and clock given (tests shorten them). */
+    public KestraKvOffsetStore(KestraApiClient client, String namespace, String key, Duration lease, Duration leaseReadBack,
+                               Clock clock) {
         this.client = client;
-        this.uri = client.uri("namespaces/" + KestraApiClient.encode(namespace) + "/kv/" + KestraApiClient.encode(key), Map.of());
+        this.uri = kvUri(client, namespace, key);
+        this.lease = new KestraKvLease(client, kvUri(client, namespace, key + ".lease"), key, lease, leaseReadBack, clock);
+    }
+
+    private static URI kvUri(KestraApiClient client, String namespace, String key) {
+        return client.uri("namespaces/" + KestraApiClient.encode(namespace) + "/kv/" + KestraApiClient.encode(key), Map.of());
     }
 
     @Override
     public StoredOffsets load() {
+        lease.verify();
         try {
             String body = client.get(uri);
             if (body == null) {
@@ -41,6 +60,7 @@ public final class KestraKvOffsetStore implements OffsetStore {
 
     @Override
     public void save(StoredOffsets offsets) {
+        lease.verify();
         try {
             client.put(uri, offsets.toJson());
         } catch (KestraApiClient.KestraApiException e) {
@@ -48,9 +68,14 @@ public final class KestraKvOffsetStore implements OffsetStore {
         }
     }
 
-    /** Not locked: the Kestra KV API has no lease or compare-and-set to build one on (see the README). */
     @Override
     public void lock() {
+        lease.acquire();
+    }
+
+    @Override
+    public void close() {
+        lease.close();
     }
 
     @Override

@@ -6,18 +6,22 @@ import io.auditshipper.offset.KestraKvOffsetStore;
 import io.auditshipper.offset.OffsetStoreException;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.support.FakeHttpIntake.Request;
+import io.auditshipper.support.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link KestraKvOffsetStore} against a KV store that answers as Kestra EE's OpenAPI spec (1.3.0) says. */
@@ -25,6 +29,8 @@ class KestraKvOffsetStoreTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KV_PATH = "/api/v1/main/namespaces/company.team/kv/kestraOffsets";
+    private static final String OFFSETS = "main/company.team/kestraOffsets";
+    private static final String LEASE = "main/company.team/kestraOffsets.lease";
 
     private final FakeKestraServer kestra = new FakeKestraServer();
 
@@ -193,5 +199,80 @@ class KestraKvOffsetStoreTest {
 
         assertThatThrownBy(() -> basicStore().load()).isInstanceOf(OffsetStoreException.class)
                 .hasMessageContaining("500").hasMessageContaining("storage down");
+    }
+
+    private KestraKvOffsetStore leasedStore(Duration lease, Clock clock) {
+        return new KestraKvOffsetStore(new KestraApiClient(kestra.url(), "main", FakeKestraServer.USER, FakeKestraServer.PASSWORD,
+                null), "company.team", "kestraOffsets", lease, Duration.ofMillis(50), clock);
+    }
+
+    private static String foreignLease(String holder, Instant expiresAt) {
+        return "{\"holder\":\"" + holder + "\",\"expiresAt\":\"" + expiresAt + "\"}";
+    }
+
+    @Test
+    void oneShipperAtATimeHoldsTheKeyThroughALeaseBesideTheOffsets() {
+        KestraKvOffsetStore first = leasedStore(Duration.ofSeconds(60), Clock.systemUTC());
+        KestraKvOffsetStore second = leasedStore(Duration.ofSeconds(60), Clock.systemUTC());
+
+        first.lock();
+        first.save(severalExporters());
+
+        assertThatThrownBy(second::lock).isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("another shipper holds the lease on offsetKey kestraOffsets")
+                .hasMessageContaining("only one instance may ship").hasMessageNotContaining(FakeKestraServer.PASSWORD);
+        assertThat(kestra.kv).containsKeys(OFFSETS, LEASE);
+        first.close();
+        assertThat(kestra.kv).as("released on close").containsOnlyKeys(OFFSETS);
+        assertThatCode(second::lock).doesNotThrowAnyException();
+        assertThat(second.load()).isEqualTo(severalExporters());
+        second.close();
+    }
+
+    @Test
+    void theHolderRenewsItsLeaseWhileItRuns() throws Exception {
+        KestraKvOffsetStore holder = leasedStore(Duration.ofMillis(600), Clock.systemUTC());
+        holder.lock();
+        String taken = kestra.kv.get(LEASE);
+
+        Thread.sleep(1_500);
+
+        assertThat(kestra.kv.get(LEASE)).isNotEqualTo(taken);
+        assertThatThrownBy(leasedStore(Duration.ofMillis(600), Clock.systemUTC())::lock)
+                .hasMessageContaining("another shipper holds the lease");
+        assertThatCode(() -> holder.save(severalExporters())).doesNotThrowAnyException();
+        holder.close();
+    }
+
+    @Test
+    void theLeaseOfAShipperThatDiedExpiresAndIsTakenOver() {
+        MutableClock clock = new MutableClock(Instant.now());
+        // killed without closing: its lease stays, no longer renewed
+        kestra.kv.put(LEASE, foreignLease("dead-pod/7/0bad0bad", clock.instant().plusSeconds(30)));
+        KestraKvOffsetStore next = leasedStore(Duration.ofSeconds(60), clock);
+
+        assertThatThrownBy(next::lock).hasMessageContaining("dead-pod/7/0bad0bad").hasMessageContaining("wait for its lease to expire");
+        clock.advance(Duration.ofSeconds(31));
+        next.lock();
+
+        assertThat(kestra.kv.get(LEASE)).doesNotContain("dead-pod");
+        next.close();
+    }
+
+    @Test
+    void aShipperWhoseLeaseWasTakenOverWritesNoOffsets() {
+        KestraKvOffsetStore stalled = leasedStore(Duration.ofSeconds(60), Clock.systemUTC());
+        stalled.lock();
+        stalled.save(StoredOffsets.NONE.advance("file", new Offset(Instant.parse("2026-11-20T10:00:00Z"), "a")));
+        String committed = kestra.kv.get(OFFSETS);
+        // it stalled past its lease and another shipper took the key
+        kestra.kv.put(LEASE, foreignLease("new-pod/1/5eed5eed", Instant.now().plusSeconds(60)));
+
+        assertThatThrownBy(() -> stalled.save(severalExporters())).isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("lost the lease on offsetKey kestraOffsets").hasMessageContaining("new-pod/1/5eed5eed");
+        assertThatThrownBy(stalled::load).hasMessageContaining("lost the lease");
+        assertThat(kestra.kv.get(OFFSETS)).isEqualTo(committed);
+        stalled.close();
+        assertThat(kestra.kv.get(LEASE)).as("the new holder's lease is left alone").contains("new-pod/1/5eed5eed");
     }
 }
