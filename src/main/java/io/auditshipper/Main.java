@@ -8,6 +8,7 @@ import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.ExporterFactory;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.pipeline.Pass;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
@@ -99,7 +100,8 @@ public final class Main {
         for (ExporterConfig exporter : config.exporters()) {
             try {
                 out.println("  exporter " + exporter.id() + ": " + ExporterFactory.create(exporter,
-                        new ExporterContext(config.deadLetterDirectory(), config.retry(), new SimpleMeterRegistry())).describe());
+                        new ExporterContext(config.deadLetterDirectory(), new RetryBudget(config.retry()),
+                                new SimpleMeterRegistry())).describe());
             } catch (ConfigException e) {
                 err.println("configuration error:" + System.lineSeparator() + indent(SecretRedactor.redact(e.getMessage())));
                 status = BAD_CONFIG;

@@ -6,6 +6,9 @@ import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.ExporterFactory;
 import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.exporter.RetryBudget;
+import io.auditshipper.observe.PassHealthCheck;
+import io.auditshipper.observe.ShipperMeters;
 import io.auditshipper.offset.OffsetStore;
 import io.auditshipper.offset.OffsetStores;
 import io.auditshipper.pipeline.ExportAcknowledgements;
@@ -15,8 +18,7 @@ import io.auditshipper.pipeline.Pass;
 import io.auditshipper.pipeline.PassPlanner;
 import io.auditshipper.source.AuditLogSource;
 import io.auditshipper.source.Sources;
-import io.auditshipper.observe.PassHealthCheck;
-import io.auditshipper.observe.ShipperMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
@@ -48,17 +50,19 @@ public final class ShipperApp implements AutoCloseable {
     private final PassPlanner planner;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ShipperMeters shipperMeters;
+    private final RetryBudget retryBudget;
 
     public ShipperApp(ShipperConfig config, Clock clock) {
         this.config = config;
-        ExporterContext context = new ExporterContext(config.deadLetterDirectory(), config.retry(), meters);
+        this.retryBudget = new RetryBudget(config.retry());
+        ExporterContext context = new ExporterContext(config.deadLetterDirectory(), retryBudget, meters);
         for (ExporterConfig exporter : config.exporters()) {
             exporters.put(exporter.id(), ExporterFactory.create(exporter, context));
         }
         this.source = Sources.open(config);
         this.offsetStore = OffsetStores.open(config);
         this.shipperMeters = new ShipperMeters(meters, exporters.keySet(), clock);
-        this.planner = new PassPlanner(config, source, offsetStore, shipperMeters, clock);
+        this.planner = new PassPlanner(config, source, offsetStore, shipperMeters, retryBudget, clock);
     }
 
     /** Startup summary: the source, the offset store and each exporter. */
@@ -94,7 +98,7 @@ public final class ShipperApp implements AutoCloseable {
         main.addInitialProperty("shipper.retry.multiplier", Double.toString(retry.multiplier()));
         main.addInitialProperty("shipper.retry.maxDelayMs", Long.toString(retry.maxDelay().toMillis()));
         main.bind("passPlanner", planner);
-        main.bind("exporterInbox", new ExporterInbox());
+        main.bind("exporterInbox", new ExporterInbox(retryBudget));
         main.bind("exportAcknowledgements", new ExportAcknowledgements());
         main.bind("offsetCommitter", new OffsetCommitter(offsetStore, source, config.delete(), shipperMeters));
         // Camel's metrics and the shipper's own share this registry, served at /observe/metrics.
@@ -124,6 +128,11 @@ public final class ShipperApp implements AutoCloseable {
             }
         });
         return main;
+    }
+
+    /** The registry served at /observe/metrics: Camel's meters and the shipper's kestra_shipper_*. */
+    public MeterRegistry meters() {
+        return meters;
     }
 
     /** One catch-up pass; the pass, or the exception that ended it. */

@@ -2,6 +2,7 @@ package io.auditshipper.pipeline;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,13 @@ public final class ExportAcknowledgements implements AggregationStrategy {
         into.getMessage().setBody(results);
         if (answer instanceof ExportResult result) {
             results.add(result);
+            // An exporter that gave up answers with a failed ExportResult, but its exchange still carries the
+            // mark of the failure its onException handled. Kept on the gathered answer, that mark would stop the
+            // pass as if it had failed (the commit skipped, the split stopped) whenever the failed exporter's
+            // answer came first, or alone.
+            into.getExchangeExtension().setErrorHandlerHandled(null);
+            into.removeProperty(ExchangePropertyKey.FAILURE_HANDLED);
+            into.removeProperty(ExchangePropertyKey.EXCEPTION_CAUGHT);
         } else {
             Throwable cause = newExchange.getException();
             throw new IllegalStateException("an exporter route answered " + answer + " instead of an ExportResult",

@@ -1,6 +1,7 @@
 package io.auditshipper.pipeline;
 
 import io.auditshipper.config.RetryConfig;
+import io.auditshipper.exporter.RetryBudget;
 
 import java.time.Instant;
 import java.util.Map;
@@ -17,10 +18,12 @@ final class ExporterHealth {
     }
 
     private final RetryConfig retry;
+    private final RetryBudget retryBudget;
     private final Map<String, State> states = new ConcurrentHashMap<>();
 
-    ExporterHealth(RetryConfig retry) {
+    ExporterHealth(RetryConfig retry, RetryBudget retryBudget) {
         this.retry = retry;
+        this.retryBudget = retryBudget;
     }
 
     boolean isDue(String exporterId, Instant now) {
@@ -30,12 +33,14 @@ final class ExporterHealth {
 
     void succeeded(String exporterId) {
         states.remove(exporterId);
+        retryBudget.markUp(exporterId);
     }
 
     Instant failed(String exporterId, Instant now) {
         int failures = states.containsKey(exporterId) ? states.get(exporterId).failures() + 1 : 1;
         Instant retryAt = now.plus(retry.delayAfter(failures, ThreadLocalRandom.current().nextDouble()));
         states.put(exporterId, new State(failures, retryAt));
+        retryBudget.markDown(exporterId);
         return retryAt;
     }
 }

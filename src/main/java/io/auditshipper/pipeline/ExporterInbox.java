@@ -1,11 +1,13 @@
 package io.auditshipper.pipeline;
 
 import io.auditshipper.config.SecretRedactor;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Batch;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,12 @@ public final class ExporterInbox {
     public static final String BATCH = "batch";
     private static final Logger LOG = LoggerFactory.getLogger(ExporterInbox.class);
 
+    private final RetryBudget retryBudget;
+
+    public ExporterInbox(RetryBudget retryBudget) {
+        this.retryBudget = retryBudget;
+    }
+
     public List<AuditLogRecord> pending(@ExchangeProperty(BATCH) Batch batch, @ExchangeProperty(PassPlanner.PASS) Pass pass,
                                         @ExchangeProperty(EXPORTER_ID) String exporterId) {
         return batch.after(pass.offsetOf(exporterId));
@@ -30,6 +38,14 @@ public final class ExporterInbox {
     public ExportResult acknowledge(@Body List<AuditLogRecord> shipped, @ExchangeProperty(BATCH) Batch batch,
                                     @ExchangeProperty(EXPORTER_ID) String exporterId) {
         return new ExportResult(exporterId, shipped.size(), batch.last(), null);
+    }
+
+    /**
+     * Camel's {@code retryWhile} for the exporters whose retries are Camel redeliveries: whether the redelivery
+     * about to be made (Camel counts them from 1) is within the exporter's {@link RetryBudget}.
+     */
+    public boolean mayRetry(@Header(Exchange.REDELIVERY_COUNTER) Integer redelivery, @ExchangeProperty(EXPORTER_ID) String exporterId) {
+        return redelivery != null && redelivery <= retryBudget.of(exporterId).maxRetries();
     }
 
     /** Called once the retries are exhausted: the batch is not acknowledged, and the exporter leaves the pass. */

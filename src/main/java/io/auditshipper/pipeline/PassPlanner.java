@@ -2,6 +2,7 @@ package io.auditshipper.pipeline;
 
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Batch;
 import io.auditshipper.model.Offset;
@@ -55,13 +56,14 @@ public final class PassPlanner {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Pass lastPass;
 
-    public PassPlanner(ShipperConfig config, AuditLogSource source, OffsetStore offsetStore, ShipperMeters meters, Clock clock) {
+    public PassPlanner(ShipperConfig config, AuditLogSource source, OffsetStore offsetStore, ShipperMeters meters,
+                       RetryBudget retryBudget, Clock clock) {
         this.config = config;
         this.meters = meters;
         this.source = source;
         this.offsetStore = offsetStore;
         this.clock = clock;
-        this.health = new ExporterHealth(config.retry());
+        this.health = new ExporterHealth(config.retry(), retryBudget);
         this.exporterIds = config.exporters().stream().map(e -> e.id()).toList();
     }
 

@@ -1,6 +1,7 @@
 package io.auditshipper.pipeline;
 
 import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.observe.ShipperMeters;
 import io.auditshipper.offset.FileOffsetStore;
 import io.auditshipper.source.AuditLogSource;
@@ -32,7 +33,7 @@ class PassPlannerTest {
         ShipperConfig config = f.config(f.taskWith(""));
         try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
             PassPlanner planner = new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"),
-                    new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), f.clock);
+                    new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), new RetryBudget(config.retry()), f.clock);
             Exchange first = new DefaultExchange(camel);
             planner.open(first);
 

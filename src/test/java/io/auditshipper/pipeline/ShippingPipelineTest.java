@@ -1,10 +1,12 @@
 package io.auditshipper.pipeline;
 
+import io.auditshipper.ShipperApp;
 import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.exporter.encoding.ObjectNaming;
 import io.auditshipper.exporter.encoding.RecordFormat;
 import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.observe.ShipperMeters;
 import io.auditshipper.offset.FileOffsetStore;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.source.AuditLogTable;
@@ -116,6 +118,40 @@ class ShippingPipelineTest {
         assertThat(second.shipped("flaky")).isEqualTo(3_000 - 5 * 250);
         assertThat(f.shippedIds("healthy")).containsExactlyElementsOf(expected);
         assertThat(f.shippedIds("flaky")).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void anExporterKnownToBeDownGetsOneAttemptWhenDueAgainSoTheOthersAreNotHeldBackByItsRetries() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        List<AuditLogTable.Row> rows = sharedTimestamps(1_000, 7, 5);
+        f.insert(rows);
+        // "down" can write nothing: a plain file stands where its output directory goes.
+        Path output = Path.of(f.outputDirectory("down"));
+        Files.createDirectories(output.getParent());
+        Files.writeString(output, "in the way");
+        ShipperConfig config = f.config(task(f, 250, 400, "", "healthy", "down")
+                .replace("  maxRetries: 0\n", "  maxRetries: 3\n  maxDelay: PT0.05S\n"));
+
+        try (ShipperApp app = new ShipperApp(config, f.clock)) {
+            Pass first = app.runOnce();
+            double retriesWhenItFirstFailed = ShipperMeters.retries(app.meters(), "down").count();
+            f.clock.advance(Duration.ofSeconds(1));
+            Pass second = app.runOnce();
+
+            assertThat(first.failures()).containsOnlyKeys("down");
+            assertThat(retriesWhenItFirstFailed).as("a blip is ridden out with the task's retries").isEqualTo(3);
+            // "healthy" is caught up, so the failing exporter is the batch's only recipient: the pass still ends
+            // as a pass, with the failure, rather than being stopped by the handled exception.
+            assertThat(second.failures()).as("tried again once due").containsOnlyKeys("down");
+            assertThat(ShipperMeters.retries(app.meters(), "down").count()).as("no retries once known down").isEqualTo(3);
+            assertThat(f.shippedIds("healthy")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+
+            Files.delete(output);
+            f.clock.advance(Duration.ofSeconds(1));
+            Pass third = app.runOnce();
+            assertThat(third.allSucceeded()).isTrue();
+            assertThat(f.shippedIds("down")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        }
     }
 
     @ParameterizedTest

@@ -20,7 +20,7 @@ public record ApiKeyIntake(String name, String path, String keyHeader, String ex
         String apiKey = config.required("apiKey", "\"{{ secret('" + exampleSecret + "') }}\"");
         DeadLetterFile deadLetters = context.deadLetters(config.id());
         HttpDelivery delivery = new HttpDelivery(config.id(), basePath.replaceAll("/+$", "") + path, "application/json",
-                Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context.retry(), context.retries(config.id()), deadLetters);
+                Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context.retryBudget(), context.retries(config.id()), deadLetters);
         return new HttpLogExporter(name, new HttpLogSink(encoder, true, Math.min(config.chunk(), maxRecords),
                 maxBodyBytes, limitOn, delivery, deadLetters));
     }

@@ -1,6 +1,7 @@
 package io.auditshipper.exporter.http;
 
 import io.auditshipper.config.RetryConfig;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.DestinationUnavailableException;
@@ -51,18 +52,18 @@ public final class HttpDelivery {
     private final String url;
     private final String contentType;
     private final Map<String, String> headers;
-    private final RetryConfig retry;
+    private final RetryBudget retryBudget;
     private final Counter retries;
     private final DeadLetterFile deadLetters;
     private volatile ProducerTemplate template;
 
     public HttpDelivery(String exporterId, String url, String contentType, Map<String, String> headers,
-                        RetryConfig retry, Counter retries, DeadLetterFile deadLetters) {
+                        RetryBudget retryBudget, Counter retries, DeadLetterFile deadLetters) {
         this.exporterId = exporterId;
         this.url = url;
         this.contentType = contentType;
         this.headers = Map.copyOf(headers);
-        this.retry = retry;
+        this.retryBudget = retryBudget;
         this.retries = retries;
         this.deadLetters = deadLetters;
     }
@@ -101,6 +102,7 @@ public final class HttpDelivery {
             throw new IllegalStateException("exporter " + exporterId + " is not bound to the Camel context");
         }
         String last = null;
+        RetryConfig retry = retryBudget.of(exporterId);
         for (int attempt = 0; ; attempt++) {
             Exchange answer = template.send(url + (url.contains("?") ? "&" : "?") + "throwExceptionOnFailure=false",
                     exchange -> {

@@ -1,6 +1,7 @@
 package io.auditshipper.exporter.search;
 
 import io.auditshipper.config.RetryConfig;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.DestinationUnavailableException;
@@ -47,22 +48,23 @@ public final class BulkIndexer {
     private final String exporterId;
     private final String destination;
     private final BulkClient client;
-    private final RetryConfig retry;
+    private final RetryBudget retryBudget;
     private final Counter retries;
     private final DeadLetterFile deadLetters;
 
-    public BulkIndexer(String exporterId, String destination, BulkClient client, RetryConfig retry, Counter retries,
+    public BulkIndexer(String exporterId, String destination, BulkClient client, RetryBudget retryBudget, Counter retries,
                        DeadLetterFile deadLetters) {
         this.exporterId = exporterId;
         this.destination = destination;
         this.client = client;
-        this.retry = retry;
+        this.retryBudget = retryBudget;
         this.retries = retries;
         this.deadLetters = deadLetters;
     }
 
     public void index(List<AuditLogRecord> records) {
         List<AuditLogRecord> pending = records;
+        RetryConfig retry = retryBudget.of(exporterId);
         for (int attempt = 0; ; attempt++) {
             String why;
             try {
