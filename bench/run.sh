@@ -2,7 +2,8 @@
 # Benchmark: N audit logs (default 1,000,000) shipped from a real PostgreSQL by
 # `java -jar target/kestra-audit-shipper.jar --once` to the file exporter, a Datadog-shaped intake, a real
 # OpenSearch node and S3 (S3Proxy), each beside its limit: raw curl uploads of the same bulk bodies and
-# objects; then a 10,000-log backlog for memory, and the time to the first committed batch. The read limit:
+# objects; the file exporter beside a Datadog exporter that is down (connection refused); then a
+# 10,000-log backlog for memory, and the time to the first committed batch. The read limit:
 # a raw
 # `COPY (SELECT key, value, timestamp ... ORDER BY timestamp, key) TO STDOUT` of the same rows through the
 # JDBC driver. Prints logs/s and peak RSS of both. Needs only JDK 17 and Maven: PostgreSQL comes from
@@ -176,6 +177,23 @@ touch "$WORK/intake.stop"; wait $INTAKE_PID || true; INTAKE_PID=
 read -r _ DD_REQUESTS DD_ENTRIES < <(grep "^INTAKE " "$WORK/intake.log")
 [ "$DD_ENTRIES" -eq "$LOGS" ] || { echo "the intake got $DD_ENTRIES entries, expected $LOGS"; exit 1; }
 
+# 4b. One exporter down: the file exporter beside a Datadog exporter whose port refuses connections. The
+#     down one fails the pass (exit 1) once its retries are spent; the file exporter must ship everything.
+sed -e "s|^offsetKey: bench|offsetKey: bench-down|" -e "s|outputDirectory: $WORK/out|outputDirectory: $WORK/out-down|" \
+    "$WORK/bench.yaml" > "$WORK/bench-down.yaml"
+cat >> "$WORK/bench-down.yaml" <<YAML
+  - id: datadog
+    type: io.kestra.plugin.ee.datadog.LogExporter
+    basePath: http://127.0.0.1:1
+    apiKey: bench-key
+YAML
+measure "$WORK/shipper-down.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-down.yaml" --once
+[ "$RC" -eq 1 ] || { tail -30 "$WORK/shipper-down.log"; echo "expected exit 1 with an exporter down, got $RC"; exit 1; }
+DOWN_WALL=$SECONDS_TAKEN; DOWN_START=$START_EPOCH
+DOWN_PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper-down.log" | tail -1)
+[ "$(cat "$WORK"/out-down/*.ndjson | wc -l)" -eq "$LOGS" ] || { echo "with Datadog down, the file exporter shipped another count"; exit 1; }
+rm -rf "$WORK/out-down"
+
 # 5. Storage and search: OpenSearch 2.19 (the real node the tests use) and S3 (S3Proxy), each beside a raw
 #    curl upload of the same bodies: bulk requests of 1000 documents with the audit id as _id, and the
 #    file exporter's NDJSON files (5000 logs each) as objects.
@@ -279,6 +297,7 @@ first_batch() {
 }
 FIRST_1M=$(first_batch "$WORK/shipper.log" "$SHIP_START")
 FIRST_10K=$(first_batch "$WORK/shipper-10k.log" "$START_EPOCH")
+FIRST_DOWN=$(first_batch "$WORK/shipper-down.log" "$DOWN_START")
 
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
 awk -v logs="$LOGS" -v ship="$SHIP_WALL" -v pass_ms="${PASS_MS:-0}" -v shipkb="$SHIP_KB" -v heap="$HEAP" \
@@ -301,6 +320,14 @@ awk -v logs="$LOGS" -v wall="$DD_WALL" -v pass_ms="${DD_PASS_MS:-0}" -v kb="$DD_
   if (pass > 0)
     printf "%-50s %10d %9.2f %10.0f %11.1f %13s\n", "shipper, the pass alone", logs, pass, logs / pass, requests / pass, "\""
   printf "(%d requests of gzipped JSON, every entry counted by the intake)\n", requests
+}'
+awk -v logs="$LOGS" -v wall="$DOWN_WALL" -v pass_ms="${DOWN_PASS_MS:-0}" -v alone_ms="${PASS_MS:-0}" -v first="$FIRST_DOWN" \
+    -v first_alone="$FIRST_1M" 'BEGIN {
+  printf "\n%-50s %10s %9s %10s %22s\n", "one exporter down (file + refused Datadog)", "logs", "seconds", "logs/s", "first batch committed"
+  printf "%-50s %10d %9.2f %10.0f %20.2f s\n", "file exporter, java -jar --once (wall)", logs, wall, logs / wall, first
+  if (pass_ms > 0) printf "%-50s %10d %9.2f %10.0f\n", "the pass alone", logs, pass_ms / 1000, logs / (pass_ms / 1000)
+  printf "(file alone: pass %.2f s, first batch %.2f s; the difference is the down exporter'"'"'s first round of retries)\n",
+    alone_ms / 1000, first_alone
 }'
 awk -v logs="$LOGS" -v os="$OS_WALL" -v os_ms="${OS_PASS_MS:-0}" -v os_kb="$OS_KB" -v curl_os="$CURL_OS_WALL" \
     -v s3="$S3_WALL" -v s3_ms="${S3_PASS_MS:-0}" -v s3_kb="$S3_KB" -v curl_s3="$CURL_S3_WALL" -v objects="$S3_OBJECTS" 'BEGIN {
