@@ -1,10 +1,10 @@
 package io.auditshipper.exporter.http;
 
 import io.auditshipper.config.RetryConfig;
-import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.DestinationUnavailableException;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.model.AuditLogRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

@@ -1,17 +1,21 @@
 package io.auditshipper.exporter.search;
 
 import io.auditshipper.config.RetryConfig;
-import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.DestinationUnavailableException;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.model.AuditLogRecord;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -82,6 +86,13 @@ public final class BulkIndexer {
                     throw new DestinationUnavailableException("exporter " + exporterId + ": " + destination + " answered "
                             + status.getAsInt() + "; check connection.basicAuth or the headers", null);
                 }
+                Optional<SSLException> tls = tlsFailure(cause);
+                if (tls.isPresent()) {
+                    // Retrying cannot make a certificate trusted.
+                    throw new DestinationUnavailableException("exporter " + exporterId + ": the TLS certificate of " + destination
+                            + " is not trusted (" + tls.get().getMessage() + "); add its CA to the JVM's trust store, or set"
+                            + " connection.trustAllSsl: true to skip the verification", null);
+                }
                 if (status.isPresent() && status.getAsInt() == 413 && pending.size() > 1) {
                     int half = pending.size() / 2;
                     LOG.info("exporter {}: {} answered 413 for a bulk of {}; sending it in two halves", exporterId, destination, pending.size());
@@ -110,6 +121,15 @@ public final class BulkIndexer {
                 throw new DestinationUnavailableException("exporter " + exporterId + ": interrupted while waiting to retry", e);
             }
         }
+    }
+
+    private static Optional<SSLException> tlsFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLHandshakeException || cause instanceof SSLPeerUnverifiedException) {
+                return Optional.of((SSLException) cause);
+            }
+        }
+        return Optional.empty();
     }
 
     /** One bulk: parks the rejected items and answers those to send again. */

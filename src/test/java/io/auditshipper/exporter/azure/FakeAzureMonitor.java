@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditshipper.support.FakeHttpIntake;
 import io.auditshipper.support.FakeHttpIntake.Answer;
 import io.auditshipper.support.FakeHttpIntake.Request;
+import io.auditshipper.support.SelfSignedTls;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -51,7 +52,7 @@ public final class FakeAzureMonitor implements AutoCloseable {
     private static Path keystore;
 
     public FakeAzureMonitor() {
-        https = new FakeHttpIntake(this::answer, tls(trustThisJvm()));
+        https = new FakeHttpIntake(this::answer, SelfSignedTls.serverContext(trustThisJvm()));
     }
 
     /**
@@ -60,44 +61,10 @@ public final class FakeAzureMonitor implements AutoCloseable {
      */
     public static synchronized Path trustThisJvm() {
         if (keystore == null) {
-            try {
-                keystore = selfSignedKeystore(Files.createTempDirectory("azure-tls"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            System.setProperty("javax.net.ssl.trustStore", keystore.toString());
-            System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
-            System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            keystore = SelfSignedTls.keystore("fake-azure");
+            SelfSignedTls.trustInThisJvm(keystore);
         }
         return keystore;
-    }
-
-    /** A PKCS12 key store holding a self-signed certificate for 127.0.0.1, made with the JDK's keytool. */
-    static Path selfSignedKeystore(Path dir) throws IOException, InterruptedException {
-        Path keystore = dir.resolve("azure-test.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "fake-azure", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-keystore", keystore.toString(),
-                "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit").inheritIO().start();
-        assertThat(keytool.waitFor()).isZero();
-        return keystore;
-    }
-
-    private static SSLContext tls(Path keystore) {
-        try (InputStream in = Files.newInputStream(keystore)) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, "changeit".toCharArray());
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, "changeit".toCharArray());
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(keys.getKeyManagers(), null, null);
-            return tls;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     public String url() {

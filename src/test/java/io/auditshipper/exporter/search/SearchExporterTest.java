@@ -8,6 +8,7 @@ import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.pipeline.Pass;
 import io.auditshipper.source.AuditLogTable;
 import io.auditshipper.support.SearchNode;
+import io.auditshipper.support.SecuredFront;
 import io.auditshipper.support.ShipperFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,10 +19,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -211,6 +214,56 @@ class SearchExporterTest {
         public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
             first.write(b, off, len);
             second.write(b, off, len);
+        }
+    }
+
+    private static String securedExporterYaml(String engine, String index, String url, boolean trustAllSsl) {
+        return "  - id: search\n    type: " + TYPES.get(engine) + "\n    indexName: " + index + "\n"
+                + "    connection:\n      hosts:\n        - " + url + "\n      pathPrefix: /search\n"
+                + "      trustAllSsl: " + trustAllSsl + "\n      headers:\n        - \"X-Shipper-Test: yes\"\n"
+                + "      basicAuth:\n        username: kestra_user\n        password: \"{{ secret('ES_PASSWORD') }}\"\n";
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void overHttpsTheCertificateIsVerifiedUnlessTrustAllSslAndBasicAuthHeadersAndPathPrefixReachTheCluster(String engine)
+            throws Exception {
+        SearchNode node = NODES.get(engine);
+        String index = "kestra-logs-" + (++indexes);
+        String password = "es-password-" + engine;
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(84).rows(1_200, NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(60));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+        try (SecuredFront front = new SecuredFront(node.url(), "/search", "kestra_user", password)) {
+            String task = f.taskWith(securedExporterYaml(engine, index, front.url(), false))
+                    .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n");
+
+            Pass verified = f.runOnce(f.config(task, Map.of("ES_PASSWORD", password)));
+
+            // Off by default: the self-signed certificate is refused at once (no retries), with the fix.
+            assertThat(verified.failures()).containsOnlyKeys("search");
+            assertThat(verified.failures().get("search")).contains("TLS certificate of").contains("is not trusted")
+                    .contains("connection.trustAllSsl").doesNotContain(password);
+            assertThat(front.requests()).isEmpty();
+
+            Pass wrongPassword = f.runOnce(f.config(task.replace("trustAllSsl: false", "trustAllSsl: true"),
+                    Map.of("ES_PASSWORD", "not-the-" + password)));
+
+            assertThat(wrongPassword.failures()).containsOnlyKeys("search");
+            assertThat(wrongPassword.failures().get("search")).contains("answered 401").contains("connection.basicAuth")
+                    .doesNotContain("not-the-" + password);
+
+            Pass trusted = f.runOnce(f.config(task.replace("trustAllSsl: false", "trustAllSsl: true"),
+                    Map.of("ES_PASSWORD", password)));
+
+            assertThat(trusted.allSucceeded()).as(String.valueOf(trusted.failures())).isTrue();
+            assertThat(node.documents(index).keySet()).containsExactlyInAnyOrderElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            String basic = "Basic " + Base64.getEncoder().encodeToString(("kestra_user:" + password).getBytes(StandardCharsets.UTF_8));
+            assertThat(front.requests()).filteredOn(r -> basic.equals(r.header("Authorization"))).isNotEmpty()
+                    .allSatisfy(r -> {
+                        assertThat(r.path()).startsWith("/search/");
+                        assertThat(r.header("X-Shipper-Test")).isEqualTo("yes");
+                    });
         }
     }
 }
