@@ -2,17 +2,27 @@ package io.auditshipper.pipeline;
 
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Batch;
+import io.auditshipper.model.Offset;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 
 /**
  * Cuts the source's pages into batches of {@code chunk} records for the splitter, pulling the next page
  * only when needed. Stops early, at a batch boundary, once {@code keepGoing} says so (no exporter left in
  * the pass, or the shipper is stopping).
+ * <p>
+ * Every exporter's stored offset also ends a batch, so an exporter's batches always start right after its own
+ * offset, whichever exporters lag behind it or take part in the pass. A batch shipped again after a crash (its
+ * commit lost) then has the bounds it had the first time, and its files and objects, named after their first
+ * log, the same names: they are overwritten, none is left beside them holding the same logs.
  */
 final class BatchIterator implements Iterator<Batch> {
 
@@ -20,15 +30,18 @@ final class BatchIterator implements Iterator<Batch> {
     private final int chunk;
     private final BooleanSupplier keepGoing;
     private final Pass pass;
+    private final Deque<Offset> cuts;
     private List<AuditLogRecord> page = List.of();
     private int position;
     private boolean failed;
 
-    BatchIterator(Iterator<List<AuditLogRecord>> pages, int chunk, BooleanSupplier keepGoing, Pass pass) {
+    /** @param cuts offsets no batch may straddle: the exporters' stored offsets */
+    BatchIterator(Iterator<List<AuditLogRecord>> pages, int chunk, BooleanSupplier keepGoing, Pass pass, Collection<Offset> cuts) {
         this.pages = pages;
         this.chunk = chunk;
         this.keepGoing = keepGoing;
         this.pass = pass;
+        this.cuts = new ArrayDeque<>(new TreeSet<>(cuts));
     }
 
     @Override
@@ -57,10 +70,17 @@ final class BatchIterator implements Iterator<Batch> {
                 page = pages.next();
                 position = 0;
                 pass.countRead(page.size());
+                continue;
             }
-            int take = Math.min(chunk - records.size(), page.size() - position);
-            records.addAll(page.subList(position, position + take));
-            position += take;
+            Offset next = page.get(position).offset();
+            while (!cuts.isEmpty() && cuts.peekFirst().compareTo(next) < 0) {
+                cuts.pollFirst();
+                if (!records.isEmpty()) {
+                    return new Batch(records);
+                }
+            }
+            records.add(page.get(position));
+            position++;
         }
         return new Batch(records);
     }

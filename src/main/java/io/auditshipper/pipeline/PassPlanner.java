@@ -107,7 +107,8 @@ public final class PassPlanner {
         LOG.info("pass started: reading {} after {} up to {} for {}", source.describe(), from, until, due);
         ReadAhead<List<AuditLogRecord>> pages = new ReadAhead<>(source.read(from, until), reader);
         pass.reading(pages);
-        return new BatchIterator(pages, config.chunk(), () -> pass.anyActive() && !stopping, pass);
+        List<Offset> cuts = exporterIds.stream().map(pass::offsetOf).filter(from::isBefore).toList();
+        return new BatchIterator(pages, config.chunk(), () -> pass.anyActive() && !stopping, pass, cuts);
     }
 
     /** The exporter routes that still need something of this batch. */

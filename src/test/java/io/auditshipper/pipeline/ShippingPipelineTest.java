@@ -154,6 +154,34 @@ class ShippingPipelineTest {
         }
     }
 
+    @Test
+    void aBatchShippedAgainAfterACrashKeepsItsBoundsWhenAnotherExporterLaggingBehindJoinsTheReplay() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        List<AuditLogTable.Row> rows = sharedTimestamps(3_000, 7, 6);
+        f.insert(rows);
+        List<AuditLogRecord> sorted = ShipperFixture.inShippingOrder(rows);
+        List<String> expected = ShipperFixture.idsInShippingOrder(rows);
+        FileOffsetStore store = new FileOffsetStore(dir.resolve("state"), "test");
+        // "current" has shipped 1,000 logs, "lagging" 300 (it was failing, and is backing off).
+        StoredOffsets before = new StoredOffsets(Map.of("current", sorted.get(999).offset(), "lagging", sorted.get(299).offset()));
+        store.save(before);
+        String maxLines = "    maxLinesPerFile: 200\n";
+        String current = f.fileExporterYaml("current") + maxLines;
+        String lagging = f.fileExporterYaml("lagging") + maxLines;
+        // The pass that crashed ran without "lagging" (backing off): "current" wrote its files from log 1,000
+        // in batches of 500, then the process died before any commit.
+        f.runOnce(f.config(task(f, 500, 700, "") + current));
+        store.save(before);
+
+        // After the restart "lagging" is due again and the pass starts 700 logs earlier.
+        Pass replay = f.runOnce(f.config(task(f, 500, 700, "") + current + lagging));
+
+        assertThat(replay.allSucceeded()).isTrue();
+        assertThat(f.shippedIds("current")).as("each log in one file only: the replay rewrote the same files")
+                .containsExactlyElementsOf(expected.subList(1_000, 3_000));
+        assertThat(f.shippedIds("lagging")).containsExactlyElementsOf(expected.subList(300, 3_000));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void aBatchShippedAgainAfterACrashBeforeItsCommitOverwritesInsteadOfDuplicating(String backend) throws Exception {
