@@ -72,12 +72,18 @@ final class BatchIterator implements Iterator<Batch> {
                 pass.countRead(page.size());
                 continue;
             }
-            Offset next = page.get(position).offset();
-            while (!cuts.isEmpty() && cuts.peekFirst().compareTo(next) < 0) {
+            if (cuts.isEmpty()) {
+                int take = Math.min(chunk - records.size(), page.size() - position);
+                records.addAll(page.subList(position, position + take));
+                position += take;
+                continue;
+            }
+            if (cuts.peekFirst().compareTo(page.get(position).offset()) < 0) {
                 cuts.pollFirst();
                 if (!records.isEmpty()) {
                     return new Batch(records);
                 }
+                continue;
             }
             records.add(page.get(position));
             position++;
