@@ -104,12 +104,12 @@ public final class Pass {
         abortedBy = error;
     }
 
-    /** Why the pass was cut short (the source or the offset store failed), or null. */
     /** True the first time only: the pass's first batch is committed. */
     boolean firstCommit() {
         return committed.compareAndSet(false, true);
     }
 
+    /** Why the pass was cut short (the source or the offset store failed), or null. */
     public String abortedBy() {
         return abortedBy;
     }
