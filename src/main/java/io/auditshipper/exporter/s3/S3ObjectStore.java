@@ -9,7 +9,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
+import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Kestra's {@code io.kestra.plugin.ee.aws.s3.LogExporter}, through camel-aws2-s3. The S3 client is built
@@ -34,9 +36,10 @@ public final class S3ObjectStore implements ObjectStore {
         String bucket = config.required("bucket", "logbucket");
         S3ClientBuilder builder = AwsClientSettings.apply(config, S3Client.builder())
                 .httpClient(UrlConnectionHttpClient.create());
+        Optional<URI> endpoint = AwsClientSettings.endpointOverride(config);
         // S3-compatible servers (MinIO, S3Proxy, Ceph...) are addressed by path, not by a bucket subdomain.
-        AwsClientSettings.endpointOverride(config).ifPresent(endpoint -> builder.forcePathStyle(true));
-        String location = AwsClientSettings.endpointOverride(config).map(uri -> uri + "/" + bucket).orElse("s3://" + bucket);
+        endpoint.ifPresent(uri -> builder.forcePathStyle(true));
+        String location = endpoint.map(uri -> uri + "/" + bucket).orElse("s3://" + bucket);
         return new S3ObjectStore(config.id(), bucket, builder.build(), location);
     }
 

@@ -217,10 +217,9 @@ class SearchExporterTest {
         }
     }
 
+    /** {@link #exporterYaml} with the rest of the connection block: path prefix, TLS verification, basic auth. */
     private static String securedExporterYaml(String engine, String index, String url, boolean trustAllSsl) {
-        return "  - id: search\n    type: " + TYPES.get(engine) + "\n    indexName: " + index + "\n"
-                + "    connection:\n      hosts:\n        - " + url + "\n      pathPrefix: /search\n"
-                + "      trustAllSsl: " + trustAllSsl + "\n      headers:\n        - \"X-Shipper-Test: yes\"\n"
+        return exporterYaml(engine, index, url) + "      pathPrefix: /search\n      trustAllSsl: " + trustAllSsl + "\n"
                 + "      basicAuth:\n        username: kestra_user\n        password: \"{{ secret('ES_PASSWORD') }}\"\n";
     }
 
