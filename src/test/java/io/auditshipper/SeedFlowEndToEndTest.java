@@ -23,8 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +44,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SeedFlowEndToEndTest {
 
     private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final S3Server S3 = new S3Server();
     private static final AzuriteServer AZURITE = new AzuriteServer();
@@ -138,7 +135,7 @@ class SeedFlowEndToEndTest {
         assertThat(datadog.acceptedIds()).containsExactlyElementsOf(expected);
         assertThat(newRelic.acceptedIds()).containsExactlyElementsOf(expected);
         assertThat(otlp.accepted).extracting(log -> OtlpCollector.attribute(log, "kestra.audit.id")).containsExactlyElementsOf(expected);
-        assertThat(cloudWatch.events).extracting(e -> JSON.readTree(e.path("message").asText()).path("id").asText())
+        assertThat(cloudWatch.events).extracting(e -> ShipperFixture.idOf(e.path("message").asText()))
                 .containsExactlyElementsOf(expected);
         assertThat(cloudLogging.entries).extracting(LogEntry::getInsertId).containsExactlyElementsOf(expected);
         assertThat(azureMonitor.logs).extracting(l -> l.path("id").asText()).containsExactlyInAnyOrderElementsOf(expected);
@@ -161,12 +158,6 @@ class SeedFlowEndToEndTest {
 
     /** The audit log ids in NDJSON objects, each line counted. */
     private static List<String> ids(Stream<byte[]> objects) {
-        return objects.flatMap(content -> new String(content, StandardCharsets.UTF_8).lines()).map(line -> {
-            try {
-                return JSON.readTree(line).path("id").asText();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).toList();
+        return objects.flatMap(content -> new String(content, StandardCharsets.UTF_8).lines()).map(ShipperFixture::idOf).toList();
     }
 }

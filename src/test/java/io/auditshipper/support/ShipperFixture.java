@@ -130,13 +130,22 @@ public final class ShipperFixture {
         try (Stream<Path> files = Files.list(out)) {
             for (Path file : files.filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith(".")).sorted().toList()) {
                 for (String line : Files.readAllLines(file)) {
-                    ids.add(JSON.readTree(line).path("id").asText());
+                    ids.add(idOf(line));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return ids;
+    }
+
+    /** The audit log id of one shipped NDJSON line. */
+    public static String idOf(String line) {
+        try {
+            return JSON.readTree(line).path("id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The logs of the rows in shipping order: (timestamp, id). */

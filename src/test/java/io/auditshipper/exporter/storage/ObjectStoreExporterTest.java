@@ -1,6 +1,5 @@
 package io.auditshipper.exporter.storage;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.pipeline.Pass;
@@ -39,7 +38,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ObjectStoreExporterTest {
 
     private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BUCKET = "logbucket";
 
     private static final S3Server S3 = new S3Server();
@@ -120,14 +118,6 @@ class ObjectStoreExporterTest {
         }
     }
 
-    private static String idOf(String line) {
-        try {
-            return JSON.readTree(line).path("id").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"s3", "azure", "gcs"})
     void shipsABacklogIntoObjectsNamedAfterTheirFirstLogAndAReplayOverwritesThem(String kind) throws Exception {
@@ -147,11 +137,11 @@ class ObjectStoreExporterTest {
         objects.forEach((name, object) -> {
             List<String> lines = lines(object.getKey(), false);
             assertThat(lines).hasSizeBetween(1, 300);
-            assertThat(name).startsWith("audit-").endsWith("-" + idOf(lines.get(0)) + ".ndjson");
+            assertThat(name).startsWith("audit-").endsWith("-" + ShipperFixture.idOf(lines.get(0)) + ".ndjson");
             assertThat(object.getValue()).isEqualTo("application/x-ndjson");
             for (String line : lines) {
-                assertThat(line).isEqualTo(storedJson.get(idOf(line)));
-                shipped.add(idOf(line));
+                assertThat(line).isEqualTo(storedJson.get(ShipperFixture.idOf(line)));
+                shipped.add(ShipperFixture.idOf(line));
             }
         });
         assertThat(shipped).containsExactlyElementsOf(expected.stream().map(AuditLogRecord::id).toList());
@@ -166,7 +156,7 @@ class ObjectStoreExporterTest {
         Map<String, Map.Entry<byte[], String>> after = store.objects();
         assertThat(after.keySet()).containsExactlyElementsOf(objects.keySet());
         List<String> shippedAgain = after.values().stream().flatMap(object -> lines(object.getKey(), false).stream())
-                .map(ObjectStoreExporterTest::idOf).toList();
+                .map(ShipperFixture::idOf).toList();
         assertThat(shippedAgain).containsExactlyElementsOf(shipped).doesNotHaveDuplicates();
     }
 
@@ -185,7 +175,7 @@ class ObjectStoreExporterTest {
         Map.Entry<String, Map.Entry<byte[], String>> object = objects.entrySet().iterator().next();
         assertThat(object.getKey()).startsWith("kestra-log-file-").endsWith(".ndjson.gz");
         assertThat(object.getValue().getValue()).isEqualTo("application/gzip");
-        assertThat(lines(object.getValue().getKey(), true).stream().map(ObjectStoreExporterTest::idOf).toList())
+        assertThat(lines(object.getValue().getKey(), true).stream().map(ShipperFixture::idOf).toList())
                 .containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
     }
 
@@ -201,7 +191,7 @@ class ObjectStoreExporterTest {
 
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(store.objects().values().stream().flatMap(object -> lines(object.getKey(), false).stream())
-                .map(ObjectStoreExporterTest::idOf).toList()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+                .map(ShipperFixture::idOf).toList()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(GCS.violations()).isEmpty();
     }
 
