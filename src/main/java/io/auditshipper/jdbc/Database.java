@@ -1,6 +1,7 @@
 package io.auditshipper.jdbc;
 
 import io.auditshipper.model.Offset;
+import io.auditshipper.model.OffsetOrder;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,11 +30,16 @@ public record Database(String url, String username, String password) {
     }
 
     /**
-     * Ids compare byte-wise in both databases and in Java (the offset is compared in all three); a
-     * PostgreSQL column with a linguistic collation would order them otherwise.
+     * Ids compare by code point on PostgreSQL whatever the column's collation (a linguistic one would order
+     * them otherwise, and no Java comparison could follow it); H2 compares them as Java's String does.
      */
     public String binaryCollation() {
         return isPostgres() ? " COLLATE \"C\"" : "";
+    }
+
+    /** The order the keyset queries read ids in: see {@link #binaryCollation()}. */
+    public OffsetOrder idOrder() {
+        return isPostgres() ? OffsetOrder.CODE_POINT : OffsetOrder.UTF16;
     }
 
     /**

@@ -25,15 +25,15 @@ public record Batch(List<AuditLogRecord> records) {
     }
 
     /** The records strictly after {@code offset}: what an exporter that already has {@code offset} still needs. */
-    public List<AuditLogRecord> after(Offset offset) {
-        if (offset == null || offset.isBefore(first())) {
+    public List<AuditLogRecord> after(Offset offset, OffsetOrder order) {
+        if (offset == null || order.isBefore(offset, first())) {
             return records;
         }
         int lo = 0;
         int hi = records.size();
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (records.get(mid).offset().compareTo(offset) <= 0) {
+            if (order.compare(records.get(mid).offset(), offset) <= 0) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditshipper.model.Offset;
+import io.auditshipper.model.OffsetOrder;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -31,21 +32,21 @@ public record StoredOffsets(Map<String, Offset> exporters) {
     }
 
     /** The minimum over {@code exporterIds}; empty when any of them has no offset yet. */
-    public Optional<Offset> global(Iterable<String> exporterIds) {
+    public Optional<Offset> global(Iterable<String> exporterIds, OffsetOrder order) {
         Offset min = null;
         for (String id : exporterIds) {
             Offset offset = exporters.get(id);
             if (offset == null) {
                 return Optional.empty();
             }
-            min = min == null || offset.isBefore(min) ? offset : min;
+            min = min == null ? offset : order.min(min, offset);
         }
         return Optional.ofNullable(min);
     }
 
-    public StoredOffsets advance(String exporterId, Offset offset) {
+    public StoredOffsets advance(String exporterId, Offset offset, OffsetOrder order) {
         Offset current = exporters.get(exporterId);
-        if (current != null && !current.isBefore(offset)) {
+        if (current != null && !order.isBefore(current, offset)) {
             return this;
         }
         Map<String, Offset> next = new TreeMap<>(exporters);

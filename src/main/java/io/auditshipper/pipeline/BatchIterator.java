@@ -41,7 +41,9 @@ final class BatchIterator implements Iterator<Batch> {
         this.chunk = chunk;
         this.keepGoing = keepGoing;
         this.pass = pass;
-        this.cuts = new ArrayDeque<>(new TreeSet<>(cuts));
+        TreeSet<Offset> ordered = new TreeSet<>(pass.order());
+        ordered.addAll(cuts);
+        this.cuts = new ArrayDeque<>(ordered);
     }
 
     @Override
@@ -78,7 +80,7 @@ final class BatchIterator implements Iterator<Batch> {
                 position += take;
                 continue;
             }
-            if (cuts.peekFirst().compareTo(page.get(position).offset()) < 0) {
+            if (pass.order().isBefore(cuts.peekFirst(), page.get(position).offset())) {
                 cuts.pollFirst();
                 if (!records.isEmpty()) {
                     return new Batch(records);

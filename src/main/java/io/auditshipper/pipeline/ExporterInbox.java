@@ -31,7 +31,7 @@ public final class ExporterInbox {
 
     public List<AuditLogRecord> pending(@ExchangeProperty(BATCH) Batch batch, @ExchangeProperty(PassPlanner.PASS) Pass pass,
                                         @ExchangeProperty(EXPORTER_ID) String exporterId) {
-        return batch.after(pass.offsetOf(exporterId));
+        return batch.after(pass.offsetOf(exporterId), pass.order());
     }
 
     /** The exporter took {@code shipped} durably: the batch is acknowledged up to its last log. */

@@ -44,7 +44,7 @@ public final class OffsetCommitter {
         StoredOffsets next = before;
         for (ExportResult result : results.stream().map(ExportResult.class::cast).toList()) {
             if (result.succeeded()) {
-                next = next.advance(result.exporterId(), result.upTo());
+                next = next.advance(result.exporterId(), result.upTo(), pass.order());
                 pass.countShipped(result.exporterId(), result.shipped());
             } else {
                 pass.fail(result.exporterId(), result.error());
@@ -66,9 +66,9 @@ public final class OffsetCommitter {
             LOG.info("progress: read {} logs, offsets {}", pass.read(), next.exporters());
         }
         if (delete) {
-            Optional<Offset> was = before.global(pass.exporterIds());
-            Optional<Offset> now = next.global(pass.exporterIds());
-            if (now.isPresent() && (was.isEmpty() || was.get().isBefore(now.get()))) {
+            Optional<Offset> was = before.global(pass.exporterIds(), pass.order());
+            Optional<Offset> now = next.global(pass.exporterIds(), pass.order());
+            if (now.isPresent() && (was.isEmpty() || pass.order().isBefore(was.get(), now.get()))) {
                 pass.countDeleted(source.deleteUpTo(now.get()));
             }
         }

@@ -1,12 +1,14 @@
 package io.auditshipper.pipeline;
 
 import io.auditshipper.model.Offset;
+import io.auditshipper.model.OffsetOrder;
 import io.auditshipper.offset.StoredOffsets;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +24,7 @@ public final class Pass {
     private final Instant startedAt;
     private final Instant until;
     private final List<String> exporterIds;
+    private final OffsetOrder order;
     private final Set<String> active = ConcurrentHashMap.newKeySet();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> shipped = new LinkedHashMap<>();
@@ -32,10 +35,11 @@ public final class Pass {
     private final AtomicBoolean committed = new AtomicBoolean();
     private volatile AutoCloseable reading = () -> { };
 
-    Pass(Instant startedAt, Instant until, List<String> exporterIds, Set<String> due, StoredOffsets offsets) {
+    Pass(Instant startedAt, Instant until, List<String> exporterIds, Set<String> due, StoredOffsets offsets, OffsetOrder order) {
         this.startedAt = startedAt;
         this.until = until;
         this.exporterIds = List.copyOf(exporterIds);
+        this.order = order;
         this.active.addAll(due);
         this.offsets = offsets;
         exporterIds.forEach(id -> shipped.put(id, new AtomicLong()));
@@ -51,6 +55,16 @@ public final class Pass {
 
     public List<String> exporterIds() {
         return exporterIds;
+    }
+
+    /** The source's order, in which this pass compares offsets. */
+    public OffsetOrder order() {
+        return order;
+    }
+
+    /** The minimum offset over every exporter: up to there, every exporter has everything. */
+    public Optional<Offset> globalOffset() {
+        return offsets.global(exporterIds, order);
     }
 
     public StoredOffsets offsets() {

@@ -87,7 +87,7 @@ public final class PassPlanner {
         StoredOffsets pinned = offsets;
         Offset lookback = Offset.before(now.minus(config.lookbackPeriod()));
         for (String id : exporterIds) {
-            pinned = pinned.of(id).isPresent() ? pinned : pinned.advance(id, lookback);
+            pinned = pinned.of(id).isPresent() ? pinned : pinned.advance(id, lookback, source.order());
         }
         if (pinned != offsets) {
             // An exporter's first start is stored at once: were it derived from the clock again on the next
@@ -96,25 +96,25 @@ public final class PassPlanner {
         }
         Set<String> due = exporterIds.stream().filter(id -> health.isDue(id, now))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
-        Pass pass = new Pass(now, until, exporterIds, due, pinned);
+        Pass pass = new Pass(now, until, exporterIds, due, pinned, source.order());
         exchange.setProperty(PASS, pass);
         lastPass = pass;
         if (due.isEmpty()) {
             LOG.info("pass skipped: every exporter is backing off after failures");
             return List.<Batch>of().iterator();
         }
-        Offset from = due.stream().map(pass::offsetOf).min(Offset::compareTo).orElseThrow();
+        Offset from = due.stream().map(pass::offsetOf).min(pass.order()).orElseThrow();
         LOG.info("pass started: reading {} after {} up to {} for {}", source.describe(), from, until, due);
         ReadAhead<List<AuditLogRecord>> pages = new ReadAhead<>(source.read(from, until), reader);
         pass.reading(pages);
-        List<Offset> cuts = exporterIds.stream().map(pass::offsetOf).filter(from::isBefore).toList();
+        List<Offset> cuts = exporterIds.stream().map(pass::offsetOf).filter(cut -> pass.order().isBefore(from, cut)).toList();
         return new BatchIterator(pages, config.chunk(), () -> pass.anyActive() && !stopping, pass, cuts);
     }
 
     /** The exporter routes that still need something of this batch. */
     public String recipients(@Body Batch batch, @ExchangeProperty(PASS) Pass pass) {
         return exporterIds.stream()
-                .filter(id -> pass.isActive(id) && pass.offsetOf(id).isBefore(batch.last()))
+                .filter(id -> pass.isActive(id) && pass.order().isBefore(pass.offsetOf(id), batch.last()))
                 .map(id -> "direct:export-" + id)
                 .collect(Collectors.joining(","));
     }
@@ -144,7 +144,7 @@ public final class PassPlanner {
         LOG.info("pass finished in {} ms: read {} logs{}; global offset {}{}",
                 Duration.between(pass.startedAt(), now).toMillis(), pass.read(),
                 pass.deleted() > 0 ? ", deleted " + pass.deleted() + " from the source" : "",
-                pass.offsets().global(exporterIds).map(Offset::toString).orElse("none"), summary);
+                pass.globalOffset().map(Offset::toString).orElse("none"), summary);
         meters.passEnded(pass);
         return pass;
     }
@@ -157,10 +157,10 @@ public final class PassPlanner {
         String error = SecretRedactor.redact(cause.getMessage() == null ? cause.toString() : cause.getMessage());
         Pass pass = exchange.getProperty(PASS, Pass.class);
         LOG.error("pass failed: {}; offsets stay at the last batch every exporter acknowledged{}", error,
-                pass == null ? "" : " (global " + pass.offsets().global(exporterIds).map(Offset::toString).orElse("none") + ")");
+                pass == null ? "" : " (global " + pass.globalOffset().map(Offset::toString).orElse("none") + ")");
         if (pass == null) {
             Instant now = clock.instant();
-            pass = new Pass(now, now, exporterIds, Set.of(), StoredOffsets.NONE);
+            pass = new Pass(now, now, exporterIds, Set.of(), StoredOffsets.NONE, source.order());
             lastPass = pass;
         } else {
             pass.stopReading();

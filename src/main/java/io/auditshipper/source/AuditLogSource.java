@@ -2,6 +2,7 @@ package io.auditshipper.source;
 
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
+import io.auditshipper.model.OffsetOrder;
 
 import java.time.Instant;
 import java.util.Iterator;
@@ -15,6 +16,9 @@ public interface AuditLogSource extends AutoCloseable {
      * lazily, one page per {@code next()}: a backlog is never held in memory whole.
      */
     Iterator<List<AuditLogRecord>> read(Offset after, Instant until);
+
+    /** The order {@link #read} answers in, which every offset comparison of the shipper follows. */
+    OffsetOrder order();
 
     /** Deletes the logs at or before {@code upTo} that pass the filter; the number deleted. */
     long deleteUpTo(Offset upTo);

@@ -6,6 +6,7 @@ import io.auditshipper.jdbc.Database;
 import io.auditshipper.jdbc.LazyConnection;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
+import io.auditshipper.model.OffsetOrder;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -116,6 +117,11 @@ public final class JdbcAuditLogSource implements AuditLogSource {
             connection.close();
             throw new SourceException("reading " + describe() + " after " + after + " failed", e);
         }
+    }
+
+    @Override
+    public OffsetOrder order() {
+        return database.idOrder();
     }
 
     @Override

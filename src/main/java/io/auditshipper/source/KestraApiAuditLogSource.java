@@ -6,13 +6,13 @@ import io.auditshipper.config.SourceConfig;
 import io.auditshipper.kestra.KestraApiClient;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
+import io.auditshipper.model.OffsetOrder;
 
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +29,8 @@ import java.util.Map;
 public final class KestraApiAuditLogSource implements AuditLogSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The API orders by date only; the logs of one date are sorted here, by code point like PostgreSQL. */
+    private static final OffsetOrder ORDER = OffsetOrder.CODE_POINT;
 
     private final KestraApiClient client;
     private final AuditLogFilter filter;
@@ -74,11 +76,11 @@ public final class KestraApiAuditLogSource implements AuditLogSource {
                 List<AuditLogRecord> records = new ArrayList<>(carried);
                 for (JsonNode item : results) {
                     AuditLogRecord record = record(item.has("auditLog") ? item.get("auditLog") : item);
-                    if (after.isBefore(record.offset()) && !record.timestamp().isAfter(until)) {
+                    if (ORDER.isBefore(after, record.offset()) && !record.timestamp().isAfter(until)) {
                         records.add(record);
                     }
                 }
-                records.sort(Comparator.comparing(AuditLogRecord::offset));
+                records.sort((a, b) -> ORDER.compare(a.offset(), b.offset()));
                 carried = new ArrayList<>();
                 if (!exhausted && !records.isEmpty()) {
                     Instant last = records.get(records.size() - 1).timestamp();
@@ -121,6 +123,11 @@ public final class KestraApiAuditLogSource implements AuditLogSource {
     private static AuditLogRecord record(JsonNode auditLog) {
         Instant date = Instant.parse(auditLog.path("date").asText()).truncatedTo(ChronoUnit.MICROS);
         return new AuditLogRecord(auditLog.path("id").asText(), date, auditLog.toString());
+    }
+
+    @Override
+    public OffsetOrder order() {
+        return ORDER;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.auditshipper.config.ConfigLoader;
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.exporter.file.FileLogExporter;
 import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.model.OffsetOrder;
 import io.auditshipper.source.AuditLogTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,7 @@ class FileLogExporterTest {
 
     private static List<AuditLogRecord> records(int count) {
         return new DemoAuditLogs(11).rows(count, Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-01T01:00:00Z"))
-                .stream().map(AuditLogTable.Row::log).sorted(Comparator.comparing(AuditLogRecord::offset)).toList();
+                .stream().map(AuditLogTable.Row::log).sorted(Comparator.comparing(AuditLogRecord::offset, OffsetOrder.CODE_POINT)).toList();
     }
 
     private List<Path> files() throws Exception {

@@ -2,6 +2,7 @@ package io.auditshipper.kestra;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditshipper.model.Offset;
+import io.auditshipper.model.OffsetOrder;
 import io.auditshipper.offset.KestraKvOffsetStore;
 import io.auditshipper.offset.OffsetStoreException;
 import io.auditshipper.offset.StoredOffsets;
@@ -50,10 +51,10 @@ class KestraKvOffsetStoreTest {
 
     private static StoredOffsets severalExporters() {
         return StoredOffsets.NONE
-                .advance("file", new Offset(Instant.parse("2026-11-20T10:00:00.123456Z"), "4sUsg2bJ0cGdbFOoRUBvrb"))
-                .advance("datadog", new Offset(Instant.parse("2026-11-20T09:59:58Z"), "0a1b2c"))
-                .advance("elastic-search_1", new Offset(Instant.parse("2026-11-19T23:00:00.000001Z"), "id with \"quotes\" é"))
-                .advance("otel", new Offset(Instant.parse("2026-11-20T10:00:00.123456Z"), "4sUsg2bJ0cGdbFOoRUBvra"));
+                .advance("file", new Offset(Instant.parse("2026-11-20T10:00:00.123456Z"), "4sUsg2bJ0cGdbFOoRUBvrb"), OffsetOrder.CODE_POINT)
+                .advance("datadog", new Offset(Instant.parse("2026-11-20T09:59:58Z"), "0a1b2c"), OffsetOrder.CODE_POINT)
+                .advance("elastic-search_1", new Offset(Instant.parse("2026-11-19T23:00:00.000001Z"), "id with \"quotes\" é"), OffsetOrder.CODE_POINT)
+                .advance("otel", new Offset(Instant.parse("2026-11-20T10:00:00.123456Z"), "4sUsg2bJ0cGdbFOoRUBvra"), OffsetOrder.CODE_POINT);
     }
 
     @Test
@@ -77,7 +78,7 @@ class KestraKvOffsetStoreTest {
 
         assertThat(loaded).isEqualTo(offsets);
         assertThat(loaded.exporters()).hasSize(4);
-        assertThat(loaded.global(List.of("file", "datadog", "otel"))).contains(offsets.of("datadog").orElseThrow());
+        assertThat(loaded.global(List.of("file", "datadog", "otel"), OffsetOrder.CODE_POINT)).contains(offsets.of("datadog").orElseThrow());
         Request put = kestra.requests().get(0);
         assertThat(put.method()).isEqualTo("PUT");
         assertThat(put.path()).isEqualTo(KV_PATH);
@@ -86,8 +87,8 @@ class KestraKvOffsetStoreTest {
         assertThat(kestra.kv).containsOnlyKeys("main/company.team/kestraOffsets");
 
         // Saved again, moved on: the new value replaces the old one, and a new store reads it.
-        StoredOffsets next = offsets.advance("datadog", new Offset(Instant.parse("2026-11-20T11:00:00Z"), "z"))
-                .advance("s3", new Offset(Instant.parse("2026-11-20T11:00:01Z"), "y"));
+        StoredOffsets next = offsets.advance("datadog", new Offset(Instant.parse("2026-11-20T11:00:00Z"), "z"), OffsetOrder.CODE_POINT)
+                .advance("s3", new Offset(Instant.parse("2026-11-20T11:00:01Z"), "y"), OffsetOrder.CODE_POINT);
         store.save(next);
         assertThat(basicStore().load()).isEqualTo(next);
     }
@@ -263,7 +264,7 @@ class KestraKvOffsetStoreTest {
     void aShipperWhoseLeaseWasTakenOverWritesNoOffsets() {
         KestraKvOffsetStore stalled = leasedStore(Duration.ofSeconds(60), Clock.systemUTC());
         stalled.lock();
-        stalled.save(StoredOffsets.NONE.advance("file", new Offset(Instant.parse("2026-11-20T10:00:00Z"), "a")));
+        stalled.save(StoredOffsets.NONE.advance("file", new Offset(Instant.parse("2026-11-20T10:00:00Z"), "a"), OffsetOrder.CODE_POINT));
         String committed = kestra.kv.get(OFFSETS);
         // it stalled past its lease and another shipper took the key
         kestra.kv.put(LEASE, foreignLease("new-pod/1/5eed5eed", Instant.now().plusSeconds(60)));

@@ -6,6 +6,8 @@ import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.exporter.encoding.ObjectNaming;
 import io.auditshipper.exporter.encoding.RecordFormat;
 import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.model.Offset;
+import io.auditshipper.model.OffsetOrder;
 import io.auditshipper.observe.ShipperMeters;
 import io.auditshipper.offset.FileOffsetStore;
 import io.auditshipper.offset.StoredOffsets;
@@ -107,7 +109,7 @@ class ShippingPipelineTest {
         assertThat(f.shippedIds("flaky")).containsExactlyElementsOf(expected.subList(0, 5 * 250));
         StoredOffsets stored = new FileOffsetStore(dir.resolve("state"), "test").load();
         assertThat(stored.of("flaky")).contains(sorted.get(5 * 250 - 1).offset());
-        assertThat(stored.global(List.of("healthy", "flaky"))).contains(sorted.get(5 * 250 - 1).offset());
+        assertThat(stored.global(List.of("healthy", "flaky"), OffsetOrder.CODE_POINT)).contains(sorted.get(5 * 250 - 1).offset());
 
         Files.delete(blocked.resolve("in-the-way"));
         Files.delete(blocked);
@@ -299,6 +301,31 @@ class ShippingPipelineTest {
         f.insert(rows.subList(600, 1_000));
         assertThat(f.runOnce(config).shipped("file")).isEqualTo(400);
         assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void idsAboveUFFFFAreComparedAsTheSourceOrdersThemSoNoneIsSkippedAtABatchBoundary(String backend) throws Exception {
+        ShipperFixture f = new ShipperFixture(backend, dir, NOW);
+        // One timestamp, ids that UTF-16 and code point order place differently (U+1F600 is a surrogate pair,
+        // D83D DE00, below U+E000 in UTF-16 units and above U+FFFF as a code point), a batch boundary between each.
+        Instant shared = NOW.minus(Duration.ofMinutes(5));
+        List<String> ids = List.of("k\uD7FF", "k\uE000", "k\uFFFD", "k\uFFFF", "k\uD83D\uDE00", "k\uD83D\uDE00x", "k\uDBFF\uDFFF");
+        List<AuditLogTable.Row> rows = ids.stream().map(id -> new AuditLogTable.Row(new AuditLogRecord(id, shared,
+                new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("id", id).toString()),
+                "main", "company.team", "FLOW")).toList();
+        f.insert(rows);
+        ShipperConfig config = f.config(task(f, 1, 2, "", "file"));
+
+        Pass first = f.runOnce(config);
+        Pass second = f.runOnce(config);
+
+        assertThat(first.allSucceeded()).isTrue();
+        assertThat(f.shippedIds("file")).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(second.read()).isZero();
+        OffsetOrder order = backend.equals("postgres") ? OffsetOrder.CODE_POINT : OffsetOrder.UTF16;
+        String last = ids.stream().max((a, b) -> order.compare(new Offset(shared, a), new Offset(shared, b))).orElseThrow();
+        assertThat(new FileOffsetStore(dir.resolve("state"), "test").load().of("file")).contains(new Offset(shared, last));
     }
 
     @Test

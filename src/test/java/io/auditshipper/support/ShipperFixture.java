@@ -7,6 +7,7 @@ import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.config.SourceConfig;
 import io.auditshipper.jdbc.Database;
 import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.model.OffsetOrder;
 import io.auditshipper.pipeline.Pass;
 import io.auditshipper.source.AuditLogTable;
 
@@ -148,9 +149,10 @@ public final class ShipperFixture {
         }
     }
 
-    /** The logs of the rows in shipping order: (timestamp, id). */
+    /** The logs of the rows in shipping order: (timestamp, id); for ASCII ids, such as the demo's, every source's. */
     public static List<AuditLogRecord> inShippingOrder(List<AuditLogTable.Row> rows) {
-        return rows.stream().map(AuditLogTable.Row::log).sorted(Comparator.comparing(AuditLogRecord::offset)).toList();
+        return rows.stream().map(AuditLogTable.Row::log)
+                .sorted(Comparator.comparing(AuditLogRecord::offset, OffsetOrder.CODE_POINT)).toList();
     }
 
     /** The ids of the rows in shipping order. */
