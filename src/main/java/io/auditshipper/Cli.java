@@ -2,18 +2,26 @@ package io.auditshipper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** The command line: {@code [--config FILE] [--once] [--check] [--demo N]}. */
-record Cli(Path config, boolean once, boolean check, int demo) {
+/** The command line: {@code [--config FILE] [--once] [--check] [--demo N] [--offsets] [--set-offset E=T[/ID]]...}. */
+record Cli(Path config, boolean once, boolean check, int demo, boolean offsets, List<String> setOffsets) {
 
     static final String USAGE = """
             usage: java -jar kestra-audit-shipper.jar [--config FILE] [--once] [--check] [--demo N]
+                                                      [--offsets] [--set-offset EXPORTER=TIMESTAMP[/ID]]...
               --config FILE  the Kestra flow or AuditLogShipper task YAML (default: $SHIPPER_CONFIG, else shipper.yaml
                              here, else built-in defaults)
               --once         one catch-up pass, then exit: 0 when every exporter succeeded, 1 otherwise
               --check        validate the config, print what would run, and exit (2 on any error)
-              --demo N       first write N synthetic audit logs into the (embedded H2) source""";
+              --demo N       first write N synthetic audit logs into the (embedded H2) source
+              --offsets      print each exporter's stored offset and lag, and exit
+              --set-offset EXPORTER=TIMESTAMP[/ID]
+                             set an exporter's offset (all=... sets every exporter's) under the offset store's
+                             lock, and exit: it ships next what comes after; without /ID, the logs stamped
+                             TIMESTAMP and later (repeatable)""";
 
     /** A command line that cannot be understood. */
     static final class UsageException extends RuntimeException {
@@ -35,6 +43,8 @@ record Cli(Path config, boolean once, boolean check, int demo) {
         boolean once = false;
         boolean check = false;
         int demo = 0;
+        boolean offsets = false;
+        List<String> setOffsets = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> config = Path.of(value(args, ++i, "--config"));
@@ -51,6 +61,8 @@ record Cli(Path config, boolean once, boolean check, int demo) {
                         throw new UsageException("--demo: '" + n + "' must be a number of logs above 0, e.g. --demo 10000");
                     }
                 }
+                case "--offsets" -> offsets = true;
+                case "--set-offset" -> setOffsets.add(value(args, ++i, "--set-offset"));
                 case "--help", "-h" -> throw new UsageException("");
                 default -> throw new UsageException("unknown argument '" + args[i] + "'");
             }
@@ -61,7 +73,10 @@ record Cli(Path config, boolean once, boolean check, int demo) {
         if (config == null && Files.exists(Path.of("shipper.yaml"))) {
             config = Path.of("shipper.yaml");
         }
-        return new Cli(config, once, check, demo);
+        if (offsets && !setOffsets.isEmpty()) {
+            throw new UsageException("--offsets and --set-offset go alone: --set-offset prints the offsets it set");
+        }
+        return new Cli(config, once, check, demo, offsets, List.copyOf(setOffsets));
     }
 
     private static String value(String[] args, int i, String option) {

@@ -49,6 +49,9 @@ public final class Main {
         if (cli.check()) {
             return check(config, out, err);
         }
+        if (cli.offsets() || !cli.setOffsets().isEmpty()) {
+            return new OffsetCommands(config, Clock.systemUTC(), out, err).run(cli.setOffsets());
+        }
         try (ShipperApp app = new ShipperApp(config, Clock.systemUTC())) {
             LOG.info("kestra audit shipper{}\n{}", cli.config() == null ? " (built-in defaults)" : " with " + cli.config(),
                     app.summary());

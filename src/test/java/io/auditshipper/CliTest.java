@@ -148,9 +148,16 @@ class CliTest {
         Run first = run(Map.of(), "--demo", "2500", "--once");
         assertThat(first.exit()).as(first.output()).isZero();
         assertThat(first.output()).contains("shipped     2500");
-        long lines;
+        assertThat(shippedLines()).isEqualTo(2500);
+
+        Run second = run(Map.of(), "--once");
+        assertThat(second.exit()).isZero();
+        assertThat(second.output()).contains("read 0 logs").contains("shipped        0");
+    }
+
+    private long shippedLines() throws IOException {
         try (var files = Files.list(dir.resolve("out"))) {
-            lines = files.mapToLong(f -> {
+            return files.mapToLong(f -> {
                 try {
                     return Files.readAllLines(f).size();
                 } catch (IOException e) {
@@ -158,11 +165,53 @@ class CliTest {
                 }
             }).sum();
         }
-        assertThat(lines).isEqualTo(2500);
+    }
 
-        Run second = run(Map.of(), "--once");
-        assertThat(second.exit()).isZero();
-        assertThat(second.output()).contains("read 0 logs").contains("shipped        0");
+    @Test
+    void offsetsArePrintedAndSetUnderTheLockAndAnUnreadableValueIsReplacedOnlyWhole() throws Exception {
+        write("shipper.yaml", """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                logExporters:
+                  - id: file
+                    type: io.kestra.plugin.ee.core.log.FileLogExporter
+                    outputDirectory: out
+                  - id: second
+                    type: io.kestra.plugin.ee.core.log.FileLogExporter
+                    outputDirectory: out2
+                """);
+        assertThat(run(Map.of(), "--demo", "300", "--once").exit()).isZero();
+        Path state = dir.resolve("state/auditLogShipperOffset.json");
+        String shipped = Files.readString(state);
+
+        Run offsets = run(Map.of(), "--offsets");
+        assertThat(offsets.exit()).as(offsets.output()).isZero();
+        assertThat(offsets.output()).contains("offsets in file ./state/auditLogShipperOffset.json")
+                .containsPattern("file +20\\d\\d-.*  lag ");
+
+        Files.writeString(state, "");
+        Run refused = run(Map.of(), "--once");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.output()).contains("are not what this shipper writes (the value is empty)").contains("--set-offset");
+        Run partly = run(Map.of(), "--set-offset", "file=2020-01-01T00:00:00Z/x");
+        assertThat(partly.exit()).as("'second' would restart at the lookback").isEqualTo(1);
+        assertThat(partly.output()).contains("give every exporter an offset (--set-offset all=TIMESTAMP[/ID])");
+        Files.writeString(state, "{\"foo\":[1]}");
+        Run unknown = run(Map.of(), "--set-offset", "nope=2020-01-01T00:00:00Z", "--set-offset", "file=tomorrow",
+                "--set-offset", "file=2099-01-01T00:00:00Z");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.output()).contains("no exporter 'nope'").contains("'tomorrow' is not an ISO-8601 instant")
+                .contains("later than now");
+        assertThat(Files.readString(state)).isEqualTo("{\"foo\":[1]}");
+
+        Run replay = run(Map.of(), "--set-offset", "all=2020-01-01T00:00:00Z");
+        assertThat(replay.exit()).as(replay.output()).isZero();
+        assertThat(replay.output()).contains("set file: none -> 2020-01-01T00:00:00Z")
+                .contains("set second: none -> 2020-01-01T00:00:00Z");
+        Run again = run(Map.of(), "--once");
+        assertThat(again.exit()).as(again.output()).isZero();
+        assertThat(again.output()).containsPattern("file +shipped +300").containsPattern("second +shipped +300");
+        assertThat(shippedLines()).as("the replay rewrote the same files").isEqualTo(300);
+        assertThat(Files.readString(state)).isEqualTo(shipped);
     }
 
     @Test

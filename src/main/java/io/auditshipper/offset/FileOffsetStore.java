@@ -30,7 +30,7 @@ public final class FileOffsetStore implements OffsetStore {
             return StoredOffsets.NONE;
         }
         try {
-            return StoredOffsets.fromJson(Files.readString(file));
+            return StoredOffsets.fromJson(Files.readString(file), describe());
         } catch (IOException e) {
             throw new OffsetStoreException("cannot read offsets from " + file, e);
         }

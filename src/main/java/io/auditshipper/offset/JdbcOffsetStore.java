@@ -36,7 +36,7 @@ public final class JdbcOffsetStore implements OffsetStore {
         try (PreparedStatement select = connection.get().prepareStatement("SELECT \"value\" FROM " + table + " WHERE \"key\" = ?")) {
             select.setString(1, key);
             try (ResultSet row = select.executeQuery()) {
-                return row.next() ? StoredOffsets.fromJson(row.getString(1)) : StoredOffsets.NONE;
+                return row.next() ? StoredOffsets.fromJson(row.getString(1), describe()) : StoredOffsets.NONE;
             }
         } catch (SQLException e) {
             connection.close();

@@ -52,7 +52,7 @@ public final class KestraKvOffsetStore implements OffsetStore {
                 return StoredOffsets.NONE;
             }
             JsonNode value = JSON.readTree(body).path("value");
-            return StoredOffsets.fromJson(value.isTextual() ? value.asText() : value.toString());
+            return StoredOffsets.fromJson(value.isMissingNode() ? "" : value.isTextual() ? value.asText() : value.toString(), describe());
         } catch (KestraApiClient.KestraApiException | IOException e) {
             throw new OffsetStoreException("cannot read offsets from Kestra KV " + uri, e);
         }

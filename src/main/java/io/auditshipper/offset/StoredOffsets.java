@@ -1,12 +1,18 @@
 package io.auditshipper.offset;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditshipper.model.Offset;
 import io.auditshipper.model.OffsetOrder;
 
-import java.io.IOException;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.TreeSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -21,6 +27,12 @@ import java.util.TreeMap;
 public record StoredOffsets(Map<String, Offset> exporters) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Refuses a key given twice, which a hand edit can leave: which of the two offsets would be meant? */
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    private static final int VERSION = 1;
+    /** How far an offset may lie ahead of this machine's clock: another machine's clock may run a little ahead. */
+    public static final Duration CLOCK_TOLERANCE = Duration.ofMinutes(1);
     public static final StoredOffsets NONE = new StoredOffsets(Map.of());
 
     public StoredOffsets {
@@ -44,6 +56,23 @@ public record StoredOffsets(Map<String, Offset> exporters) {
         return Optional.ofNullable(min);
     }
 
+    /**
+     * @throws OffsetStoreException when the offset of one of {@code exporterIds} lies after {@code now} by more than {@link #CLOCK_TOLERANCE}:
+     * every pass would read nothing until the clock caught up with it, forever for a corrupt one. Offsets are
+     * taken at least {@code settleDelay} before the clock, so this means the clock went back or the value is wrong.
+     */
+    public void refuseFuture(Iterable<String> exporterIds, Instant now, String where) {
+        exporterIds.forEach(id -> {
+            Offset offset = exporters.get(id);
+            if (offset != null && offset.timestamp().isAfter(now.plus(CLOCK_TOLERANCE))) {
+                throw new OffsetStoreException("the offset of exporter '" + id + "' in " + where + " is " + offset
+                        + ", later than now (" + now + "): the clock went back, or the offset is wrong; nothing is"
+                        + " shipped until the clock passes it. If the offset is wrong, set it with --set-offset "
+                        + id + "=TIMESTAMP[/ID]", null);
+            }
+        });
+    }
+
     public StoredOffsets advance(String exporterId, Offset offset, OffsetOrder order) {
         Offset current = exporters.get(exporterId);
         if (current != null && !order.isBefore(current, offset)) {
@@ -54,25 +83,81 @@ public record StoredOffsets(Map<String, Offset> exporters) {
         return new StoredOffsets(next);
     }
 
+    /** With {@code exporterId}'s offset set to {@code offset}, backwards too: for restores and replays. */
+    public StoredOffsets replace(String exporterId, Offset offset) {
+        Map<String, Offset> next = new TreeMap<>(exporters);
+        next.put(exporterId, offset);
+        return new StoredOffsets(next);
+    }
+
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
-        root.put("version", 1);
+        root.put("version", VERSION);
         ObjectNode node = root.putObject("exporters");
         exporters.forEach((id, offset) -> node.putObject(id)
                 .put("timestamp", offset.timestamp().toString()).put("id", offset.id()));
         return root.toString();
     }
 
-    public static StoredOffsets fromJson(String json) {
-        try {
-            JsonNode node = JSON.readTree(json).path("exporters");
-            Map<String, Offset> exporters = new TreeMap<>();
-            node.fields().forEachRemaining(e -> exporters.put(e.getKey(), new Offset(
-                    Instant.parse(e.getValue().path("timestamp").asText()), e.getValue().path("id").asText())));
-            return new StoredOffsets(exporters);
-        } catch (IOException | RuntimeException e) {
-            throw new OffsetStoreException("the stored offsets are not readable (" + e.getMessage()
-                    + "); fix or remove them to start again from lookbackPeriod", e);
+    /**
+     * The offsets stored in {@code where}, refused unless they are exactly what {@link #toJson()} writes: read as
+     * "no offset", an empty or foreign value would restart every exporter from the lookback, shipping it again and
+     * skipping for good what lies between the real offsets and the lookback start.
+     */
+    public static StoredOffsets fromJson(String json, String where) {
+        if (json.isBlank()) {
+            throw unreadable(where, "the value is empty");
         }
+        JsonNode root;
+        try {
+            root = STRICT.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw unreadable(where, "not JSON: " + e.getOriginalMessage());
+        }
+        if (!root.isObject()) {
+            throw unreadable(where, "not a JSON object");
+        }
+        requireFields(root, Set.of("version", "exporters"), where, "the value");
+        if (!root.get("version").isInt() || root.get("version").intValue() != VERSION) {
+            throw unreadable(where, "version " + root.get("version") + " is not the version this shipper writes ("
+                    + VERSION + "); a newer shipper may have written it: run that version");
+        }
+        JsonNode entries = root.get("exporters");
+        if (!entries.isObject()) {
+            throw unreadable(where, "\"exporters\" is not an object");
+        }
+        Map<String, Offset> exporters = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) entries::fields) {
+            JsonNode offset = entry.getValue();
+            String what = "the offset of exporter '" + entry.getKey() + "'";
+            if (!offset.isObject()) {
+                throw unreadable(where, what + " is not an object");
+            }
+            requireFields(offset, Set.of("timestamp", "id"), where, what);
+            if (!offset.get("timestamp").isTextual() || !offset.get("id").isTextual()) {
+                throw unreadable(where, what + " needs a text timestamp and id");
+            }
+            try {
+                exporters.put(entry.getKey(), new Offset(Instant.parse(offset.get("timestamp").asText()), offset.get("id").asText()));
+            } catch (DateTimeParseException e) {
+                throw unreadable(where, what + " has a timestamp that is not an ISO-8601 instant: " + offset.get("timestamp"));
+            }
+        }
+        return new StoredOffsets(exporters);
+    }
+
+    private static void requireFields(JsonNode node, Set<String> fields, String where, String what) {
+        Set<String> present = new TreeSet<>();
+        node.fieldNames().forEachRemaining(present::add);
+        if (!present.equals(fields)) {
+            throw unreadable(where, what + " has the fields " + present + " where this shipper writes " + new TreeSet<>(fields));
+        }
+    }
+
+    private static OffsetStoreException unreadable(String where, String reason) {
+        return new OffsetStoreException("the offsets in " + where + " are not what this shipper writes (" + reason
+                + "); nothing is shipped until they are mended: restore them from a backup, or set them with"
+                + " --set-offset EXPORTER=TIMESTAMP[/ID] (all=TIMESTAMP for every exporter), or delete them to start"
+                + " again from lookbackPeriod", null);
     }
 }

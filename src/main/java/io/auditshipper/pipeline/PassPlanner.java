@@ -84,6 +84,7 @@ public final class PassPlanner {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant until = now.minus(config.settleDelay());
         StoredOffsets offsets = offsetStore.load();
+        offsets.refuseFuture(exporterIds, now, offsetStore.describe());
         StoredOffsets pinned = offsets;
         Offset lookback = Offset.before(now.minus(config.lookbackPeriod()));
         for (String id : exporterIds) {

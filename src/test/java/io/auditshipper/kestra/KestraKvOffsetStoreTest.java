@@ -169,12 +169,15 @@ class KestraKvOffsetStoreTest {
     }
 
     @Test
-    void aValueThatIsNotOffsetsFailsClearly() {
-        kestra.kv.put("main/company.team/kestraOffsets", "not json at all");
+    void aValueThatIsNotExactlyOffsetsIsRefusedNamingTheKeyAndTheFixNeverReadAsNoOffset() {
+        for (String value : List.of("not json at all", "", "{}", "{\"foo\":[1]}", "{\"version\":2,\"exporters\":{}}")) {
+            kestra.kv.put(OFFSETS, value);
 
-        assertThatThrownBy(() -> basicStore().load())
-                .isInstanceOf(OffsetStoreException.class)
-                .hasMessageContaining("not readable");
+            assertThatThrownBy(() -> basicStore().load()).as(value)
+                    .isInstanceOf(OffsetStoreException.class)
+                    .hasMessageContaining(KV_PATH)
+                    .hasMessageContaining("--set-offset");
+        }
     }
 
     @Test

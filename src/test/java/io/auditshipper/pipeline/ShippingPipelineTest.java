@@ -359,6 +359,44 @@ class ShippingPipelineTest {
     }
 
     @Test
+    void anOffsetFileThatIsNotOffsetsStopsTheShippingInsteadOfRestartingFromTheLookback() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        // Logs from 2 days back: an exporter restarted from the lookback (P1D) would skip the older ones for good.
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(12).rows(500, NOW.minus(Duration.ofDays(2)), NOW.minusSeconds(60));
+        f.insert(rows);
+        ShipperConfig config = f.config(task(f, 100, 100, "", "file"));
+        Path offsets = dir.resolve("state/test.json");
+        Files.createDirectories(offsets.getParent());
+
+        for (String corrupt : List.of("", "{\"foo\":[1]}", "{\"version\":7,\"exporters\":{}}")) {
+            Files.writeString(offsets, corrupt);
+
+            Pass pass = f.runOnce(config);
+
+            assertThat(pass.abortedBy()).as(corrupt).contains(offsets.toString()).contains("--set-offset");
+            assertThat(pass.read()).isZero();
+            assertThat(f.shippedIds("file")).isEmpty();
+            assertThat(Files.readString(offsets)).isEqualTo(corrupt);
+        }
+    }
+
+    @Test
+    void anOffsetInTheFutureStopsTheShippingInsteadOfReadingNothingForever() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(new DemoAuditLogs(13).rows(50, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60)));
+        FileOffsetStore store = new FileOffsetStore(dir.resolve("state"), "test");
+        StoredOffsets future = new StoredOffsets(Map.of("file", Offset.before(Instant.parse("2099-01-01T00:00:00Z"))));
+        store.save(future);
+
+        Pass pass = f.runOnce(f.config(task(f, 100, 100, "", "file")));
+
+        assertThat(pass.allSucceeded()).isFalse();
+        assertThat(pass.abortedBy()).contains("exporter 'file'").contains("2099-01-01T00:00:00Z").contains("--set-offset file=");
+        assertThat(f.shippedIds("file")).isEmpty();
+        assertThat(store.load()).isEqualTo(future);
+    }
+
+    @Test
     void offsetsThatCannotBeWrittenFailThePassClearlyAndTheNextPassShipsEverythingOnce() throws Exception {
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
         List<AuditLogTable.Row> rows = sharedTimestamps(1_000, 3, 6);
@@ -389,7 +427,7 @@ class ShippingPipelineTest {
     }
 
     @Test
-    void aClockThatJumpsBackReadsNothingNewAndMovesNoOffsetBackwards() throws Exception {
+    void aClockThatJumpsBackBehindTheOffsetsFailsThePassClearlyAndMovesNoOffsetBackwards() throws Exception {
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
         List<AuditLogTable.Row> rows = sharedTimestamps(600, 4, 8);
         f.insert(rows);
@@ -400,7 +438,8 @@ class ShippingPipelineTest {
         f.clock.advance(Duration.ofHours(-3));
         Pass back = f.runOnce(config);
 
-        assertThat(back.allSucceeded()).isTrue();
+        assertThat(back.allSucceeded()).isFalse();
+        assertThat(back.abortedBy()).contains("exporter 'file'").contains("later than now").contains("the clock went back");
         assertThat(back.read()).isZero();
         assertThat(Files.readString(dir.resolve("state/test.json"))).isEqualTo(before);
         f.clock.advance(Duration.ofHours(3).plusMinutes(1));
