@@ -109,7 +109,7 @@ public final class JdbcAuditLogSource implements AuditLogSource {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     Instant timestamp = rows.getObject(3, OffsetDateTime.class).toInstant();
-                    page.add(MalformedValues.record(rows.getString(1), timestamp, rows.getString(2)));
+                    page.add(StoredValues.record(rows.getString(1), timestamp, rows.getString(2)));
                 }
             }
             return page;

@@ -329,6 +329,33 @@ class ShippingPipelineTest {
     }
 
     @Test
+    void aPrettyPrintedStoredValueIsShippedAsOneCompactLineWithItsContentAndKeyOrderUnchanged() throws Exception {
+        // PostgreSQL's jsonb stores its own normalised text; an H2 text column (or a hand-made table) keeps any layout.
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        Instant at = NOW.minus(Duration.ofMinutes(5));
+        String pretty = "{\n  \"id\" : \"pretty\",\n\t\"zeta\": \"a  b\\n\\\" c\",\r\n  \"alpha\": [ 1.50 , 2e3, {\"k\": null} ],"
+                + "\n  \"date\": \"" + at + "\"\n}\n";
+        List<AuditLogTable.Row> rows = List.of(
+                new AuditLogTable.Row(new AuditLogRecord("pretty", at, pretty), "main", "company.team", "FLOW"),
+                new AuditLogTable.Row(new AuditLogRecord("no-id", at.plusMillis(1), "{ }"), "main", "company.team", "FLOW"),
+                new AuditLogTable.Row(new AuditLogRecord("other-id", at.plusMillis(2), "{\"ID\": 1, \"x\": {\"id\": 2}}"),
+                        "main", "company.team", "FLOW"));
+        f.insert(rows);
+
+        Pass pass = f.runOnce(f.config(task(f, 10, 10, "", "file")));
+
+        assertThat(pass.shipped("file")).isEqualTo(3);
+        List<String> lines = new ArrayList<>();
+        for (Path file : Files.list(Path.of(f.outputDirectory("file"))).sorted().toList()) {
+            lines.addAll(Files.readAllLines(file));
+        }
+        assertThat(lines).containsExactly(
+                "{\"id\":\"pretty\",\"zeta\":\"a  b\\n\\\" c\",\"alpha\":[1.50,2e3,{\"k\":null}],\"date\":\"" + at + "\"}",
+                "{}",
+                "{\"ID\":1,\"x\":{\"id\":2}}");
+    }
+
+    @Test
     void aStoredValueThatIsNotAJsonObjectIsShippedOnceAsMalformedValue() throws Exception {
         // PostgreSQL's jsonb refuses such values; an H2 text column (or a hand-made table) does not.
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);

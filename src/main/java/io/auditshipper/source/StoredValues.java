@@ -1,0 +1,106 @@
+package io.auditshipper.source;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditshipper.model.AuditLogRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * What a value stored in the audit log table becomes as a record: one compact JSON object, so every
+ * destination gets one record per line or entry.
+ * <ul>
+ * <li>A pretty-printed value (a hand-made table, a text column) would span several NDJSON lines, none of them
+ * parseable: the whitespace between its tokens is dropped, nothing else is touched (key order, numbers and
+ * strings stay as stored).</li>
+ * <li>A value that is not one JSON object (a text column edited by hand, a truncated write) would stop every
+ * exporter that parses the JSON at that log forever. It is shipped instead, once, as
+ * {@code {"id", "date", "malformedValue": "<the stored text>"}} with a warning naming the log: nothing is
+ * lost, the offsets move on, and the destination shows what was wrong.</li>
+ * <li>An object without an {@code id} is shipped as it is, with a warning naming its key: destinations that
+ * take the audit id as their document id cannot deduplicate it.</li>
+ * </ul>
+ */
+final class StoredValues {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoredValues.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private enum Shape { MALFORMED, WITHOUT_ID, AUDIT_LOG }
+
+    private StoredValues() {
+    }
+
+    static AuditLogRecord record(String id, Instant timestamp, String value) {
+        Shape shape = shapeOf(value);
+        if (shape == Shape.MALFORMED) {
+            LOG.warn("audit log {} at {}: the stored value is not a JSON object; shipping it as malformedValue", id, timestamp);
+            ObjectNode envelope = MAPPER.createObjectNode().put("id", id).put("date", timestamp.toString()).put("malformedValue", value);
+            return new AuditLogRecord(id, timestamp, envelope.toString());
+        }
+        if (shape == Shape.WITHOUT_ID) {
+            LOG.warn("audit log {} at {}: the stored JSON has no id; shipped as stored", id, timestamp);
+        }
+        return new AuditLogRecord(id, timestamp, compact(value));
+    }
+
+    private static Shape shapeOf(String value) {
+        if (value == null) {
+            return Shape.MALFORMED;
+        }
+        try (JsonParser parser = JSON.createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Shape.MALFORMED;
+            }
+            boolean hasId = false;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                hasId |= "id".equals(parser.currentName());
+                parser.nextToken();
+                parser.skipChildren();
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                return Shape.MALFORMED;
+            }
+            return hasId ? Shape.AUDIT_LOG : Shape.WITHOUT_ID;
+        } catch (IOException e) {
+            return Shape.MALFORMED;
+        }
+    }
+
+    /** Valid JSON without the whitespace between its tokens; the same string when it has none. */
+    static String compact(String json) {
+        StringBuilder out = null;
+        boolean inString = false;
+        boolean escaped = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean drop = false;
+            if (inString) {
+                if (escaped) {
+                    escaped = false;
+                } else if (c == '\\') {
+                    escaped = true;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else {
+                drop = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+            }
+            if (drop && out == null) {
+                out = new StringBuilder(json.length()).append(json, 0, i);
+            } else if (!drop && out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? json : out.toString();
+    }
+}
