@@ -19,6 +19,8 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Entry point: reads the configuration, then checks it, or ships once, or ships on the schedule. */
 public final class Main {
@@ -42,8 +44,7 @@ public final class Main {
             cli = Cli.parse(args);
             config = load(cli);
         } catch (Cli.UsageException | ConfigException e) {
-            err.println("configuration error" + (e instanceof ConfigException c && c.problems().size() > 1 ? "s" : "")
-                    + ":" + System.lineSeparator() + indent(SecretRedactor.redact(e.getMessage())));
+            printConfigErrors(e, err);
             return BAD_CONFIG;
         }
         if (cli.check()) {
@@ -69,7 +70,7 @@ public final class Main {
             }
             return pass.allSucceeded() ? OK : SHIPPING_FAILED;
         } catch (ConfigException e) {
-            err.println("configuration error:" + System.lineSeparator() + indent(SecretRedactor.redact(e.getMessage())));
+            printConfigErrors(e, err);
             return BAD_CONFIG;
         } catch (Exception e) {
             Throwable root = e;
@@ -96,21 +97,32 @@ public final class Main {
 
     /** Validates what can be validated without shipping and prints what would run. */
     private static int check(ShipperConfig config, PrintStream out, PrintStream err) {
-        int status = OK;
-        out.println("configuration OK: offsetKey " + config.offsetKey() + ", source " + config.source().kind()
-                .name().toLowerCase() + ", offsets in " + config.offsetStore().kind().name().toLowerCase()
-                + ", schedule " + config.quartzCron());
+        List<String> exporters = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (ExporterConfig exporter : config.exporters()) {
             try {
-                out.println("  exporter " + exporter.id() + ": " + ExporterFactory.create(exporter,
+                exporters.add("  exporter " + exporter.id() + ": " + ExporterFactory.create(exporter,
                         new ExporterContext(config.deadLetterDirectory(), new RetryBudget(config.retry()),
                                 new SimpleMeterRegistry())).describe());
             } catch (ConfigException e) {
-                err.println("configuration error:" + System.lineSeparator() + indent(SecretRedactor.redact(e.getMessage())));
-                status = BAD_CONFIG;
+                problems.addAll(e.problems());
             }
         }
-        return status;
+        if (!problems.isEmpty()) {
+            // OK only once every check passed: a script reading the first line must not take a broken config as good.
+            printConfigErrors(new ConfigException(problems), err);
+            return BAD_CONFIG;
+        }
+        out.println("configuration OK: offsetKey " + config.offsetKey() + ", source " + config.source().kind()
+                .name().toLowerCase() + ", offsets in " + config.offsetStore().kind().name().toLowerCase()
+                + ", schedule " + config.quartzCron());
+        exporters.forEach(line -> out.println(SecretRedactor.redact(line)));
+        return OK;
+    }
+
+    private static void printConfigErrors(RuntimeException e, PrintStream err) {
+        err.println("configuration error" + (e instanceof ConfigException c && c.problems().size() > 1 ? "s" : "")
+                + ":" + System.lineSeparator() + indent(SecretRedactor.redact(e.getMessage())));
     }
 
     private static String indent(String text) {

@@ -2,6 +2,7 @@ package io.auditshipper;
 
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.RetryConfig;
+import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.ExporterFactory;
@@ -65,7 +66,7 @@ public final class ShipperApp implements AutoCloseable {
         this.planner = new PassPlanner(config, source, offsetStore, shipperMeters, retryBudget, clock);
     }
 
-    /** Startup summary: the source, the offset store and each exporter. */
+    /** Startup summary: the source, the offset store and each exporter, redacted. */
     public String summary() {
         StringBuilder out = new StringBuilder();
         out.append("source:       ").append(source.describe());
@@ -79,7 +80,7 @@ public final class ShipperApp implements AutoCloseable {
                 .append(", batches of ").append(config.chunk()).append(config.delete() ? ", delete after export" : "");
         exporters.forEach((id, exporter) -> out.append("\nexporter ").append(String.format("%-12s", id + ":"))
                 .append(' ').append(exporter.describe()));
-        return out.toString();
+        return SecretRedactor.redact(out.toString());
     }
 
     private Main camel(boolean scheduled) {

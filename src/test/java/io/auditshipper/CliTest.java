@@ -118,6 +118,44 @@ class CliTest {
     }
 
     @Test
+    void secretsInsideUrlsAreMaskedInCheckTheBannerAndErrorsAndABadUrlIsRefusedUpFront() throws Exception {
+        String exporters = """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                backoff:
+                  maxRetries: 0
+                logExporters:
+                  - id: datadog
+                    type: io.kestra.plugin.ee.datadog.LogExporter
+                    basePath: "http://127.0.0.1:9/proxy/{{ secret('PATH_TOKEN') }}/x?token=literal-query-secret&site=eu"
+                    apiKey: "{{ secret('DD_KEY') }}"
+                  - id: otel
+                    type: io.kestra.plugin.ee.opentelemetry.LogExporter
+                    otlpEndpoint: "http://collector-user:{{ secret('OTLP_PASSWORD') }}@127.0.0.1:9/v1/logs"
+                """;
+        Path task = write("task.yaml", exporters);
+        Map<String, String> secrets = Map.of("PATH_TOKEN", "path-token-value", "DD_KEY", "dd-key-value",
+                "OTLP_PASSWORD", "otlp-password-value");
+
+        Run check = run(secrets, "--check", "--config", task.toString());
+        Run once = run(secrets, "--once", "--demo", "10", "--config", task.toString());
+        Path badTask = write("bad.yaml", exporters.replace("http://collector-user:", "collector-user:"));
+        Run bad = run(secrets, "--check", "--config", badTask.toString());
+
+        assertThat(check.exit()).as(check.output()).isZero();
+        assertThat(check.output()).contains("http://127.0.0.1:9/proxy/****/x/api/v2/logs?token=****&site=****")
+                .contains("http://collector-user:****@127.0.0.1:9/v1/logs");
+        assertThat(once.exit()).as(once.output()).isEqualTo(1);
+        assertThat(once.output()).contains("exporter datadog:").contains("FAILED");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.output()).contains("logExporters.otel.otlpEndpoint: 'collector-user:****@127.0.0.1:9/v1/logs'"
+                + " is not an http(s) URL").doesNotContain("configuration OK");
+        for (Run run : List.of(check, once, bad)) {
+            assertThat(run.output()).doesNotContain("literal-query-secret").doesNotContain("path-token-value")
+                    .doesNotContain("dd-key-value").doesNotContain("otlp-password-value");
+        }
+    }
+
+    @Test
     void theConfigCanComeFromShipperConfigForAStartWithoutArguments() throws Exception {
         Path task = write("from-env.yaml", """
                 type: io.kestra.plugin.ee.core.log.AuditLogShipper

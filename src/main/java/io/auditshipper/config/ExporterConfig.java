@@ -1,5 +1,8 @@
 package io.auditshipper.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.Map;
 
 /** One entry of {@code logExporters}: Kestra's id and type, and its properties with secrets resolved. */
@@ -18,6 +21,22 @@ public record ExporterConfig(String id, ExporterType type, int chunk, Map<String
                     + ", e.g. " + name + ": " + example);
         }
         return value;
+    }
+
+    /** A required http(s) URL: refused up front (at {@code --check} too) unless it is one, without printing its secrets. */
+    public URI httpUrl(String name, String example) {
+        String value = required(name, example);
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // refused below, with the example
+        }
+        throw new ConfigException("logExporters." + id + "." + name + ": '" + SecretRedactor.redact(value)
+                + "' is not an http(s) URL with a host, e.g. " + name + ": " + example);
     }
 
     public int integer(String name, int fallback) {

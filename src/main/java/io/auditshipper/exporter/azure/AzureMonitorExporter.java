@@ -54,7 +54,7 @@ public final class AzureMonitorExporter implements LogExporter {
     }
 
     public static AzureMonitorExporter from(ExporterConfig config, ExporterContext context) {
-        String endpoint = config.required("endpoint", "https://my-dce.westeurope-1.ingest.monitor.azure.com");
+        String endpoint = config.httpUrl("endpoint", "https://my-dce.westeurope-1.ingest.monitor.azure.com").toString();
         LogsIngestionClient client = new LogsIngestionClientBuilder().endpoint(endpoint).credential(AzureCredentialSettings.clientSecret(config))
                 .buildClient();
         return new AzureMonitorExporter(config.id(), client, config.required("ruleId", "dcr-69f0b123041d4d6e9f2bf72aad0b62cf"),

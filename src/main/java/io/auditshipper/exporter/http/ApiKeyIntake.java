@@ -5,6 +5,7 @@ import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
 
+import java.net.URI;
 import java.util.Map;
 
 /**
@@ -16,12 +17,19 @@ public record ApiKeyIntake(String name, String path, String keyHeader, String ex
                            int maxRecords, long maxBodyBytes, HttpLogSink.LimitOn limitOn) {
 
     public LogExporter exporter(ExporterConfig config, ExporterContext context, RequestEncoder encoder) {
-        String basePath = config.required("basePath", exampleBasePath);
+        URI basePath = config.httpUrl("basePath", exampleBasePath);
         String apiKey = config.required("apiKey", "\"{{ secret('" + exampleSecret + "') }}\"");
         DeadLetterFile deadLetters = context.deadLetters(config.id());
-        HttpDelivery delivery = new HttpDelivery(config.id(), basePath.replaceAll("/+$", "") + path, "application/json",
+        HttpDelivery delivery = new HttpDelivery(config.id(), intakeUrl(basePath, path), "application/json",
                 Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context.retryBudget(), context.retries(config.id()), deadLetters);
         return new HttpLogExporter(name, new HttpLogSink(encoder, true, Math.min(config.chunk(), maxRecords),
                 maxBodyBytes, limitOn, delivery, deadLetters));
+    }
+
+    /** The intake's path appended to basePath's own, before its query: a token in the query stays a query value. */
+    static String intakeUrl(URI basePath, String path) {
+        String base = basePath.getScheme() + "://" + basePath.getRawAuthority()
+                + (basePath.getRawPath() == null ? "" : basePath.getRawPath().replaceAll("/+$", ""));
+        return base + path + (basePath.getRawQuery() == null ? "" : "?" + basePath.getRawQuery());
     }
 }

@@ -39,7 +39,7 @@ public final class OtlpLogExporter implements LogExporter {
     }
 
     public static OtlpLogExporter from(ExporterConfig config, ExporterContext context) {
-        String endpoint = config.required("otlpEndpoint", "http://otel-collector:4318/v1/logs");
+        String endpoint = config.httpUrl("otlpEndpoint", "http://otel-collector:4318/v1/logs").toString();
         Map<String, String> headers = new HashMap<>(Map.of("Content-Encoding", "gzip"));
         String headerName = config.string("authorizationHeaderName", null);
         String headerValue = config.string("authorizationHeaderValue", null);
