@@ -31,8 +31,11 @@ import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import sun.misc.Signal;
+
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -152,7 +155,13 @@ public final class ShipperApp implements AutoCloseable {
     public void runScheduled() throws Exception {
         offsetStore.lock();
         LOG.info("shipping on schedule '{}'; stop with SIGTERM or Ctrl-C", config.quartzCron());
-        camel(true).run();
+        Main main = camel(true);
+        // The stop signals end the run as a finished one: Camel stops gracefully, run() returns and the shipper
+        // exits 0. Left to the JVM, the signal starts its shutdown and the exit status is 143 even after a clean stop.
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(name), signal -> main.completed());
+        }
+        main.run();
     }
 
     @Override

@@ -300,6 +300,7 @@ class CliTest {
             process.destroy();
         }
         assertThat(process.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("a clean stop on SIGTERM").isZero();
         String log = Files.readString(dir.resolve("shipper.log"));
         assertThat(log).contains("with shipper.yaml").contains("shipping on schedule '*/2 * * * * ?'");
         assertThat(Files.readString(dir.resolve("state/auditLogShipperOffset.json"))).contains("\"file\"");

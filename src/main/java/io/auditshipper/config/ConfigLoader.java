@@ -3,6 +3,7 @@ package io.auditshipper.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.auditshipper.storage.IoReasons;
 import org.quartz.CronExpression;
 
 import java.io.IOException;
@@ -27,6 +28,9 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
     public static final String TASK_TYPE = "io.kestra.plugin.ee.core.log.AuditLogShipper";
+    /** Refuses a key given twice ({@code chunk: 10} then {@code chunk: 20}): which one was meant cannot be known. */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Pattern ID = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_-]*");
     private static final Pattern KV_KEY = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]*");
 
@@ -71,7 +75,7 @@ public final class ConfigLoader {
         try {
             yaml = Files.readString(file);
         } catch (IOException e) {
-            throw new ConfigException("--config: cannot read " + file + ": " + e.getMessage());
+            throw new ConfigException("--config: cannot read " + file + ": " + IoReasons.of(e));
         }
         return parse(yaml, file.toString());
     }
@@ -79,7 +83,7 @@ public final class ConfigLoader {
     public ShipperConfig parse(String yaml, String origin) {
         Object tree;
         try {
-            tree = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
+            tree = YAML.readValue(yaml, Object.class);
         } catch (JsonProcessingException e) {
             throw new ConfigException(origin + ": not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));

@@ -4,6 +4,7 @@ import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Batch;
+import io.auditshipper.storage.IoReasons;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -11,6 +12,7 @@ import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.FileSystemException;
 import java.util.List;
 
 /**
@@ -51,7 +53,9 @@ public final class ExporterInbox {
     /** Called once the retries are exhausted: the batch is not acknowledged, and the exporter leaves the pass. */
     public ExportResult failed(@ExchangeProperty(BATCH) Batch batch, @ExchangeProperty(EXPORTER_ID) String exporterId,
                                @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause) {
-        String error = SecretRedactor.redact(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        String error = SecretRedactor.redact(cause instanceof FileSystemException fs
+                ? "cannot write " + fs.getFile() + ": " + IoReasons.of(fs)
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage());
         LOG.warn("exporter {} failed on logs {}..{} after retries: {}", exporterId, batch.first(), batch.last(), error);
         return new ExportResult(exporterId, 0, null, error);
     }

@@ -160,4 +160,24 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader(Map.of()).parse("logExporters: [\n", "bad.yaml"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("bad.yaml: not valid YAML");
     }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedNamingIt() {
+        assertThat(problems(TASK + "chunk: 10\nchunk: 20\n")).singleElement().asString()
+                .contains("Duplicate field 'chunk'").contains("line");
+        assertThat(problems(TASK.replace("  - id: file\n", "  - id: file\n    outputDirectory: a\n    outputDirectory: b\n")))
+                .singleElement().asString().contains("Duplicate field 'outputDirectory'");
+    }
+
+    @Test
+    void aConfigFileThatCannotBeReadSaysWhyInWords() throws IOException {
+        Path binary = Files.write(dir.resolve("binary.yaml"), new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, 0x00});
+
+        assertThatThrownBy(() -> loader(Map.of()).load(dir.resolve("absent.yaml")))
+                .hasMessage("--config: cannot read " + dir.resolve("absent.yaml") + ": no such file or directory");
+        assertThatThrownBy(() -> loader(Map.of()).load(binary))
+                .hasMessage("--config: cannot read " + binary + ": not UTF-8 text");
+        assertThatThrownBy(() -> loader(Map.of()).load(dir))
+                .hasMessageStartingWith("--config: cannot read " + dir + ": ").hasMessageContaining("directory");
+    }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -95,5 +96,38 @@ class FileLogExporterTest {
                 .hasMessageContaining("logExporters.file.format: 'CSV'").hasMessageContaining("JSON or ION");
         assertThatThrownBy(() -> exporter("    maxLinesPerFile: lots\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("maxLinesPerFile");
+    }
+
+    @Test
+    void aPrefixThatWouldLeaveTheOutputDirectoryIsRefusedNamingTheProperty() throws Exception {
+        for (String prefix : List.of("../evil", "../../x", "/etc/kestra", "a/../../b", "a//b", ".", "a\\..\\b")) {
+            assertThatThrownBy(() -> exporter("    logFilePrefix: \"" + prefix.replace("\\", "\\\\") + "\"\n")).as(prefix)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("logExporters.file.logFilePrefix: '" + prefix + "' would name files outside");
+        }
+        exporter("    logFilePrefix: audit/kestra\n").ship(records(3));
+        try (Stream<Path> files = Files.list(dir.resolve("audit"))) {
+            assertThat(files).singleElement().satisfies(f -> assertThat(f.getFileName().toString()).startsWith("kestra-"));
+        }
+    }
+
+    @Test
+    void idsWithPathCharactersNameFilesInsideTheDirectoryEachItsOwn() throws Exception {
+        Instant at = Instant.parse("2026-11-01T00:00:00Z");
+        List<String> ids = List.of("../../escaped", "a/b", "a%2Fb", "..", "nul\u0000byte", "\uD83D\uDE00");
+        FileLogExporter exporter = exporter("    maxLinesPerFile: 1\n");
+        for (int i = 0; i < ids.size(); i++) {
+            exporter.ship(List.of(new AuditLogRecord(ids.get(i), at, "{\"id\":" + new ObjectMapper().writeValueAsString(ids.get(i)) + "}")));
+        }
+
+        try (Stream<Path> all = Files.walk(dir)) {
+            assertThat(all.filter(f -> !f.equals(dir))).hasSize(ids.size()).allSatisfy(f -> assertThat(f.getParent()).isEqualTo(dir));
+        }
+        assertThat(dir.resolveSibling("escaped")).doesNotExist();
+        List<String> shipped = new ArrayList<>();
+        for (Path file : files()) {
+            shipped.add(new ObjectMapper().readTree(Files.readString(file)).get("id").asText());
+        }
+        assertThat(shipped).containsExactlyInAnyOrderElementsOf(ids);
     }
 }

@@ -5,6 +5,7 @@ import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -41,11 +42,49 @@ public record ObjectNaming(String prefix, RecordFormat format, int maxLinesPerFi
             throw new ConfigException("logExporters." + config.id() + ".maxLinesPerFile: '"
                     + config.string("maxLinesPerFile", "") + "' must be a whole number above 0, e.g. 100000");
         }
-        return new ObjectNaming(config.string("logFilePrefix", "kestra-log-file"), RecordFormat.valueOf(format), maxLines);
+        String prefix = config.string("logFilePrefix", "kestra-log-file");
+        if (!staysInside(prefix)) {
+            throw new ConfigException("logExporters." + config.id() + ".logFilePrefix: '" + prefix + "' would name files"
+                    + " outside the output directory or bucket; use a name, or folders, without '.', '..', a leading '/',"
+                    + " '\\' or control characters, e.g. logFilePrefix: kestra-log-file");
+        }
+        return new ObjectNaming(prefix, RecordFormat.valueOf(format), maxLines);
     }
 
+    /** A relative name, folders allowed, that resolves inside whatever directory or bucket it is put under. */
+    static boolean staysInside(String prefix) {
+        if (prefix.isEmpty() || prefix.startsWith("/") || prefix.chars().anyMatch(c -> c == '\\' || Character.isISOControl(c))) {
+            return false;
+        }
+        for (String segment : prefix.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The id is written with every character outside {@code [A-Za-z0-9_.-]} percent-encoded (UTF-8): an id is
+     * the source's text, and a '/', '..' or NUL in it must not turn into a path, nor one id into another's name.
+     */
     public String nameFor(Offset first) {
-        return prefix + "-" + STAMP.format(first.timestamp()) + "-" + first.id() + "." + format.extension();
+        return prefix + "-" + STAMP.format(first.timestamp()) + "-" + safe(first.id()) + "." + format.extension();
+    }
+
+    private static String safe(String id) {
+        StringBuilder out = new StringBuilder(id.length());
+        for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
+                    || (c == '.' && out.length() > 0)) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return out.toString();
     }
 
     public List<Part> parts(List<AuditLogRecord> records) {
