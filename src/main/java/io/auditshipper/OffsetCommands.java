@@ -7,6 +7,7 @@ import io.auditshipper.model.Offset;
 import io.auditshipper.offset.OffsetStore;
 import io.auditshipper.offset.OffsetStoreException;
 import io.auditshipper.offset.OffsetStores;
+import io.auditshipper.offset.RecentlyShipped;
 import io.auditshipper.offset.StoredOffsets;
 
 import java.io.PrintStream;
@@ -63,6 +64,10 @@ final class OffsetCommands {
             for (Map.Entry<String, Offset> set : wanted.entrySet()) {
                 next = next.replace(set.getKey(), set.getValue());
             }
+            // First, so no crash leaves a moved offset beside a record of the old one: logs it skips would look late.
+            RecentlyShipped recent = readRecent(store);
+            wanted.keySet().forEach(recent::forget);
+            store.saveRecent(recent);
             store.save(next);
             wanted.forEach((id, offset) -> out.println("set " + id + ": " + current.of(id).map(Offset::toString)
                     .orElse("none") + " -> " + offset));
@@ -88,6 +93,18 @@ final class OffsetCommands {
                         + " offset (--set-offset all=TIMESTAMP[/ID])", null);
             }
             return StoredOffsets.NONE;
+        }
+    }
+
+    /**
+     * The record of recently shipped logs, or, when it cannot be read, a new one: every exporter is then tracked
+     * again from its offset at the next pass, as after an upgrade.
+     */
+    private static RecentlyShipped readRecent(OffsetStore store) {
+        try {
+            return store.loadRecent();
+        } catch (OffsetStoreException unreadable) {
+            return RecentlyShipped.none();
         }
     }
 

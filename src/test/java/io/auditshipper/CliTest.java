@@ -229,7 +229,7 @@ class CliTest {
         Files.writeString(state, "");
         Run refused = run(Map.of(), "--once");
         assertThat(refused.exit()).isEqualTo(1);
-        assertThat(refused.output()).contains("are not what this shipper writes (the value is empty)").contains("--set-offset");
+        assertThat(refused.output()).contains("is not what this shipper writes (the value is empty)").contains("--set-offset");
         Run partly = run(Map.of(), "--set-offset", "file=2020-01-01T00:00:00Z/x");
         assertThat(partly.exit()).as("'second' would restart at the lookback").isEqualTo(1);
         assertThat(partly.output()).contains("give every exporter an offset (--set-offset all=TIMESTAMP[/ID])");

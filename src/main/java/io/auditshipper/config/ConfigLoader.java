@@ -55,7 +55,7 @@ public final class ConfigLoader {
 
     private static final Set<String> TASK_KEYS = Set.of(
             "resources", "lookbackPeriod", "offsetKey", "namespace", "delete", "logExporters",
-            "source", "offsetStore", "schedule", "settleDelay", "chunk", "backoff", "deadLetterDirectory");
+            "source", "offsetStore", "schedule", "settleDelay", "lateArrivalWindow", "chunk", "backoff", "deadLetterDirectory");
 
     private final Function<String, String> environment;
     private final Path secretsDirectory;
@@ -196,6 +196,7 @@ public final class ConfigLoader {
             // Logs per batch, committed together; each exporter still cuts its requests by its own chunk.
             int chunk = positive(task.get("chunk"), p + "chunk", 5000);
             Duration settle = duration(task.get("settleDelay"), p + "settleDelay", Duration.ofSeconds(5));
+            Duration lateWindow = duration(task.get("lateArrivalWindow"), p + "lateArrivalWindow", Duration.ofMinutes(10));
             String cron = quartzCron(task.containsKey("schedule") ? string(task.get("schedule"), p + "schedule", null)
                     : flowCron, p + "schedule");
             RetryConfig retry = retry(task.get("backoff"), p + "backoff");
@@ -208,7 +209,7 @@ public final class ConfigLoader {
             List<ExporterConfig> exporters = exporters(task.get("logExporters"), p + "logExporters");
             Path deadLetters = Path.of(string(task.get("deadLetterDirectory"), p + "deadLetterDirectory", "./dead-letter"));
             return new ShipperConfig(flowNamespace, resources, lookback, offsetKey, namespace, delete, exporters,
-                    source, offsets, cron, settle, chunk, retry, deadLetters);
+                    source, offsets, cron, settle, lateWindow, chunk, retry, deadLetters);
         }
 
         private List<String> resources(Object value, String property) {

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The AuditLogShipper task as this shipper runs it: Kestra's properties ({@code resources},
  * {@code lookbackPeriod}, {@code offsetKey}, {@code namespace}, {@code delete}, {@code logExporters})
- * and the shipper's own ({@code source}, {@code offsetStore}, {@code schedule}, {@code settleDelay},
+ * and the shipper's own ({@code source}, {@code offsetStore}, {@code schedule}, {@code settleDelay}, {@code lateArrivalWindow},
  * {@code chunk}, {@code backoff}, {@code deadLetterDirectory}).
  */
 public record ShipperConfig(
@@ -21,6 +21,7 @@ public record ShipperConfig(
         OffsetStoreConfig offsetStore,
         String quartzCron,
         Duration settleDelay,
+        Duration lateArrivalWindow,
         int chunk,
         RetryConfig retry,
         java.nio.file.Path deadLetterDirectory) {

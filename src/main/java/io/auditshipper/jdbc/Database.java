@@ -78,6 +78,11 @@ public record Database(String url, String username, String password) {
         return isPostgres() ? "CAST(? AS JSONB)" : "?";
     }
 
+    /** A text column of any length (the recently shipped logs of a busy window run to megabytes). */
+    public String textType() {
+        return isPostgres() ? "TEXT" : "CHARACTER LARGE OBJECT";
+    }
+
     /** The value column's type. */
     public String jsonType() {
         return isPostgres() ? "JSONB" : "CHARACTER LARGE OBJECT";

@@ -2,14 +2,21 @@ package io.auditshipper.model;
 
 import java.util.List;
 
-/** Consecutive audit logs in source order, shipped and acknowledged as one unit. */
-public record Batch(List<AuditLogRecord> records) {
+/**
+ * Consecutive audit logs in source order, shipped and acknowledged as one unit; or, {@code late}, logs found
+ * behind exporters' offsets (committed late), shipped to the exporters that lack them without moving any offset.
+ */
+public record Batch(List<AuditLogRecord> records, boolean late) {
 
     public Batch {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("a batch holds at least one record");
         }
         records = List.copyOf(records);
+    }
+
+    public Batch(List<AuditLogRecord> records) {
+        this(records, false);
     }
 
     public Offset first() {

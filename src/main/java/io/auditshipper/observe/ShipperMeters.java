@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The shipper's own meters, per exporter (Prometheus names): {@code kestra_shipper_logs_shipped_total},
  * {@code kestra_shipper_export_failures_total} (batches given up after retries),
- * {@code kestra_shipper_retries_total}, {@code kestra_shipper_dead_lettered_logs_total},
+ * {@code kestra_shipper_retries_total}, {@code kestra_shipper_dead_lettered_logs_total}, {@code kestra_shipper_late_logs_total},
  * {@code kestra_shipper_lag_seconds} (how far the exporter's offset is behind the end of the last pass's
  * window) and {@code kestra_shipper_last_success_timestamp_seconds}; plus
  * {@code kestra_shipper_passes_total{outcome}}. They are served with Camel's at {@code /observe/metrics}.
@@ -42,6 +42,7 @@ public final class ShipperMeters {
                     .baseUnit("seconds").description("When the exporter last acknowledged a batch (epoch seconds)")
                     .tag(EXPORTER, id).register(registry);
             shippedCounter(id);
+            late(registry, id);
             failureCounter(id);
             retries(registry, id);
             deadLettered(registry, id);
@@ -60,8 +61,11 @@ public final class ShipperMeters {
                 .tag(EXPORTER, exporterId).register(registry);
     }
 
-    public void acknowledged(String exporterId, long shipped) {
+    public void acknowledged(String exporterId, long shipped, boolean late) {
         shippedCounter(exporterId).increment(shipped);
+        if (late) {
+            late(registry, exporterId).increment(shipped);
+        }
         lastSuccessSeconds.get(exporterId).set(clock.instant().getEpochSecond());
     }
 
@@ -85,6 +89,12 @@ public final class ShipperMeters {
 
     private Counter shippedCounter(String exporterId) {
         return Counter.builder("kestra.shipper.logs.shipped").description("Logs the destination acknowledged")
+                .tag(EXPORTER, exporterId).register(registry);
+    }
+
+    /** Of the logs shipped, those found behind the exporter's offset: committed after it had passed them. */
+    public static Counter late(MeterRegistry registry, String exporterId) {
+        return Counter.builder("kestra.shipper.late.logs").description("Logs committed late, found behind the offset and shipped")
                 .tag(EXPORTER, exporterId).register(registry);
     }
 

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Offsets in {@code <directory>/<offsetKey>.json}, replaced atomically (see {@link AtomicFile}): a crash
- * leaves either the old offsets or the new ones.
+ * Offsets in {@code <directory>/<offsetKey>.json} (and the recently shipped logs in {@code <offsetKey>.recent.json}),
+ * replaced atomically (see {@link AtomicFile}): a crash leaves either the old value or the new one.
  */
 public final class FileOffsetStore implements OffsetStore {
 
@@ -24,24 +24,30 @@ public final class FileOffsetStore implements OffsetStore {
         this.file = directory.resolve(offsetKey + ".json");
     }
 
+    private Path file(String suffix) {
+        return file.resolveSibling(file.getFileName().toString().replace(".json", suffix + ".json"));
+    }
+
     @Override
-    public StoredOffsets load() {
-        if (!Files.exists(file)) {
-            return StoredOffsets.NONE;
+    public String read(String suffix) {
+        Path path = file(suffix);
+        if (!Files.exists(path)) {
+            return null;
         }
         try {
-            return StoredOffsets.fromJson(Files.readString(file), describe());
+            return Files.readString(path);
         } catch (IOException e) {
-            throw new OffsetStoreException("cannot read offsets from " + file, e);
+            throw new OffsetStoreException("cannot read " + path, e);
         }
     }
 
     @Override
-    public void save(StoredOffsets offsets) {
+    public void write(String suffix, String value) {
+        Path path = file(suffix);
         try {
-            AtomicFile.write(file, out -> out.write(offsets.toJson().getBytes(StandardCharsets.UTF_8)));
+            AtomicFile.write(path, out -> out.write(value.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new OffsetStoreException("cannot write offsets to " + file, e);
+            throw new OffsetStoreException("cannot write " + path, e);
         }
     }
 
@@ -85,7 +91,7 @@ public final class FileOffsetStore implements OffsetStore {
     }
 
     @Override
-    public String describe() {
-        return "file " + file;
+    public String describe(String suffix) {
+        return "file " + file(suffix);
     }
 }

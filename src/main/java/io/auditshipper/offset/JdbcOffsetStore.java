@@ -26,36 +26,36 @@ public final class JdbcOffsetStore implements OffsetStore {
         this.connection = new LazyConnection(database, opened -> {
             try (Statement ddl = opened.createStatement()) {
                 ddl.execute("CREATE TABLE IF NOT EXISTS " + this.table
-                        + " (\"key\" VARCHAR(250) NOT NULL PRIMARY KEY, \"value\" VARCHAR(100000) NOT NULL)");
+                        + " (\"key\" VARCHAR(250) NOT NULL PRIMARY KEY, \"value\" " + database.textType() + " NOT NULL)");
             }
         });
     }
 
     @Override
-    public StoredOffsets load() {
+    public String read(String suffix) {
         try (PreparedStatement select = connection.get().prepareStatement("SELECT \"value\" FROM " + table + " WHERE \"key\" = ?")) {
-            select.setString(1, key);
+            select.setString(1, key + suffix);
             try (ResultSet row = select.executeQuery()) {
-                return row.next() ? StoredOffsets.fromJson(row.getString(1), describe()) : StoredOffsets.NONE;
+                return row.next() ? row.getString(1) : null;
             }
         } catch (SQLException e) {
             connection.close();
-            throw new OffsetStoreException("cannot read offsets from " + describe(), e);
+            throw new OffsetStoreException("cannot read " + describe(suffix), e);
         }
     }
 
     @Override
-    public void save(StoredOffsets offsets) {
+    public void write(String suffix, String value) {
         String upsert = database.isPostgres()
                 ? "INSERT INTO " + table + " (\"key\", \"value\") VALUES (?, ?) ON CONFLICT (\"key\") DO UPDATE SET \"value\" = EXCLUDED.\"value\""
                 : "MERGE INTO " + table + " (\"key\", \"value\") KEY (\"key\") VALUES (?, ?)";
         try (PreparedStatement statement = connection.get().prepareStatement(upsert)) {
-            statement.setString(1, key);
-            statement.setString(2, offsets.toJson());
+            statement.setString(1, key + suffix);
+            statement.setString(2, value);
             statement.executeUpdate();
         } catch (SQLException e) {
             connection.close();
-            throw new OffsetStoreException("cannot write offsets to " + describe(), e);
+            throw new OffsetStoreException("cannot write " + describe(suffix), e);
         }
     }
 
@@ -104,7 +104,7 @@ public final class JdbcOffsetStore implements OffsetStore {
     }
 
     @Override
-    public String describe() {
-        return "jdbc " + database.describe() + " table " + table + " key " + key;
+    public String describe(String suffix) {
+        return "jdbc " + database.describe() + " table " + table + " key " + key + suffix;
     }
 }

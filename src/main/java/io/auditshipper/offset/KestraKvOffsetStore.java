@@ -24,7 +24,8 @@ public final class KestraKvOffsetStore implements OffsetStore {
     static final Duration LEASE_READ_BACK = Duration.ofSeconds(1);
 
     private final KestraApiClient client;
-    private final URI uri;
+    private final String namespace;
+    private final String key;
     private final KestraKvLease lease;
 
     public KestraKvOffsetStore(KestraApiClient client, String namespace, String key) {
@@ -35,7 +36,8 @@ public final class KestraKvOffsetStore implements OffsetStore {
     public KestraKvOffsetStore(KestraApiClient client, String namespace, String key, Duration lease, Duration leaseReadBack,
                                Clock clock) {
         this.client = client;
-        this.uri = kvUri(client, namespace, key);
+        this.namespace = namespace;
+        this.key = key;
         this.lease = new KestraKvLease(client, kvUri(client, namespace, key + ".lease"), key, lease, leaseReadBack, clock);
     }
 
@@ -44,27 +46,29 @@ public final class KestraKvOffsetStore implements OffsetStore {
     }
 
     @Override
-    public StoredOffsets load() {
+    public String read(String suffix) {
         lease.verify();
+        URI uri = kvUri(client, namespace, key + suffix);
         try {
             String body = client.get(uri);
             if (body == null) {
-                return StoredOffsets.NONE;
+                return null;
             }
             JsonNode value = JSON.readTree(body).path("value");
-            return StoredOffsets.fromJson(value.isMissingNode() ? "" : value.isTextual() ? value.asText() : value.toString(), describe());
+            return value.isMissingNode() ? "" : value.isTextual() ? value.asText() : value.toString();
         } catch (KestraApiClient.KestraApiException | IOException e) {
-            throw new OffsetStoreException("cannot read offsets from Kestra KV " + uri, e);
+            throw new OffsetStoreException("cannot read Kestra KV " + uri, e);
         }
     }
 
     @Override
-    public void save(StoredOffsets offsets) {
+    public void write(String suffix, String value) {
         lease.verify();
+        URI uri = kvUri(client, namespace, key + suffix);
         try {
-            client.put(uri, offsets.toJson());
+            client.put(uri, value);
         } catch (KestraApiClient.KestraApiException e) {
-            throw new OffsetStoreException("cannot write offsets to Kestra KV " + uri, e);
+            throw new OffsetStoreException("cannot write Kestra KV " + uri, e);
         }
     }
 
@@ -79,7 +83,7 @@ public final class KestraKvOffsetStore implements OffsetStore {
     }
 
     @Override
-    public String describe() {
-        return "kestra kv " + uri;
+    public String describe(String suffix) {
+        return "kestra kv " + kvUri(client, namespace, key + suffix);
     }
 }

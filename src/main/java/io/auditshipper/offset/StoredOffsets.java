@@ -1,22 +1,16 @@
 package io.auditshipper.offset;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditshipper.model.Offset;
 import io.auditshipper.model.OffsetOrder;
 
-import java.time.format.DateTimeParseException;
-import java.util.Set;
-import java.util.TreeSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -26,10 +20,6 @@ import java.util.TreeMap;
  */
 public record StoredOffsets(Map<String, Offset> exporters) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** Refuses a key given twice, which a hand edit can leave: which of the two offsets would be meant? */
-    private static final ObjectMapper STRICT = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final int VERSION = 1;
     /** How far an offset may lie ahead of this machine's clock: another machine's clock may run a little ahead. */
     public static final Duration CLOCK_TOLERANCE = Duration.ofMinutes(1);
@@ -91,11 +81,10 @@ public record StoredOffsets(Map<String, Offset> exporters) {
     }
 
     public String toJson() {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = StrictJson.JSON.createObjectNode();
         root.put("version", VERSION);
         ObjectNode node = root.putObject("exporters");
-        exporters.forEach((id, offset) -> node.putObject(id)
-                .put("timestamp", offset.timestamp().toString()).put("id", offset.id()));
+        exporters.forEach((id, offset) -> node.set(id, StrictJson.write(offset)));
         return root.toString();
     }
 
@@ -105,59 +94,13 @@ public record StoredOffsets(Map<String, Offset> exporters) {
      * skipping for good what lies between the real offsets and the lookback start.
      */
     public static StoredOffsets fromJson(String json, String where) {
-        if (json.isBlank()) {
-            throw unreadable(where, "the value is empty");
-        }
-        JsonNode root;
-        try {
-            root = STRICT.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw unreadable(where, "not JSON: " + e.getOriginalMessage());
-        }
-        if (!root.isObject()) {
-            throw unreadable(where, "not a JSON object");
-        }
-        requireFields(root, Set.of("version", "exporters"), where, "the value");
-        if (!root.get("version").isInt() || root.get("version").intValue() != VERSION) {
-            throw unreadable(where, "version " + root.get("version") + " is not the version this shipper writes ("
-                    + VERSION + "); a newer shipper may have written it: run that version");
-        }
-        JsonNode entries = root.get("exporters");
-        if (!entries.isObject()) {
-            throw unreadable(where, "\"exporters\" is not an object");
-        }
+        StrictJson strict = new StrictJson(where);
+        JsonNode entries = strict.object(strict.root(json, VERSION, Set.of("version", "exporters")).get("exporters"),
+                "\"exporters\"");
         Map<String, Offset> exporters = new TreeMap<>();
         for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) entries::fields) {
-            JsonNode offset = entry.getValue();
-            String what = "the offset of exporter '" + entry.getKey() + "'";
-            if (!offset.isObject()) {
-                throw unreadable(where, what + " is not an object");
-            }
-            requireFields(offset, Set.of("timestamp", "id"), where, what);
-            if (!offset.get("timestamp").isTextual() || !offset.get("id").isTextual()) {
-                throw unreadable(where, what + " needs a text timestamp and id");
-            }
-            try {
-                exporters.put(entry.getKey(), new Offset(Instant.parse(offset.get("timestamp").asText()), offset.get("id").asText()));
-            } catch (DateTimeParseException e) {
-                throw unreadable(where, what + " has a timestamp that is not an ISO-8601 instant: " + offset.get("timestamp"));
-            }
+            exporters.put(entry.getKey(), strict.offset(entry.getValue(), "the offset of exporter '" + entry.getKey() + "'"));
         }
         return new StoredOffsets(exporters);
-    }
-
-    private static void requireFields(JsonNode node, Set<String> fields, String where, String what) {
-        Set<String> present = new TreeSet<>();
-        node.fieldNames().forEachRemaining(present::add);
-        if (!present.equals(fields)) {
-            throw unreadable(where, what + " has the fields " + present + " where this shipper writes " + new TreeSet<>(fields));
-        }
-    }
-
-    private static OffsetStoreException unreadable(String where, String reason) {
-        return new OffsetStoreException("the offsets in " + where + " are not what this shipper writes (" + reason
-                + "); nothing is shipped until they are mended: restore them from a backup, or set them with"
-                + " --set-offset EXPORTER=TIMESTAMP[/ID] (all=TIMESTAMP for every exporter), or delete them to start"
-                + " again from lookbackPeriod", null);
     }
 }

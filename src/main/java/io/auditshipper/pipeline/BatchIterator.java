@@ -26,6 +26,7 @@ import java.util.function.BooleanSupplier;
  */
 final class BatchIterator implements Iterator<Batch> {
 
+    private final Deque<Batch> late;
     private final Iterator<List<AuditLogRecord>> pages;
     private final int chunk;
     private final BooleanSupplier keepGoing;
@@ -35,8 +36,13 @@ final class BatchIterator implements Iterator<Batch> {
     private int position;
     private boolean failed;
 
-    /** @param cuts offsets no batch may straddle: the exporters' stored offsets */
-    BatchIterator(Iterator<List<AuditLogRecord>> pages, int chunk, BooleanSupplier keepGoing, Pass pass, Collection<Offset> cuts) {
+    /**
+     * @param late  batches of logs committed late, handed out first
+     * @param cuts  offsets no batch may straddle: the exporters' stored offsets
+     */
+    BatchIterator(List<Batch> late, Iterator<List<AuditLogRecord>> pages, int chunk, BooleanSupplier keepGoing, Pass pass,
+                  Collection<Offset> cuts) {
+        this.late = new ArrayDeque<>(late);
         this.pages = pages;
         this.chunk = chunk;
         this.keepGoing = keepGoing;
@@ -52,7 +58,7 @@ final class BatchIterator implements Iterator<Batch> {
             return false;
         }
         try {
-            return position < page.size() || pages.hasNext();
+            return !late.isEmpty() || position < page.size() || pages.hasNext();
         } catch (RuntimeException e) {
             // The first throw fails the pass; the splitter asks once more while releasing, and is told the
             // batches are over rather than being handed the same error again.
@@ -65,6 +71,9 @@ final class BatchIterator implements Iterator<Batch> {
     public Batch next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
+        }
+        if (!late.isEmpty()) {
+            return late.pollFirst();
         }
         List<AuditLogRecord> records = new ArrayList<>(chunk);
         while (records.size() < chunk && (position < page.size() || pages.hasNext())) {

@@ -2,7 +2,10 @@ package io.auditshipper.pipeline;
 
 import io.auditshipper.model.Offset;
 
-/** One exporter's answer for one batch: acknowledged up to {@code upTo}, or failed with {@code error}. */
+/**
+ * One exporter's answer for one batch: acknowledged up to {@code upTo} (null for a late batch, which moves no
+ * offset), or failed with {@code error}.
+ */
 public record ExportResult(String exporterId, int shipped, Offset upTo, String error) {
 
     public boolean succeeded() {

@@ -33,13 +33,16 @@ public final class ExporterInbox {
 
     public List<AuditLogRecord> pending(@ExchangeProperty(BATCH) Batch batch, @ExchangeProperty(PassPlanner.PASS) Pass pass,
                                         @ExchangeProperty(EXPORTER_ID) String exporterId) {
-        return batch.after(pass.offsetOf(exporterId), pass.order());
+        return pass.pending(batch, exporterId);
     }
 
-    /** The exporter took {@code shipped} durably: the batch is acknowledged up to its last log. */
+    /**
+     * The exporter took {@code shipped} durably: the batch is acknowledged up to its last log, or, late, without
+     * moving the offset (its logs lie behind it, and its last one may lie ahead of this exporter's offset).
+     */
     public ExportResult acknowledge(@Body List<AuditLogRecord> shipped, @ExchangeProperty(BATCH) Batch batch,
                                     @ExchangeProperty(EXPORTER_ID) String exporterId) {
-        return new ExportResult(exporterId, shipped.size(), batch.last(), null);
+        return new ExportResult(exporterId, shipped.size(), batch.late() ? null : batch.last(), null);
     }
 
     /**

@@ -1,8 +1,10 @@
 package io.auditshipper.pipeline;
 
+import io.auditshipper.model.Batch;
 import io.auditshipper.model.Offset;
 import io.auditshipper.observe.ShipperMeters;
 import io.auditshipper.offset.OffsetStore;
+import io.auditshipper.offset.RecentlyShipped;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.source.AuditLogSource;
 import org.apache.camel.Body;
@@ -38,18 +40,31 @@ public final class OffsetCommitter {
     }
 
     /** {@code answers} is the list of results, or the batch itself when no exporter needed it. */
-    public void commit(@Body Object answers, @ExchangeProperty(PassPlanner.PASS) Pass pass) {
+    public void commit(@Body Object answers, @ExchangeProperty(ExporterInbox.BATCH) Batch batch,
+                       @ExchangeProperty(PassPlanner.PASS) Pass pass) {
         List<?> results = answers instanceof List<?> list ? list : List.of();
         StoredOffsets before = pass.offsets();
         StoredOffsets next = before;
+        RecentlyShipped recent = pass.recent();
         for (ExportResult result : results.stream().map(ExportResult.class::cast).toList()) {
             if (result.succeeded()) {
-                next = next.advance(result.exporterId(), result.upTo(), pass.order());
+                recent.record(result.exporterId(), pass.pending(batch, result.exporterId()), pass.lateHorizon());
+                if (result.upTo() != null) {
+                    next = next.advance(result.exporterId(), result.upTo(), pass.order());
+                }
                 pass.countShipped(result.exporterId(), result.shipped());
+                if (batch.late()) {
+                    pass.countLate(result.exporterId(), result.shipped());
+                }
             } else {
                 pass.fail(result.exporterId(), result.error());
                 meters.failed(result.exporterId());
             }
+        }
+        // Before the offsets: a crash between the two ships the batch again (it lies ahead of the old offsets),
+        // where the other order would take its logs, unrecorded behind the new offsets, for late ones.
+        if (recent.takeChanged()) {
+            store.saveRecent(recent);
         }
         if (next != before) {
             store.save(next);
@@ -60,14 +75,16 @@ public final class OffsetCommitter {
         }
         // Counted once the offset is stored: an acknowledgement that was not committed will be shipped again.
         results.stream().map(ExportResult.class::cast).filter(ExportResult::succeeded)
-                .forEach(result -> meters.acknowledged(result.exporterId(), result.shipped()));
+                .forEach(result -> meters.acknowledged(result.exporterId(), result.shipped(), batch.late()));
         if (System.nanoTime() - lastProgress > PROGRESS_EVERY_NANOS) {
             lastProgress = System.nanoTime();
             LOG.info("progress: read {} logs, offsets {}", pass.read(), next.exporters());
         }
         if (delete) {
-            Optional<Offset> was = before.global(pass.exporterIds(), pass.order());
-            Optional<Offset> now = next.global(pass.exporterIds(), pass.order());
+            // Logs after the late-arrival horizon stay: one committed late among them would be deleted unshipped.
+            Offset horizon = Offset.before(pass.lateHorizon());
+            Optional<Offset> was = before.global(pass.exporterIds(), pass.order()).map(offset -> pass.order().min(offset, horizon));
+            Optional<Offset> now = next.global(pass.exporterIds(), pass.order()).map(offset -> pass.order().min(offset, horizon));
             if (now.isPresent() && (was.isEmpty() || pass.order().isBefore(was.get(), now.get()))) {
                 pass.countDeleted(source.deleteUpTo(now.get()));
             }

@@ -1,7 +1,10 @@
 package io.auditshipper.pipeline;
 
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.model.Batch;
 import io.auditshipper.model.Offset;
 import io.auditshipper.model.OffsetOrder;
+import io.auditshipper.offset.RecentlyShipped;
 import io.auditshipper.offset.StoredOffsets;
 
 import java.time.Instant;
@@ -25,6 +28,9 @@ public final class Pass {
     private final Instant until;
     private final List<String> exporterIds;
     private final OffsetOrder order;
+    private final RecentlyShipped recent;
+    private final Instant lateHorizon;
+    private final Map<String, AtomicLong> late = new LinkedHashMap<>();
     private final Set<String> active = ConcurrentHashMap.newKeySet();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> shipped = new LinkedHashMap<>();
@@ -35,14 +41,20 @@ public final class Pass {
     private final AtomicBoolean committed = new AtomicBoolean();
     private volatile AutoCloseable reading = () -> { };
 
-    Pass(Instant startedAt, Instant until, List<String> exporterIds, Set<String> due, StoredOffsets offsets, OffsetOrder order) {
+    Pass(Instant startedAt, Instant until, List<String> exporterIds, Set<String> due, StoredOffsets offsets, OffsetOrder order,
+         RecentlyShipped recent, Instant lateHorizon) {
         this.startedAt = startedAt;
         this.until = until;
         this.exporterIds = List.copyOf(exporterIds);
         this.order = order;
+        this.recent = recent;
+        this.lateHorizon = lateHorizon;
         this.active.addAll(due);
         this.offsets = offsets;
-        exporterIds.forEach(id -> shipped.put(id, new AtomicLong()));
+        exporterIds.forEach(id -> {
+            shipped.put(id, new AtomicLong());
+            late.put(id, new AtomicLong());
+        });
     }
 
     public Instant startedAt() {
@@ -60,6 +72,29 @@ public final class Pass {
     /** The source's order, in which this pass compares offsets. */
     public OffsetOrder order() {
         return order;
+    }
+
+    /** The logs shipped after {@link #lateHorizon()}, by exporter: what tells a late log from one shipped. */
+    RecentlyShipped recent() {
+        return recent;
+    }
+
+    /** Logs stamped before this are neither re-read for late ones nor recorded as shipped. */
+    public Instant lateHorizon() {
+        return lateHorizon;
+    }
+
+    /**
+     * What of the batch the exporter still needs, by the offsets as they were when the batch was sent (the commit
+     * moves them only after every exporter answered): the records after its offset, or, of a late batch, the
+     * records at or before it that it lacks.
+     */
+    List<AuditLogRecord> pending(Batch batch, String exporterId) {
+        Offset offset = offsetOf(exporterId);
+        if (!batch.late()) {
+            return batch.after(offset, order);
+        }
+        return batch.records().stream().filter(log -> recent.lacks(exporterId, offset, log, lateHorizon, order)).toList();
     }
 
     /** The minimum offset over every exporter: up to there, every exporter has everything. */
@@ -134,6 +169,15 @@ public final class Pass {
 
     public long shipped(String exporterId) {
         return shipped.get(exporterId).get();
+    }
+
+    void countLate(String exporterId, int count) {
+        late.get(exporterId).addAndGet(count);
+    }
+
+    /** Of {@link #shipped}, the logs found behind the exporter's offset, committed late. */
+    public long late(String exporterId) {
+        return late.get(exporterId).get();
     }
 
     void countRead(int count) {

@@ -8,6 +8,7 @@ import io.auditshipper.model.Batch;
 import io.auditshipper.model.Offset;
 import io.auditshipper.observe.ShipperMeters;
 import io.auditshipper.offset.OffsetStore;
+import io.auditshipper.offset.RecentlyShipped;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.source.AuditLogSource;
 import org.apache.camel.Body;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -97,7 +99,13 @@ public final class PassPlanner {
         }
         Set<String> due = exporterIds.stream().filter(id -> health.isDue(id, now))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
-        Pass pass = new Pass(now, until, exporterIds, due, pinned, source.order());
+        // Twice the window: a log visible within the window of its timestamp is still after the horizon at the
+        // first pass after it became visible, provided passes come at least once per window.
+        Instant lateHorizon = now.minus(config.lateArrivalWindow().multipliedBy(2));
+        RecentlyShipped recent = offsetStore.loadRecent();
+        recent.track(pinned.exporters());
+        recent.prune(lateHorizon);
+        Pass pass = new Pass(now, until, exporterIds, due, pinned, source.order(), recent, lateHorizon);
         exchange.setProperty(PASS, pass);
         lastPass = pass;
         if (due.isEmpty()) {
@@ -109,13 +117,45 @@ public final class PassPlanner {
         ReadAhead<List<AuditLogRecord>> pages = new ReadAhead<>(source.read(from, until), reader);
         pass.reading(pages);
         List<Offset> cuts = exporterIds.stream().map(pass::offsetOf).filter(cut -> pass.order().isBefore(from, cut)).toList();
-        return new BatchIterator(pages, config.chunk(), () -> pass.anyActive() && !stopping, pass, cuts);
+        return new BatchIterator(lateBatches(pass, due), pages, config.chunk(), () -> pass.anyActive() && !stopping, pass, cuts);
+    }
+
+    /**
+     * The logs committed late: re-reads the source from the late-arrival horizon up to the furthest offset of the
+     * due exporters, and keeps the logs some of them lack behind their offsets. Bounded by the window, not by the
+     * backlog; shipped before the pass goes forward.
+     */
+    private List<Batch> lateBatches(Pass pass, Set<String> due) {
+        List<String> behind = due.stream().filter(id -> !pass.offsetOf(id).timestamp().isBefore(pass.lateHorizon())).toList();
+        if (behind.isEmpty()) {
+            return List.of();
+        }
+        Offset furthest = behind.stream().map(pass::offsetOf).max(pass.order()).orElseThrow();
+        Instant until = furthest.timestamp().isBefore(pass.until()) ? furthest.timestamp() : pass.until();
+        List<AuditLogRecord> late = new ArrayList<>();
+        for (Iterator<List<AuditLogRecord>> pages = source.read(Offset.before(pass.lateHorizon()), until); pages.hasNext(); ) {
+            for (AuditLogRecord log : pages.next()) {
+                if (behind.stream().anyMatch(id -> pass.recent().lacks(id, pass.offsetOf(id), log, pass.lateHorizon(), pass.order()))) {
+                    late.add(log);
+                }
+            }
+        }
+        if (late.isEmpty()) {
+            return List.of();
+        }
+        LOG.info("found {} logs committed late, behind the offsets of {}: shipping them first", late.size(), behind);
+        List<Batch> batches = new ArrayList<>();
+        for (int from = 0; from < late.size(); from += config.chunk()) {
+            batches.add(new Batch(late.subList(from, Math.min(late.size(), from + config.chunk())), true));
+        }
+        return batches;
     }
 
     /** The exporter routes that still need something of this batch. */
     public String recipients(@Body Batch batch, @ExchangeProperty(PASS) Pass pass) {
         return exporterIds.stream()
-                .filter(id -> pass.isActive(id) && pass.order().isBefore(pass.offsetOf(id), batch.last()))
+                .filter(id -> pass.isActive(id) && (batch.late() ? !pass.pending(batch, id).isEmpty()
+                        : pass.order().isBefore(pass.offsetOf(id), batch.last())))
                 .map(id -> "direct:export-" + id)
                 .collect(Collectors.joining(","));
     }
@@ -131,6 +171,9 @@ public final class PassPlanner {
             Duration lag = Duration.between(offset.timestamp(), pass.until());
             summary.append(String.format("%n  %-20s shipped %8d  offset %s  lag %s", id, pass.shipped(id), offset,
                     lag.isNegative() ? Duration.ZERO : lag.truncatedTo(ChronoUnit.SECONDS)));
+            if (pass.late(id) > 0) {
+                summary.append("  (").append(pass.late(id)).append(" committed late)");
+            }
             String error = pass.failures().get(id);
             if (error != null) {
                 Instant retryAt = health.failed(id, now);
@@ -161,7 +204,7 @@ public final class PassPlanner {
                 pass == null ? "" : " (global " + pass.globalOffset().map(Offset::toString).orElse("none") + ")");
         if (pass == null) {
             Instant now = clock.instant();
-            pass = new Pass(now, now, exporterIds, Set.of(), StoredOffsets.NONE, source.order());
+            pass = new Pass(now, now, exporterIds, Set.of(), StoredOffsets.NONE, source.order(), RecentlyShipped.none(), now);
             lastPass = pass;
         } else {
             pass.stopReading();

@@ -54,7 +54,7 @@ class StoredOffsetsTest {
     void anythingElseIsRefusedNamingWhereAndTheFix(String value) {
         assertThatThrownBy(() -> StoredOffsets.fromJson(value, "file /state/test.json"))
                 .isInstanceOf(OffsetStoreException.class)
-                .hasMessageContaining("the offsets in file /state/test.json are not what this shipper writes")
+                .hasMessageContaining("the value in file /state/test.json is not what this shipper writes")
                 .hasMessageContaining("--set-offset EXPORTER=TIMESTAMP[/ID]");
     }
 
@@ -104,5 +104,32 @@ class StoredOffsetsTest {
                 .as("within the tolerance").doesNotThrowAnyException();
         assertThatThrownBy(() -> offsets.refuseFuture(List.of("file"), T.minusSeconds(3600), "file x"))
                 .isInstanceOf(OffsetStoreException.class).hasMessageContaining("exporter 'file'");
+    }
+
+    @Test
+    void theRecentlyShippedLogsReadBackAsWrittenAndAnythingElseIsRefused() {
+        Instant horizon = T.minusSeconds(600);
+        RecentlyShipped recent = RecentlyShipped.none();
+        recent.track(OFFSETS.exporters());
+        io.auditshipper.model.AuditLogRecord shipped = new io.auditshipper.model.AuditLogRecord("k\"2", T.plusSeconds(1), "{}");
+        io.auditshipper.model.AuditLogRecord other = new io.auditshipper.model.AuditLogRecord("k3", T.plusSeconds(2), "{}");
+        recent.record("file", List.of(shipped, other), horizon);
+        recent.record("datadog", List.of(shipped), horizon);
+        Offset upTo = new Offset(T.plusSeconds(5), "z");
+
+        RecentlyShipped read = RecentlyShipped.fromJson(recent.toJson(), "here");
+
+        assertThat(read.toJson()).isEqualTo(recent.toJson());
+        assertThat(read.lacks("file", upTo, shipped, horizon, OffsetOrder.CODE_POINT)).isFalse();
+        assertThat(read.lacks("datadog", upTo, other, horizon, OffsetOrder.CODE_POINT)).isTrue();
+        assertThat(read.lacks("datadog", upTo, new io.auditshipper.model.AuditLogRecord("k0", T.minusSeconds(700), "{}"),
+                horizon, OffsetOrder.CODE_POINT)).as("before the horizon: not kept, not late").isFalse();
+        assertThat(read.lacks("file", OFFSETS.of("file").orElseThrow(), other, horizon, OffsetOrder.CODE_POINT))
+                .as("ahead of the offset: shipped forward, not late").isFalse();
+        for (String value : List.of("", "{}", "{\"version\":1,\"exporters\":{},\"exporterSets\":[],\"logs\":[[\"x\",\"y\",0]]}",
+                "{\"version\":1,\"exporters\":{},\"exporterSets\":[[\"nope\"]],\"logs\":[]}")) {
+            assertThatThrownBy(() -> RecentlyShipped.fromJson(value, "file /state/test.recent.json")).as(value)
+                    .isInstanceOf(OffsetStoreException.class).hasMessageContaining("file /state/test.recent.json");
+        }
     }
 }

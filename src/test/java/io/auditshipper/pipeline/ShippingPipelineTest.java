@@ -240,6 +240,47 @@ class ShippingPipelineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
+    void logsCommittedLateBehindTheOffsetsWithinTheWindowAreShippedOnceToEveryExporter(String backend) throws Exception {
+        ShipperFixture f = new ShipperFixture(backend, dir, NOW);
+        DemoAuditLogs demo = new DemoAuditLogs(21);
+        List<AuditLogTable.Row> early = demo.rows(400, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(10));
+        f.insert(early);
+        ShipperConfig config = f.config(task(f, 100, 100, "lateArrivalWindow: PT10M\n", "a", "b"));
+        f.runOnce(config);
+        Instant offset = new FileOffsetStore(dir.resolve("state"), "test").load().of("a").orElseThrow().timestamp();
+
+        // Committed after the first pass, stamped behind its offsets: 3 minutes back, on the offset's own timestamp
+        // with an id before the offset's, and 50 minutes back, beyond the horizon (twice the window).
+        List<AuditLogTable.Row> late = new ArrayList<>(demo.rows(30, NOW.minus(Duration.ofMinutes(4)), NOW.minus(Duration.ofMinutes(3))));
+        AuditLogTable.Row tie = demo.row(offset);
+        String tieId = "0-" + tie.log().id();
+        String tieJson = ((com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(tie.log().json())).put("id", tieId).toString();
+        late.add(new AuditLogTable.Row(new AuditLogRecord(tieId, offset, tieJson), tie.tenant(), tie.namespace(), tie.resource()));
+        List<AuditLogTable.Row> tooLate = demo.rows(5, NOW.minus(Duration.ofMinutes(50)), NOW.minus(Duration.ofMinutes(49)));
+        f.insert(late);
+        f.insert(tooLate);
+        f.clock.advance(Duration.ofMinutes(1));
+
+        Pass second = f.runOnce(config);
+        f.clock.advance(Duration.ofMinutes(1));
+        Pass third = f.runOnce(config);
+
+        List<String> expected = new ArrayList<>(ShipperFixture.idsInShippingOrder(early));
+        expected.addAll(late.stream().map(r -> r.log().id()).toList());
+        for (String exporter : List.of("a", "b")) {
+            assertThat(second.shipped(exporter)).isEqualTo(31);
+            assertThat(second.late(exporter)).isEqualTo(31);
+            assertThat(f.shippedIds(exporter)).as(exporter).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(third.shipped(exporter)).isZero();
+        }
+        assertThat(second.allSucceeded()).isTrue();
+        assertThat(new FileOffsetStore(dir.resolve("state"), "test").load().of("a").orElseThrow().timestamp())
+                .as("late logs move no offset").isEqualTo(offset);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
     void filtersByResourcesAndNamespaceWithItsChildrenAndStartsAtTheLookbackPeriod(String backend) throws Exception {
         ShipperFixture f = new ShipperFixture(backend, dir, NOW);
         DemoAuditLogs demo = new DemoAuditLogs(6);
@@ -275,7 +316,8 @@ class ShippingPipelineTest {
         List<AuditLogTable.Row> settling = List.of(demo.row(NOW.minusSeconds(2)), demo.row(NOW.minusSeconds(1)));
         f.insert(shippable);
         f.insert(settling);
-        ShipperConfig config = f.config(task(f, 128, 256, "resources: [FLOW]\ndelete: true\n", "a", "b"));
+        // No late-arrival window: logs after its horizon are kept for late ones (see the late-arrival test).
+        ShipperConfig config = f.config(task(f, 128, 256, "resources: [FLOW]\ndelete: true\nlateArrivalWindow: PT0S\n", "a", "b"));
 
         Pass pass = f.runOnce(config);
 
