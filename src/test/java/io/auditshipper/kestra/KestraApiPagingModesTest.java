@@ -93,6 +93,20 @@ class KestraApiPagingModesTest {
         return f.runOnce(f.config(yaml));
     }
 
+    /** Two passes a minute apart, the server's {@code beforeSearch} mode on for the first only; both must succeed. */
+    private record TwoPasses(Pass first, Pass second, List<String> shipped) {
+    }
+
+    private TwoPasses twoPasses(ShipperFixture f, String yaml, FakeKestraServer server) throws Exception {
+        Pass first = ship(f, yaml);
+        server.beforeSearch = null;
+        f.clock.advance(Duration.ofMinutes(1));
+        Pass second = ship(f, yaml);
+        assertThat(first.allSucceeded()).as("%s", first.failures()).isTrue();
+        assertThat(second.allSucceeded()).as("%s", second.failures()).isTrue();
+        return new TwoPasses(first, second, f.shippedIds("file"));
+    }
+
     private static List<String> inOrder(Iterable<AuditLogRecord> logs) {
         List<AuditLogRecord> sorted = new ArrayList<>();
         logs.forEach(sorted::add);
@@ -115,14 +129,10 @@ class KestraApiPagingModesTest {
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
         String yaml = task(f, "");
 
-        Pass first = ship(f, yaml);
-        f.clock.advance(Duration.ofMinutes(1));
-        Pass second = ship(f, yaml);
+        TwoPasses passes = twoPasses(f, yaml, kestra);
 
-        assertThat(first.allSucceeded()).as("%s", first.failures()).isTrue();
-        assertThat(second.allSucceeded()).isTrue();
-        assertThat(second.shipped("file")).isZero();
-        assertThat(f.shippedIds("file")).containsExactlyElementsOf(inOrder(logs));
+        assertThat(passes.second().shipped("file")).isZero();
+        assertThat(passes.shipped()).containsExactlyElementsOf(inOrder(logs));
         // Position-independent: no request asks for a page beyond the first, except to read one date whole.
         assertThat(kestra.searches()).allSatisfy(r -> assertThat(r.params("page")).containsExactly("1"));
     }
@@ -151,15 +161,10 @@ class KestraApiPagingModesTest {
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
         String yaml = task(f, "");
 
-        Pass first = ship(f, yaml);
-        kestra.beforeSearch = null;
-        Offset endOfFirst = first.offsetOf("file");
-        f.clock.advance(Duration.ofMinutes(1));
-        Pass second = ship(f, yaml);
+        TwoPasses passes = twoPasses(f, yaml, kestra);
 
-        assertThat(first.allSucceeded()).as("%s", first.failures()).isTrue();
-        assertThat(second.allSucceeded()).isTrue();
-        List<String> shipped = f.shippedIds("file");
+        Offset endOfFirst = passes.first().offsetOf("file");
+        List<String> shipped = passes.shipped();
         assertThat(shipped).doesNotHaveDuplicates();
         assertThat(behind).isNotEmpty();
         // What the API source cannot promise: a log that appears behind the reader and before the offset the pass
@@ -188,16 +193,85 @@ class KestraApiPagingModesTest {
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
         String yaml = task(f, "");
 
-        Pass first = ship(f, yaml);
-        kestra.beforeSearch = null;
-        f.clock.advance(Duration.ofMinutes(1));
-        Pass second = ship(f, yaml);
+        TwoPasses passes = twoPasses(f, yaml, kestra);
 
-        assertThat(first.allSucceeded()).as("%s", first.failures()).isTrue();
-        assertThat(second.shipped("file")).isZero();
+        assertThat(passes.second().shipped("file")).isZero();
         assertThat(removed).hasSizeGreaterThan(100);
-        List<String> shipped = f.shippedIds("file");
+        List<String> shipped = passes.shipped();
         assertThat(shipped).doesNotHaveDuplicates().containsAll(kestra.ids());
         assertThat(removed).containsAll(shipped.stream().filter(id -> !kestra.ids().contains(id)).toList());
+    }
+
+    @Test
+    void aWrongTotalChangesNothing() throws Exception {
+        for (java.util.function.LongUnaryOperator lie : List.<java.util.function.LongUnaryOperator>of(
+                t -> 3 * t + 7, t -> 0, t -> Math.min(t, 150), t -> t == 0 ? 0 : t - 1)) {
+            kestra.close();
+            FakeKestraServer server = new FakeKestraServer();
+            try {
+                given.clear();
+                List<AuditLogRecord> logs = new ArrayList<>();
+                for (int i = 0; i < 1_500; i++) {
+                    AuditLogRecord log = demo.row(START.plus(i / 9 * 3_217L, ChronoUnit.MICROS)).log();
+                    logs.add(log);
+                    server.add(log.json());
+                }
+                server.total = lie;
+                server.shuffleTies = new Random(7);
+                ShipperFixture f = new ShipperFixture("h2", dir.resolve("lie" + logs.get(0).id()), NOW);
+                String yaml = task(f, "").replace(kestra.url(), server.url());
+
+                TwoPasses passes = twoPasses(f, yaml, server);
+
+                assertThat(passes.second().shipped("file")).isZero();
+                assertThat(passes.shipped()).containsExactlyElementsOf(inOrder(logs));
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    @Test
+    void searchesAnswered429Or503AreAskedAgainAfterRetryAfterWithinThePass() throws Exception {
+        List<AuditLogRecord> logs = backlog(8);
+        kestra.beforeSearch = search -> {
+            int n = kestra.searches().size();
+            if (n == 3) {
+                kestra.failNextSearches(2, 429, "1");
+            } else if (n == 9) {
+                kestra.failNextSearches(1, 503, null);
+            }
+        };
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        String yaml = task(f, "");
+
+        TwoPasses passes = twoPasses(f, yaml, kestra);
+
+        assertThat(passes.second().shipped("file")).isZero();
+        assertThat(passes.shipped()).containsExactlyElementsOf(inOrder(logs));
+        List<Request> searches = kestra.searches();
+        assertThat(searches.get(3).query()).isEqualTo(searches.get(4).query()).isEqualTo(searches.get(5).query());
+        assertThat(searches.get(9).query()).isEqualTo(searches.get(10).query());
+    }
+
+    @Test
+    void aSearchThatHangsIsCutAtTheRequestTimeoutAndAskedAgain() throws Exception {
+        List<AuditLogRecord> logs = backlog(9);
+        kestra.beforeSearch = search -> {
+            if (kestra.searches().size() == 4) {
+                kestra.hangNextSearches(1, Duration.ofSeconds(60));
+            }
+        };
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        String yaml = task(f, "  requestTimeout: PT0.5S\n  connectTimeout: PT2S\n");
+
+        long start = System.nanoTime();
+        TwoPasses passes = twoPasses(f, yaml, kestra);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("both passes, not the hang").isLessThan(Duration.ofSeconds(30));
+        assertThat(passes.second().shipped("file")).isZero();
+        assertThat(passes.shipped()).containsExactlyElementsOf(inOrder(logs));
+        List<Request> searches = kestra.searches();
+        assertThat(searches.get(4).query()).isEqualTo(searches.get(5).query());
     }
 }
