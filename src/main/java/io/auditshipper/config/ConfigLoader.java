@@ -306,7 +306,7 @@ public final class ConfigLoader {
 
         private SourceConfig source(Object value, String p) {
             Section s = new Section(value, p, Set.of("type", "url", "username", "password", "apiToken", "tenant",
-                    "table", "columns", "pageSize", "createTable"));
+                    "table", "columns", "pageSize", "createTable", "connectTimeout", "requestTimeout"));
             String kind = s.string("type", "jdbc").toUpperCase(Locale.ROOT);
             if (!kind.equals("JDBC") && !kind.equals("KESTRA")) {
                 problems.add(p + ".type: '" + kind.toLowerCase(Locale.ROOT) + "' is not a source; use jdbc or kestra");
@@ -322,7 +322,18 @@ public final class ConfigLoader {
             SourceConfig.Columns columns = columns(s.raw("columns"), p + ".columns");
             return new SourceConfig(k, url, s.string("username", null), s.string("password", null),
                     s.string("apiToken", null), s.string("tenant", "main"), s.string("table", "audit_logs"), columns,
-                    s.positive("pageSize", 5000), s.bool("createTable", url != null && url.startsWith("jdbc:h2:")));
+                    s.positive("pageSize", 5000), s.bool("createTable", url != null && url.startsWith("jdbc:h2:")),
+                    timeout(s.raw("connectTimeout"), p + ".connectTimeout", SourceConfig.DEFAULT_CONNECT_TIMEOUT),
+                    timeout(s.raw("requestTimeout"), p + ".requestTimeout", SourceConfig.DEFAULT_REQUEST_TIMEOUT));
+        }
+
+        private Duration timeout(Object value, String property, Duration fallback) {
+            Duration d = duration(value, property, fallback);
+            if (d.isZero()) {
+                problems.add(property + ": must be more than zero, e.g. PT30S");
+                return fallback;
+            }
+            return d;
         }
 
         private SourceConfig.Columns columns(Object value, String p) {

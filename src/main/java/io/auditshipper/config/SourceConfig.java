@@ -1,13 +1,27 @@
 package io.auditshipper.config;
 
+import java.time.Duration;
+
 /**
  * Where audit logs are read from. {@code JDBC}: Kestra's backend database (embedded H2 by default,
- * PostgreSQL in production), a table after Kestra's JDBC pattern. {@code KESTRA}: the Kestra EE REST API.
+ * PostgreSQL in production), a table after Kestra's JDBC pattern. {@code KESTRA}: the Kestra EE REST API, with
+ * the time allowed to connect to it and for each request.
  */
 public record SourceConfig(Kind kind, String url, String username, String password, String apiToken,
-                           String tenant, String table, Columns columns, int pageSize, boolean createTable) {
+                           String tenant, String table, Columns columns, int pageSize, boolean createTable,
+                           Duration connectTimeout, Duration requestTimeout) {
 
     public enum Kind { JDBC, KESTRA }
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    /** With the default timeouts. */
+    public SourceConfig(Kind kind, String url, String username, String password, String apiToken, String tenant,
+                        String table, Columns columns, int pageSize, boolean createTable) {
+        this(kind, url, username, password, apiToken, tenant, table, columns, pageSize, createTable,
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+    }
 
     /** Column names of the audit log table; Kestra's JDBC tables quote lower-case names. */
     public record Columns(String key, String value, String timestamp, String namespace, String resource,

@@ -1,6 +1,7 @@
 package io.auditshipper.kestra;
 
 import io.auditshipper.config.SecretRedactor;
+import io.auditshipper.config.SourceConfig;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,6 +20,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The few calls the shipper makes to a Kestra EE server under {@code /api/v1/{tenant}}, authenticated with
@@ -28,25 +34,62 @@ public final class KestraApiClient {
     /** An answer other than the one expected; {@code status} 0 when the server could not be reached. */
     public static final class KestraApiException extends RuntimeException {
         private final int status;
+        private final boolean timedOut;
+        private final String retryAfter;
 
         KestraApiException(int status, String message, Throwable cause) {
+            this(status, message, cause, false, null);
+        }
+
+        KestraApiException(int status, String message, Throwable cause, boolean timedOut, String retryAfter) {
             super(SecretRedactor.redact(message), cause);
             this.status = status;
+            this.timedOut = timedOut;
+            this.retryAfter = retryAfter;
         }
 
         public int status() {
             return status;
         }
+
+        /** No connection or no complete answer within the connect or request timeout. */
+        public boolean timedOut() {
+            return timedOut;
+        }
+
+        /** A failure that asking again later may cure: 429, 502, 503, 504 or a timeout. */
+        public boolean isTransient() {
+            return timedOut || status == 429 || status == 502 || status == 503 || status == 504;
+        }
+
+        /** The answer's {@code Retry-After} header, as sent, or null. */
+        public String retryAfter() {
+            return retryAfter;
+        }
     }
+
 
     private final String baseUrl;
     private final String tenant;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
+    private final Duration requestTimeout;
 
     public KestraApiClient(String baseUrl, String tenant, String username, String password, String apiToken) {
+        this(baseUrl, tenant, username, password, apiToken, SourceConfig.DEFAULT_CONNECT_TIMEOUT,
+                SourceConfig.DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /**
+     * With the time allowed to connect, and for a whole request (from sending it to the last byte of the
+     * answer, so a server that stops in the middle of a body does not hold the caller either).
+     */
+    public KestraApiClient(String baseUrl, String tenant, String username, String password, String apiToken,
+                           Duration connectTimeout, Duration requestTimeout) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.tenant = tenant;
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        this.requestTimeout = requestTimeout;
         if (apiToken != null) {
             authorization = "Bearer " + apiToken;
         } else if (username != null) {
@@ -57,13 +100,16 @@ public final class KestraApiClient {
         }
     }
 
-    /** {@code /api/v1/{tenant}/<path>} with the query parameters, list values repeated. */
+    /**
+     * {@code /api/v1/{tenant}/<path>} with the query parameters; a list is one comma-separated value, as Kestra's
+     * spec gives every query parameter ({@code style: form, explode: false}).
+     */
     public URI uri(String path, Map<String, ?> query) {
         StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
         query.forEach((name, value) -> {
-            for (Object v : value instanceof List<?> list ? list : List.of(value)) {
-                q.add(encode(name) + "=" + encode(String.valueOf(v)));
-            }
+            String v = value instanceof List<?> list
+                    ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value);
+            q.add(encode(name) + "=" + encode(v));
         });
         return URI.create(baseUrl + "/api/v1/" + encode(tenant) + "/" + path + q);
     }
@@ -88,7 +134,7 @@ public final class KestraApiClient {
     }
 
     private HttpRequest.Builder request(URI uri) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(requestTimeout)
                 .header("Accept", "application/json");
         if (authorization != null) {
             builder.header("Authorization", authorization);
@@ -98,11 +144,22 @@ public final class KestraApiClient {
 
     private String send(HttpRequest request, boolean notFoundIsNull) {
         HttpResponse<String> response;
+        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new KestraApiException(0, request.method() + " " + request.uri() + ": Kestra not reachable: " + why(e), e);
+            response = answer.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw timedOut(request);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
+                throw timedOut(request);
+            }
+            IOException io = cause instanceof IOException i ? i : new IOException(cause);
+            throw new KestraApiException(0, request.method() + " " + request.uri() + ": Kestra not reachable: " + why(io),
+                    io, cause instanceof HttpConnectTimeoutException, null);
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new KestraApiException(0, request.method() + " " + request.uri() + ": interrupted", e);
         }
@@ -117,9 +174,15 @@ public final class KestraApiClient {
         if (status / 100 != 2) {
             String body = response.body() == null ? "" : response.body();
             throw new KestraApiException(status, request.method() + " " + request.uri() + ": Kestra answered " + status
-                    + ": " + body.substring(0, Math.min(500, body.length())), null);
+                    + ": " + body.substring(0, Math.min(500, body.length())), null, false,
+                    response.headers().firstValue("Retry-After").orElse(null));
         }
         return response.body();
+    }
+
+    private KestraApiException timedOut(HttpRequest request) {
+        return new KestraApiException(0, request.method() + " " + request.uri() + ": no complete answer from Kestra within "
+                + requestTimeout, null, true, null);
     }
 
     /**

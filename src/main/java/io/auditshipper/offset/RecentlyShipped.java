@@ -25,9 +25,11 @@ import java.util.TreeSet;
  * offset when it became visible) is found by re-reading the window behind the offset: it is the one this record
  * does not hold. Only logs after the horizon are kept, so a backlog of any size adds nothing here.
  * <p>
- * An exporter this record did not track yet (a new one, or the first pass after an upgrade) is tracked from its
- * offset at that moment, {@code recordedAfter}: the logs up to there were shipped before anything was recorded,
- * and are not taken for late ones. Once the horizon passes that offset, the exporter's record is whole.
+ * The horizon only moves forward, even when {@code lateArrivalWindow} is raised: logs before the horizon were not
+ * recorded, and would all look late. An exporter this record did not track yet (a new one, or the first pass after
+ * an upgrade) is tracked from its offset at that moment, {@code recordedAfter}: the logs up to there were shipped
+ * before anything was recorded, and are not taken for late ones. Once the horizon passes that offset, the
+ * exporter's record is whole.
  * <p>
  * Written before the offsets at each commit: a crash between the two leaves logs recorded here whose offset
  * did not move, which the next pass ships again as it would without this record (they lie ahead of the offset).
@@ -36,6 +38,8 @@ public final class RecentlyShipped {
 
     private static final int VERSION = 1;
 
+    /** Logs stamped before this are neither kept nor taken for late ones; null until the first pass sets it. */
+    private Instant horizon;
     /** Per exporter: logs up to this offset were shipped before it was tracked; absent once the horizon passed it. */
     private final Map<String, Offset> recordedAfter = new TreeMap<>();
     private final Set<String> tracked = new TreeSet<>();
@@ -69,9 +73,9 @@ public final class RecentlyShipped {
      * Whether {@code log}, at or before the exporter's {@code offset}, is one the exporter lacks: stamped after
      * the horizon (older ones are not kept here), after where it was first tracked, and not recorded as shipped.
      */
-    public synchronized boolean lacks(String exporterId, Offset offset, AuditLogRecord log, Instant horizon, OffsetOrder order) {
+    public synchronized boolean lacks(String exporterId, Offset offset, AuditLogRecord log, OffsetOrder order) {
         Offset at = log.offset();
-        if (!tracked.contains(exporterId) || log.timestamp().isBefore(horizon) || order.isBefore(offset, at)) {
+        if (horizon == null || !tracked.contains(exporterId) || log.timestamp().isBefore(horizon) || order.isBefore(offset, at)) {
             return false;
         }
         Offset after = recordedAfter.get(exporterId);
@@ -83,18 +87,26 @@ public final class RecentlyShipped {
     }
 
     /** Records what an exporter acknowledged; logs stamped before the horizon are not kept. */
-    public synchronized void record(String exporterId, Collection<AuditLogRecord> shipped, Instant horizon) {
+    public synchronized void record(String exporterId, Collection<AuditLogRecord> shipped) {
         for (AuditLogRecord log : shipped) {
-            if (!log.timestamp().isBefore(horizon) && shippedBy.computeIfAbsent(log.offset(), k -> new HashSet<>()).add(exporterId)) {
+            if (horizon != null && !log.timestamp().isBefore(horizon) && shippedBy.computeIfAbsent(log.offset(), k -> new HashSet<>()).add(exporterId)) {
                 changed = true;
             }
         }
     }
 
-    /** Drops what lies before the horizon: the next pass's re-read does not reach it. */
-    public synchronized void prune(Instant horizon) {
-        changed |= shippedBy.keySet().removeIf(log -> log.timestamp().isBefore(horizon));
-        changed |= recordedAfter.values().removeIf(offset -> offset.timestamp().isBefore(horizon));
+    /**
+     * Moves the horizon to {@code wanted} unless it is there already (it never goes back), and drops what lies
+     * before it; the horizon now in force.
+     */
+    public synchronized Instant advanceHorizon(Instant wanted) {
+        if (horizon == null || wanted.isAfter(horizon)) {
+            horizon = wanted;
+            changed = true;
+            shippedBy.keySet().removeIf(log -> log.timestamp().isBefore(wanted));
+            recordedAfter.values().removeIf(offset -> offset.timestamp().isBefore(wanted));
+        }
+        return horizon;
     }
 
     /** True once, after a change: whether there is anything new to store. */
@@ -105,12 +117,13 @@ public final class RecentlyShipped {
     }
 
     /**
-     * {@code {"version":1, "exporters":{id:{"recordedAfter":offset}|{}}, "exporterSets":[[ids]],
+     * {@code {"version":1, "horizon":instant, "exporters":{id:{"recordedAfter":offset}|{}}, "exporterSets":[[ids]],
      * "logs":[[timestamp, id, set index]]}}: each log once, with the index of the set of exporters that shipped
      * it (most logs share one set, all of them).
      */
     public synchronized String toJson() {
-        ObjectNode root = StrictJson.JSON.createObjectNode().put("version", VERSION);
+        ObjectNode root = StrictJson.JSON.createObjectNode().put("version", VERSION)
+                .put("horizon", horizon == null ? null : horizon.toString());
         ObjectNode exporters = root.putObject("exporters");
         for (String id : tracked) {
             ObjectNode exporter = exporters.putObject(id);
@@ -134,8 +147,11 @@ public final class RecentlyShipped {
 
     public static RecentlyShipped fromJson(String json, String where) {
         StrictJson strict = new StrictJson(where);
-        ObjectNode root = strict.root(json, VERSION, Set.of("version", "exporters", "exporterSets", "logs"));
+        ObjectNode root = strict.root(json, VERSION, Set.of("version", "horizon", "exporters", "exporterSets", "logs"));
         RecentlyShipped recent = new RecentlyShipped();
+        if (!root.get("horizon").isNull()) {
+            recent.horizon = strict.instant(root.get("horizon"), "the horizon");
+        }
         JsonNode exporters = strict.object(root.get("exporters"), "\"exporters\"");
         for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) exporters::fields) {
             String what = "exporter '" + entry.getKey() + "'";

@@ -78,8 +78,12 @@ final class StrictJson {
         if (timestamp == null || id == null || !timestamp.isTextual() || !id.isTextual()) {
             throw unreadable(what + " needs a text timestamp and id");
         }
+        return new Offset(instant(timestamp, what), id.asText());
+    }
+
+    Instant instant(JsonNode timestamp, String what) {
         try {
-            return new Offset(Instant.parse(timestamp.asText()), id.asText());
+            return Instant.parse(timestamp.asText());
         } catch (DateTimeParseException e) {
             throw unreadable(what + " has a timestamp that is not an ISO-8601 instant: " + timestamp);
         }

@@ -48,7 +48,7 @@ public final class OffsetCommitter {
         RecentlyShipped recent = pass.recent();
         for (ExportResult result : results.stream().map(ExportResult.class::cast).toList()) {
             if (result.succeeded()) {
-                recent.record(result.exporterId(), pass.pending(batch, result.exporterId()), pass.lateHorizon());
+                recent.record(result.exporterId(), pass.pending(batch, result.exporterId()));
                 if (result.upTo() != null) {
                     next = next.advance(result.exporterId(), result.upTo(), pass.order());
                 }

@@ -94,7 +94,7 @@ public final class Pass {
         if (!batch.late()) {
             return batch.after(offset, order);
         }
-        return batch.records().stream().filter(log -> recent.lacks(exporterId, offset, log, lateHorizon, order)).toList();
+        return batch.records().stream().filter(log -> recent.lacks(exporterId, offset, log, order)).toList();
     }
 
     /** The minimum offset over every exporter: up to there, every exporter has everything. */

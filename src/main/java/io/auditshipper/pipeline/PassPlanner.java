@@ -101,10 +101,9 @@ public final class PassPlanner {
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         // Twice the window: a log visible within the window of its timestamp is still after the horizon at the
         // first pass after it became visible, provided passes come at least once per window.
-        Instant lateHorizon = now.minus(config.lateArrivalWindow().multipliedBy(2));
         RecentlyShipped recent = offsetStore.loadRecent();
         recent.track(pinned.exporters());
-        recent.prune(lateHorizon);
+        Instant lateHorizon = recent.advanceHorizon(now.minus(config.lateArrivalWindow().multipliedBy(2)));
         Pass pass = new Pass(now, until, exporterIds, due, pinned, source.order(), recent, lateHorizon);
         exchange.setProperty(PASS, pass);
         lastPass = pass;
@@ -135,7 +134,7 @@ public final class PassPlanner {
         List<AuditLogRecord> late = new ArrayList<>();
         for (Iterator<List<AuditLogRecord>> pages = source.read(Offset.before(pass.lateHorizon()), until); pages.hasNext(); ) {
             for (AuditLogRecord log : pages.next()) {
-                if (behind.stream().anyMatch(id -> pass.recent().lacks(id, pass.offsetOf(id), log, pass.lateHorizon(), pass.order()))) {
+                if (behind.stream().anyMatch(id -> pass.recent().lacks(id, pass.offsetOf(id), log, pass.order()))) {
                     late.add(log);
                 }
             }

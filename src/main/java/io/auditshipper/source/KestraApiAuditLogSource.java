@@ -2,121 +2,160 @@ package io.auditshipper.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.config.RetryConfig;
 import io.auditshipper.config.SourceConfig;
 import io.auditshipper.kestra.KestraApiClient;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 import io.auditshipper.model.OffsetOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads audit logs through Kestra EE's search API ({@code GET /api/v1/{tenant}/auditlogs/search}, the 1.x
- * parameters). The window [offset's timestamp, until] is fixed for the pass and paged with {@code page}
- * and {@code size} sorted by date; the logs at or before the offset (those sharing its timestamp) are
- * dropped here, since the API filters by date only. The API orders logs that share a date in no defined
- * way, so the logs of a page's last date are held back and merged with the next page before they are
- * sorted by (timestamp, id): the pipeline must see them in offset order.
+ * parameters {@code startDate}, {@code endDate}, {@code resources}, {@code namespace}, {@code sort=date:asc},
+ * {@code page}, {@code size}). The API filters by date and sorts by date only (its spec names no other sort
+ * field to break ties), so the reading is position-independent ({@link DateKeysetReader}); this class builds the
+ * requests and reads the answers.
+ * <p>
+ * A search answered 429, 502, 503 or 504, or not answered within {@code source.requestTimeout}, is asked again
+ * within the pass, up to the task's {@code backoff.maxRetries} times, after the answer's {@code Retry-After} or
+ * else the backoff's delay, either capped at {@code backoff.maxDelay}.
  */
 public final class KestraApiAuditLogSource implements AuditLogSource {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KestraApiAuditLogSource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The API orders by date only; the logs of one date are sorted here, by code point like PostgreSQL. */
-    private static final OffsetOrder ORDER = OffsetOrder.CODE_POINT;
+
+    /** Waits between attempts; tests pass one that records the wait instead. */
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
 
     private final KestraApiClient client;
     private final AuditLogFilter filter;
     private final int pageSize;
+    private final RetryConfig retry;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final String timeouts;
 
     public KestraApiAuditLogSource(SourceConfig config, AuditLogFilter filter) {
+        this(config, filter, RetryConfig.DEFAULT, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+    }
+
+    public KestraApiAuditLogSource(SourceConfig config, AuditLogFilter filter, RetryConfig retry, Clock clock,
+                                   Sleeper sleeper) {
         this.client = new KestraApiClient(config.url(), config.tenant(), config.username(), config.password(),
-                config.apiToken());
+                config.apiToken(), config.connectTimeout(), config.requestTimeout());
         this.filter = filter;
         this.pageSize = config.pageSize();
+        this.retry = retry;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.timeouts = "source.connectTimeout " + config.connectTimeout() + ", source.requestTimeout "
+                + config.requestTimeout();
     }
 
     @Override
     public Iterator<List<AuditLogRecord>> read(Offset after, Instant until) {
-        return new PageIterator() {
-            private int page = 1;
-            private long seen;
-            private boolean exhausted;
-            /** Logs of the last timestamp seen: the next page may hold more of them, with smaller ids. */
-            private List<AuditLogRecord> carried = new ArrayList<>();
-
-            @Override
-            protected List<AuditLogRecord> fetch() {
-                List<AuditLogRecord> next = null;
-                while (next == null && !(exhausted && carried.isEmpty())) {
-                    next = exhausted ? flushCarried() : fetchPage();
-                }
-                return next;
-            }
-
-            private List<AuditLogRecord> flushCarried() {
-                List<AuditLogRecord> out = carried;
-                carried = new ArrayList<>();
-                return out.isEmpty() ? null : out;
-            }
-
-            /** One page merged with the carried logs, in (timestamp, id) order, less the last timestamp's logs. */
-            private List<AuditLogRecord> fetchPage() {
-                JsonNode answer = search(after.timestamp(), until, page++);
-                JsonNode results = answer.path("results");
-                seen += results.size();
-                exhausted = results.size() < pageSize || seen >= answer.path("total").asLong(Long.MAX_VALUE);
-                List<AuditLogRecord> records = new ArrayList<>(carried);
-                for (JsonNode item : results) {
-                    AuditLogRecord record = record(item.has("auditLog") ? item.get("auditLog") : item);
-                    if (ORDER.isBefore(after, record.offset()) && !record.timestamp().isAfter(until)) {
-                        records.add(record);
-                    }
-                }
-                records.sort((a, b) -> ORDER.compare(a.offset(), b.offset()));
-                carried = new ArrayList<>();
-                if (!exhausted && !records.isEmpty()) {
-                    Instant last = records.get(records.size() - 1).timestamp();
-                    while (!records.isEmpty() && records.get(records.size() - 1).timestamp().equals(last)) {
-                        carried.add(0, records.remove(records.size() - 1));
-                    }
-                }
-                return records.isEmpty() ? null : records;
-            }
-        };
+        return new DateKeysetReader(this::search, pageSize, after, until);
     }
 
-    private JsonNode search(Instant from, Instant until, int page) {
+    /** One search with the 1.x query parameters. */
+    private DateKeysetReader.Page search(Instant from, Instant to, int page, int size) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("page", page);
-        query.put("size", pageSize);
+        query.put("size", size);
         query.put("sort", "date:asc");
         query.put("startDate", from.toString());
-        query.put("endDate", until.toString());
+        query.put("endDate", to.toString());
         if (!filter.resources().isEmpty()) {
             query.put("resources", filter.resources());
         }
         if (filter.namespace() != null) {
             query.put("namespace", filter.namespace());
         }
-        URI uri = client.uri("auditlogs/search", query);
-        try {
-            String body = client.get(uri);
+        JsonNode answer = get(client.uri("auditlogs/search", query));
+        List<AuditLogRecord> records = new ArrayList<>();
+        for (JsonNode item : answer.path("results")) {
+            records.add(record(item.has("auditLog") ? item.get("auditLog") : item));
+        }
+        return new DateKeysetReader.Page(records, answer.path("total").asLong(Long.MAX_VALUE));
+    }
+
+    /** The JSON answer to a GET, asked again after transient failures. */
+    private JsonNode get(URI uri) {
+        for (int failures = 0; ; failures++) {
+            String body;
+            try {
+                body = client.get(uri);
+            } catch (KestraApiClient.KestraApiException e) {
+                if (!e.isTransient() || failures >= retry.maxRetries()) {
+                    throw new SourceException("reading audit logs from Kestra " + client.describe() + " failed"
+                            + (failures > 0 ? " after " + (failures + 1) + " attempts" : "")
+                            + (e.timedOut() ? " (" + timeouts + ")" : ""), e);
+                }
+                Duration wait = retryAfter(e.retryAfter())
+                        .orElse(retry.delayAfter(failures + 1, ThreadLocalRandom.current().nextDouble()));
+                wait = wait.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : wait;
+                LOG.warn("{}; asking again in {} ms ({} of {} retries)", e.getMessage(), wait.toMillis(), failures + 1,
+                        retry.maxRetries());
+                pause(wait);
+                continue;
+            }
             if (body == null) {
                 throw new SourceException("GET " + uri + " answered 404: is this a Kestra Enterprise server, and does tenant exist?");
             }
-            return JSON.readTree(body);
-        } catch (KestraApiClient.KestraApiException e) {
-            throw new SourceException("reading audit logs from Kestra " + client.describe() + " failed", e);
-        } catch (IOException e) {
-            throw new SourceException("Kestra " + client.describe() + " answered something that is not JSON", e);
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new SourceException("Kestra " + client.describe() + " answered something that is not JSON", e);
+            }
+        }
+    }
+
+    private void pause(Duration wait) {
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("interrupted while waiting to ask Kestra " + client.describe() + " again", e);
+        }
+    }
+
+    /** A {@code Retry-After} header: seconds, or an HTTP date; empty when absent or not understood. */
+    private Optional<Duration> retryAfter(String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim()))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(clock.instant(), at);
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
         }
     }
 
@@ -127,7 +166,7 @@ public final class KestraApiAuditLogSource implements AuditLogSource {
 
     @Override
     public OffsetOrder order() {
-        return ORDER;
+        return DateKeysetReader.OFFSET_ORDER;
     }
 
     @Override

@@ -12,7 +12,8 @@ public final class Sources {
         AuditLogFilter filter = new AuditLogFilter(config.resources(), config.namespace());
         return switch (config.source().kind()) {
             case JDBC -> new JdbcAuditLogSource(config.source(), filter);
-            case KESTRA -> new KestraApiAuditLogSource(config.source(), filter);
+            case KESTRA -> new KestraApiAuditLogSource(config.source(), filter, config.retry(), java.time.Clock.systemUTC(),
+                    d -> Thread.sleep(d.toMillis()));
         };
     }
 }

@@ -126,6 +126,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theKestraSourceTakesAConnectAndARequestTimeout() {
+        String kestra = TASK + "source:\n  type: kestra\n  url: http://localhost:8080\n";
+        SourceConfig defaults = loader(Map.of()).parse(kestra, "test").source();
+        assertThat(defaults.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(defaults.requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+        SourceConfig set = loader(Map.of()).parse(kestra + "  connectTimeout: PT3S\n  requestTimeout: PT2M\n", "test").source();
+        assertThat(set.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(set.requestTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(problems(kestra + "  requestTimeout: 60\n")).singleElement().asString()
+                .contains("source.requestTimeout").contains("ISO-8601");
+        assertThat(problems(kestra + "  connectTimeout: PT0S\n")).singleElement().asString()
+                .contains("source.connectTimeout").contains("more than zero");
+    }
+
+    @Test
     void exporterIdsAndTypesAndPropertiesAreChecked() {
         String twoFiles = TASK + "  - id: file\n    type: io.kestra.plugin.ee.core.log.FileLogExporter\n";
         assertThat(problems(twoFiles)).singleElement().asString().contains("logExporters[1].id").contains("duplicate exporter id 'file'");

@@ -11,16 +11,25 @@ import io.auditshipper.support.FakeHttpIntake.Request;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.net.URLDecoder;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,11 +39,13 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>{@code GET /api/v1/{tenant}/auditlogs/search}: {@code page} (from 1) and {@code size} required,
  * {@code sort} (only {@code date:asc} accepted here), {@code startDate}/{@code endDate} (date-time,
- * inclusive), {@code resources} (a list of ResourceType, sent repeated or comma-separated as
- * {@code explode: false} allows; matched on {@code detail.resourceType} or {@code detail.permission}),
- * {@code namespace} (the namespace and its children, on {@code detail.namespace}). Answers
- * {@code PagedResults_AuditLogController.ApiAuditLogItem_}: {@code {results: [{auditLog, user}], total}},
- * sorted by date only; logs that share a date stay in the order they were added.</li>
+ * inclusive, compared at the dates' full precision), {@code resources} (a list of ResourceType, one
+ * comma-separated value as {@code style: form, explode: false} says; matched on {@code detail.resourceType} or
+ * {@code detail.permission}), {@code namespace} (the namespace and its children, on {@code detail.namespace}).
+ * Any other parameter, a parameter given twice, or a value that does not bind is a 400 with Micronaut's JSON
+ * error body. Answers {@code PagedResults_AuditLogController.ApiAuditLogItem_}:
+ * {@code {results: [{auditLog, user}], total}}, sorted by date only; logs that share a date stay in the order
+ * they were added, unless {@link #shuffleTies} is set.</li>
  * <li>{@code GET|PUT|DELETE /api/v1/{tenant}/namespaces/{namespace}/kv/{key}}: GET answers 404 when the key
  * is absent, else {@code KVController.KvDetail} {@code {type, value, revision, updated}}, the value as the
  * stored string (type STRING), or, with {@link #kvAsObject}, parsed (type JSON) as Kestra does with a JSON
@@ -42,6 +53,12 @@ import java.util.regex.Pattern;
  * </ul>
  * Every call needs {@code Authorization: Basic base64(user:password)} or {@code Authorization: Bearer token}
  * with the configured credentials, else 401. Every request is recorded ({@link #requests()}).
+ * <p>
+ * Modes for what a real server may do to a reader that pages through it, each off by default: ties in a new
+ * order on every search ({@link #shuffleTies}), logs added or removed between searches ({@link #beforeSearch}),
+ * a {@code total} that is wrong ({@link #total}), pages cut to a largest size ({@link #maxPageSize}), 429/503
+ * answers with {@code Retry-After} ({@link #failNextSearches}), and searches that hang ({@link #hangNextSearches}).
+ * Requests are answered concurrently, so a hung search does not hold the next one.
  */
 final class FakeKestraServer implements AutoCloseable {
 
@@ -64,9 +81,36 @@ final class FakeKestraServer implements AutoCloseable {
     private final String password;
     private final String token;
 
-    final FakeHttpIntake http = new FakeHttpIntake(this::answer);
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-kestra");
+        t.setDaemon(true);
+        return t;
+    });
+    final FakeHttpIntake http = new FakeHttpIntake(this::answer, null, threads);
+
+    /** An audit log held, with its date parsed. */
+    private record Held(JsonNode log, Instant date) {
+        String id() {
+            return log.path("id").asText();
+        }
+    }
+
     /** The audit logs held, in the order they were added. */
-    final List<JsonNode> logs = new CopyOnWriteArrayList<>();
+    private final List<Held> held = new ArrayList<>();
+
+    /** When set, logs sharing a date come in a new order on every search (drawn from this). */
+    volatile Random shuffleTies;
+    /** Called with each search before it is answered: a test adds or removes logs there. */
+    volatile Consumer<Request> beforeSearch;
+    /** The {@code total} answered, from the true one. */
+    volatile LongUnaryOperator total = LongUnaryOperator.identity();
+    /** When above 0, a larger {@code size} is silently cut to this (as Micronaut Data's max-page-size does). */
+    volatile int maxPageSize;
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile int failureStatus;
+    private volatile String failureRetryAfter;
+    private final AtomicInteger hangs = new AtomicInteger();
+    private volatile Duration hangFor = Duration.ZERO;
     /** KV values as stored, by {@code tenant/namespace/key}. */
     final Map<String, String> kv = new ConcurrentHashMap<>();
     private final Map<String, Integer> revisions = new ConcurrentHashMap<>();
@@ -90,11 +134,38 @@ final class FakeKestraServer implements AutoCloseable {
     }
 
     void add(String auditLogJson) {
+        JsonNode log;
         try {
-            logs.add(JSON.readTree(auditLogJson));
+            log = JSON.readTree(auditLogJson);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        synchronized (this) {
+            held.add(new Held(log, OffsetDateTime.parse(log.path("date").asText()).toInstant()));
+        }
+    }
+
+    /** Removes the log with this id (as retention or another shipper's delete would); whether it was held. */
+    synchronized boolean remove(String id) {
+        return held.removeIf(h -> h.id().equals(id));
+    }
+
+    /** The ids of the logs held now. */
+    synchronized List<String> ids() {
+        return held.stream().map(Held::id).toList();
+    }
+
+    /** The next {@code times} searches answer {@code status} with this {@code Retry-After} (null: none). */
+    void failNextSearches(int times, int status, String retryAfter) {
+        failureStatus = status;
+        failureRetryAfter = retryAfter;
+        failures.set(times);
+    }
+
+    /** The next {@code times} searches wait {@code duration} before they are answered. */
+    void hangNextSearches(int times, Duration duration) {
+        hangFor = duration;
+        hangs.set(times);
     }
 
     List<Request> requests() {
@@ -229,69 +300,137 @@ final class FakeKestraServer implements AutoCloseable {
         }
     }
 
+    /** The search parameters of the 1.3.0 spec this server implements; any other parameter is refused (400). */
+    private static final Set<String> SEARCH_PARAMS = Set.of("page", "size", "sort", "startDate", "endDate", "resources",
+            "namespace");
+
     private Answer search(Request request) {
-        Integer page = integer(request, "page");
-        Integer size = integer(request, "size");
-        if (page == null || size == null || page < 1 || size < 1) {
-            return error(400, "page (from 1) and size are required: page=" + request.params("page")
-                    + " size=" + request.params("size"));
+        hangIfAsked();
+        Answer failure = nextFailure();
+        if (failure != null) {
+            return failure;
         }
-        if (!request.params("sort").equals(List.of("date:asc"))) {
-            return error(400, "unexpected sort " + request.params("sort"));
+        Consumer<Request> hook = beforeSearch;
+        if (hook != null) {
+            hook.accept(request);
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String pair : request.query() == null ? new String[0] : request.query().split("&")) {
+            String name = URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8);
+            if (!SEARCH_PARAMS.contains(name)) {
+                return badRequest(request, name, "Unknown or unsupported query parameter [" + name + "]");
+            }
+            // Every parameter is "style: form, explode: false": one occurrence, a list as comma-separated values.
+            if (params.put(name, request.params(name).get(0)) != null) {
+                return badRequest(request, name, "Parameter [" + name + "] given more than once; the spec sends a list "
+                        + "as one comma-separated value (explode: false)");
+            }
+        }
+        Integer page = integer(params.get("page"));
+        Integer size = integer(params.get("size"));
+        if (page == null || page < 1) {
+            return badRequest(request, "page", "Failed to convert argument [page] for value [" + params.get("page")
+                    + "]: a whole number of 1 or more is required");
+        }
+        if (size == null || size < 1) {
+            return badRequest(request, "size", "Failed to convert argument [size] for value [" + params.get("size")
+                    + "]: a whole number of 1 or more is required");
+        }
+        if (params.containsKey("sort") && !params.get("sort").equals("date:asc")) {
+            return badRequest(request, "sort", "Unsupported sort [" + params.get("sort") + "]: this server sorts by date:asc");
         }
         Instant start;
         Instant end;
         try {
-            start = request.params("startDate").stream().findFirst().map(Instant::parse).orElse(Instant.MIN);
-            end = request.params("endDate").stream().findFirst().map(Instant::parse).orElse(Instant.MAX);
+            start = params.containsKey("startDate") ? OffsetDateTime.parse(params.get("startDate")).toInstant() : Instant.MIN;
+            end = params.containsKey("endDate") ? OffsetDateTime.parse(params.get("endDate")).toInstant() : Instant.MAX;
         } catch (DateTimeParseException e) {
-            return error(400, "Failed to convert argument: " + e.getMessage());
+            return badRequest(request, "startDate", "Failed to convert argument: " + e.getMessage());
         }
         List<String> resources = new ArrayList<>();
-        for (String value : request.params("resources")) {
-            for (String resource : value.split(",")) {
+        if (params.containsKey("resources")) {
+            for (String resource : params.get("resources").split(",")) {
                 if (!RESOURCE_TYPES.contains(resource)) {
-                    return error(400, "Failed to convert argument [resources]: no ResourceType " + resource);
+                    return badRequest(request, "resources", "Failed to convert argument [resources] for value ["
+                            + params.get("resources") + "]: no ResourceType " + resource);
                 }
                 resources.add(resource);
             }
         }
-        String namespace = request.params("namespace").stream().findFirst().orElse(null);
-        List<JsonNode> matching = logs.stream()
-                .filter(log -> {
-                    Instant date = Instant.parse(log.path("date").asText());
-                    return !date.isBefore(start) && !date.isAfter(end);
-                })
-                .filter(log -> resources.isEmpty()
-                        || resources.contains(log.path("detail").path("resourceType").asText())
-                        || resources.contains(log.path("detail").path("permission").asText()))
-                .filter(log -> {
-                    String ns = log.path("detail").path("namespace").asText(null);
-                    return namespace == null || (ns != null && (ns.equals(namespace) || ns.startsWith(namespace + ".")));
-                })
-                // Sorted by date only, as the API does: ties stay in the order the server holds them (a stable sort).
-                .sorted(Comparator.comparing(log -> Instant.parse(log.path("date").asText())))
-                .toList();
+        String namespace = params.get("namespace");
+        int pageSize = maxPageSize > 0 ? Math.min(size, maxPageSize) : size;
+        List<Held> matching;
+        synchronized (this) {
+            Comparator<Held> order = Comparator.comparing(Held::date);
+            if (shuffleTies != null) {
+                Map<Held, Integer> rank = new java.util.IdentityHashMap<>();
+                held.forEach(h -> rank.put(h, shuffleTies.nextInt()));
+                order = order.thenComparing(rank::get);
+            }
+            matching = held.stream()
+                    .filter(h -> !h.date().isBefore(start) && !h.date().isAfter(end))
+                    .filter(h -> resources.isEmpty()
+                            || resources.contains(h.log().path("detail").path("resourceType").asText())
+                            || resources.contains(h.log().path("detail").path("permission").asText()))
+                    .filter(h -> {
+                        String ns = h.log().path("detail").path("namespace").asText(null);
+                        return namespace == null || (ns != null && (ns.equals(namespace) || ns.startsWith(namespace + ".")));
+                    })
+                    // Sorted by date only, as the API does: ties in the order the server holds them (a stable sort), or
+                    // in a new order on each request when shuffleTies is set.
+                    .sorted(order)
+                    .toList();
+        }
         ObjectNode body = JSON.createObjectNode();
         ArrayNode results = body.putArray("results");
-        matching.stream().skip((long) (page - 1) * size).limit(size).forEach(log -> {
+        matching.stream().skip((long) (page - 1) * pageSize).limit(pageSize).forEach(h -> {
             ObjectNode item = results.addObject();
-            item.set("auditLog", log);
+            item.set("auditLog", h.log());
             ObjectNode apiUser = item.putObject("user");
-            apiUser.put("id", log.path("userId").asText());
-            apiUser.put("username", log.path("userId").asText() + "@kestra.io");
+            apiUser.put("id", h.log().path("userId").asText());
+            apiUser.put("username", h.log().path("userId").asText() + "@kestra.io");
         });
-        body.put("total", matching.size());
+        body.put("total", total.applyAsLong(matching.size()));
         return json(200, body.toString());
     }
 
-    private static Integer integer(Request request, String name) {
-        List<String> values = request.params(name);
-        if (values.size() != 1) {
+    /** Micronaut's JSON error, as Kestra answers a parameter it cannot bind. */
+    private static Answer badRequest(Request request, String parameter, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("message", "Bad Request");
+        body.putObject("_links").putObject("self").put("href", request.path() + "?" + request.query()).put("templated", false);
+        body.putObject("_embedded").putArray("errors").addObject().put("message", message).put("path", "/" + parameter);
+        return json(400, body.toString());
+    }
+
+    private void hangIfAsked() {
+        if (hangs.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            try {
+                Thread.sleep(hangFor.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Answer nextFailure() {
+        if (failures.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
+            return null;
+        }
+        Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", "application/json"));
+        if (failureRetryAfter != null) {
+            headers.put("Retry-After", failureRetryAfter);
+        }
+        return new Answer(failureStatus, headers, "{\"message\":\"" + (failureStatus == 429 ? "Too Many Requests"
+                : "Service Unavailable") + "\"}");
+    }
+
+    private static Integer integer(String value) {
+        if (value == null) {
             return null;
         }
         try {
-            return Integer.parseInt(values.get(0));
+            return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             return null;
         }
@@ -300,5 +439,6 @@ final class FakeKestraServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        threads.shutdownNow();
     }
 }

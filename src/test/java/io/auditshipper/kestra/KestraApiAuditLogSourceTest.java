@@ -1,6 +1,7 @@
 package io.auditshipper.kestra;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.config.RetryConfig;
 import io.auditshipper.config.SourceConfig;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
@@ -120,20 +121,25 @@ class KestraApiAuditLogSourceTest {
 
         assertThat(ids(read)).doesNotHaveDuplicates().hasSize(2_537).containsExactlyElementsOf(idsOf(held));
         assertThat(read).isSortedAccordingTo(Comparator.comparing(AuditLogRecord::offset, OffsetOrder.CODE_POINT));
+        // Each request starts from where the reader is (page 1), the first from the offset's timestamp; the end is
+        // the last instant of until's microsecond (Kestra's dates can carry nanoseconds).
         List<Request> searches = kestra.searches();
-        assertThat(searches).hasSize(26);
-        for (int i = 0; i < searches.size(); i++) {
-            Request r = searches.get(i);
+        assertThat(searches).hasSizeBetween(26, 27);
+        Instant previous = T0;
+        for (Request r : searches) {
             assertThat(r.method()).isEqualTo("GET");
             assertThat(r.path()).isEqualTo("/api/v1/main/auditlogs/search");
-            assertThat(r.params("page")).containsExactly(String.valueOf(i + 1));
+            assertThat(r.params("page")).containsExactly("1");
             assertThat(r.params("size")).containsExactly("100");
             assertThat(r.params("sort")).containsExactly("date:asc");
-            assertThat(r.params("startDate")).containsExactly(T0.toString());
-            assertThat(r.params("endDate")).containsExactly(FAR.toString());
+            Instant start = Instant.parse(r.params("startDate").get(0));
+            assertThat(start).isAfterOrEqualTo(previous);
+            previous = start;
+            assertThat(r.params("endDate")).containsExactly(FAR.plusNanos(999).toString());
             assertThat(r.params("resources")).isEmpty();
             assertThat(r.params("namespace")).isEmpty();
         }
+        assertThat(searches.get(0).params("startDate")).containsExactly(T0.toString());
         // The AuditLog JSON is handed on exactly as Kestra answered it, the ApiUser wrapper left out.
         AuditLogRecord first = read.get(0);
         Log firstLog = held.stream().min(ORDER).orElseThrow();
@@ -200,7 +206,8 @@ class KestraApiAuditLogSourceTest {
 
         assertThat(ids(read)).containsExactlyElementsOf(idsOf(early));
         assertThat(read).allSatisfy(r -> assertThat(r.timestamp()).isBeforeOrEqualTo(until));
-        assertThat(kestra.searches()).allSatisfy(r -> assertThat(r.params("endDate")).containsExactly(until.toString()));
+        assertThat(kestra.searches()).allSatisfy(r -> assertThat(r.params("endDate"))
+                .containsExactly(until.plusNanos(999).toString()));
     }
 
     @Test
@@ -244,7 +251,8 @@ class KestraApiAuditLogSourceTest {
         assertThat(both).extracting(r -> r.json())
                 .noneMatch(json -> json.contains("\"company.teamx\"") || json.contains("\"company.other\""));
         assertThat(kestra.searches()).isNotEmpty().allSatisfy(r -> {
-            assertThat(r.params("resources")).containsExactly("FLOW", "EXECUTION");
+            // One comma-separated value, as the spec's "style: form, explode: false" says.
+            assertThat(r.params("resources")).containsExactly("FLOW,EXECUTION");
             assertThat(r.params("namespace")).containsExactly("company.team");
         });
 
@@ -339,5 +347,144 @@ class KestraApiAuditLogSourceTest {
         assertThat(readAll(source(kestra.url() + "/", FakeKestraServer.USER, FakeKestraServer.PASSWORD, null, 100, all()),
                 Offset.before(T0), FAR)).extracting(AuditLogRecord::id).containsExactlyElementsOf(idsOf(held));
         assertThat(kestra.searches().get(1).path()).isEqualTo("/api/v1/main/auditlogs/search");
+    }
+
+    /** A source whose waits between attempts are recorded instead of slept. */
+    private KestraApiAuditLogSource recordingSource(int pageSize, RetryConfig retry, List<Duration> waits,
+                                                    Duration requestTimeout) {
+        return new KestraApiAuditLogSource(new SourceConfig(SourceConfig.Kind.KESTRA, kestra.url(), null, null,
+                FakeKestraServer.TOKEN, "main", null, null, pageSize, false, Duration.ofSeconds(2), requestTimeout),
+                all(), retry, java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC), waits::add);
+    }
+
+    @Test
+    void waitsRetryAfterCappedAtTheBackoffsMaxDelayOrElseTheBackoffThenGivesUpClearly() {
+        IntStream.range(0, 1_000).forEach(i -> log(T0.plusMillis(i), "FLOW", "company"));
+        publish(8);
+        RetryConfig retry = new RetryConfig(3, Duration.ofMillis(100), 2, Duration.ofSeconds(30));
+        List<Duration> waits = new ArrayList<>();
+        kestra.beforeSearch = search -> {
+            switch (kestra.searches().size()) {
+                case 1 -> kestra.failNextSearches(1, 429, "7");
+                case 3 -> kestra.failNextSearches(1, 503, "600");
+                case 5 -> kestra.failNextSearches(1, 429,
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(T0.plusSeconds(12).atZone(java.time.ZoneOffset.UTC)));
+                case 7 -> kestra.failNextSearches(2, 503, null);
+                default -> { }
+            }
+        };
+
+        List<AuditLogRecord> read = readAll(recordingSource(100, retry, waits, Duration.ofSeconds(5)), Offset.before(T0), FAR);
+
+        assertThat(ids(read)).containsExactlyElementsOf(idsOf(held));
+        assertThat(waits).hasSize(5);
+        // Seconds; 600 s capped at maxDelay; an HTTP date (to the second) 12 s after the clock's T0.
+        assertThat(waits.subList(0, 3)).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(30),
+                Duration.between(T0, T0.plusSeconds(12).truncatedTo(ChronoUnit.SECONDS)));
+        // No Retry-After: the backoff's delays, with up to 25% jitter.
+        assertThat(waits.get(3)).isBetween(Duration.ofMillis(100), Duration.ofMillis(125));
+        assertThat(waits.get(4)).isBetween(Duration.ofMillis(200), Duration.ofMillis(250));
+
+        // More failures in a row than backoff.maxRetries: the pass fails, naming the server and the answer.
+        kestra.beforeSearch = null;
+        kestra.failNextSearches(4, 429, "1");
+        assertThatThrownBy(() -> readAll(recordingSource(100, retry, new ArrayList<>(), Duration.ofSeconds(5)),
+                Offset.before(T0), FAR))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining(kestra.url()).hasMessageContaining("after 4 attempts")
+                .satisfies(e -> assertThat(e.getCause()).hasMessageContaining("429").hasMessageContaining(kestra.url()));
+    }
+
+    @Test
+    void aSearchWithNoAnswerWithinTheRequestTimeoutIsAskedAgainThenFailsNamingTheTimeout() {
+        IntStream.range(0, 30).forEach(i -> log(T0.plusMillis(i), "FLOW", "company"));
+        publish(9);
+        List<Duration> waits = new ArrayList<>();
+        kestra.hangNextSearches(1, Duration.ofSeconds(3));
+
+        long start = System.nanoTime();
+        List<AuditLogRecord> read = readAll(recordingSource(100, new RetryConfig(2, Duration.ofMillis(10), 2,
+                Duration.ofSeconds(1)), waits, Duration.ofMillis(300)), Offset.before(T0), FAR);
+
+        assertThat(ids(read)).containsExactlyElementsOf(idsOf(held));
+        assertThat(waits).hasSize(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+
+        kestra.hangNextSearches(3, Duration.ofSeconds(2));
+        assertThatThrownBy(() -> readAll(recordingSource(100, new RetryConfig(2, Duration.ofMillis(10), 2,
+                Duration.ofSeconds(1)), new ArrayList<>(), Duration.ofMillis(300)), Offset.before(T0), FAR))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining(kestra.url()).hasMessageContaining("after 3 attempts")
+                .hasMessageContaining("source.requestTimeout PT0.3S")
+                .satisfies(e -> assertThat(e.getCause()).hasMessageContaining("no complete answer")
+                        .hasMessageContaining("/api/v1/main/auditlogs/search?"))
+                .hasMessageNotContaining(FakeKestraServer.TOKEN);
+    }
+
+    /** 450 logs sharing one date among others: more than the largest page the reader asks for with pageSize 40. */
+    private Instant oversizeTie() {
+        Instant shared = T0.plusSeconds(10);
+        IntStream.range(0, 30).forEach(i -> log(shared.minusMillis(5 + i), "FLOW", "company"));
+        IntStream.range(0, 450).forEach(i -> log(shared, "FLOW", "company"));
+        IntStream.range(0, 30).forEach(i -> log(shared.plusMillis(5 + i), "FLOW", "company"));
+        publish(10);
+        return shared;
+    }
+
+    @Test
+    void aTieLargerThanTheLargestPageIsReadPageByPageWhenTheServerKeepsOneOrder() {
+        Instant shared = oversizeTie();
+
+        List<AuditLogRecord> read = readAll(basicSource(40, all()), Offset.before(T0), FAR);
+
+        assertThat(ids(read)).containsExactlyElementsOf(idsOf(held));
+        // The tie is asked for in pages of the largest size (10 x pageSize), bounded by its millisecond.
+        assertThat(kestra.searches()).anySatisfy(r -> {
+            assertThat(r.params("page")).containsExactly("2");
+            assertThat(r.params("size")).containsExactly("400");
+            assertThat(r.params("endDate")).containsExactly(shared.truncatedTo(ChronoUnit.MILLIS).plusMillis(1)
+                    .minusNanos(1).toString());
+        });
+    }
+
+    @Test
+    void aTieLargerThanAServerCutsItsPagesToIsReadPageByPage() {
+        oversizeTie();
+        kestra.maxPageSize = 25;
+
+        List<AuditLogRecord> read = readAll(basicSource(40, all()), Offset.before(T0), FAR);
+
+        assertThat(ids(read)).containsExactlyElementsOf(idsOf(held));
+        assertThat(kestra.searches()).anySatisfy(r -> assertThat(r.params("size")).containsExactly("25"));
+    }
+
+    @Test
+    void aTieLargerThanTheLargestPageInANewOrderOnEveryRequestFailsThePassRatherThanSkipLogs() {
+        Instant shared = oversizeTie();
+        kestra.shuffleTies = new Random(11);
+        List<AuditLogRecord> read = new ArrayList<>();
+
+        Iterator<List<AuditLogRecord>> pages = basicSource(40, all()).read(Offset.before(T0), FAR);
+        assertThatThrownBy(() -> pages.forEachRemaining(read::addAll))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("more than the server returns in one page (400)")
+                .hasMessageContaining(shared.truncatedTo(ChronoUnit.MILLIS).minusMillis(1).toString())
+                .hasMessageContaining("raise source.pageSize");
+        // What was handed on before the tie is complete and in order; nothing of the tie was.
+        assertThat(ids(read)).containsExactlyElementsOf(idsOf(held).subList(0, 30));
+        // With a page large enough, the same server is read completely.
+        assertThat(ids(readAll(basicSource(100, all()), Offset.before(T0), FAR))).containsExactlyElementsOf(idsOf(held));
+    }
+
+    @Test
+    void theServerIsRefusedWhenItDoesNotSortByDate() {
+        kestra.add(FakeKestraServer.auditLog("late", T0.plusSeconds(5), "FLOW", "company"));
+        kestra.add(FakeKestraServer.auditLog("early", T0, "FLOW", "company"));
+        kestra.http.respondWith(request -> new io.auditshipper.support.FakeHttpIntake.Answer(200, java.util.Map.of(),
+                "{\"results\":[{\"auditLog\":" + FakeKestraServer.auditLog("late", T0.plusSeconds(5), "FLOW", "company")
+                        + "},{\"auditLog\":" + FakeKestraServer.auditLog("early", T0, "FLOW", "company") + "}],\"total\":2}"));
+
+        assertThatThrownBy(() -> readAll(basicSource(2, all()), Offset.before(T0), FAR))
+                .isInstanceOf(SourceException.class).hasMessageContaining("does not sort by date");
     }
 }

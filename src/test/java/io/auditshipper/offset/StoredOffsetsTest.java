@@ -111,23 +111,26 @@ class StoredOffsetsTest {
         Instant horizon = T.minusSeconds(600);
         RecentlyShipped recent = RecentlyShipped.none();
         recent.track(OFFSETS.exporters());
+        recent.advanceHorizon(horizon);
         io.auditshipper.model.AuditLogRecord shipped = new io.auditshipper.model.AuditLogRecord("k\"2", T.plusSeconds(1), "{}");
         io.auditshipper.model.AuditLogRecord other = new io.auditshipper.model.AuditLogRecord("k3", T.plusSeconds(2), "{}");
-        recent.record("file", List.of(shipped, other), horizon);
-        recent.record("datadog", List.of(shipped), horizon);
+        recent.record("file", List.of(shipped, other));
+        recent.record("datadog", List.of(shipped));
         Offset upTo = new Offset(T.plusSeconds(5), "z");
 
         RecentlyShipped read = RecentlyShipped.fromJson(recent.toJson(), "here");
 
         assertThat(read.toJson()).isEqualTo(recent.toJson());
-        assertThat(read.lacks("file", upTo, shipped, horizon, OffsetOrder.CODE_POINT)).isFalse();
-        assertThat(read.lacks("datadog", upTo, other, horizon, OffsetOrder.CODE_POINT)).isTrue();
+        assertThat(read.lacks("file", upTo, shipped, OffsetOrder.CODE_POINT)).isFalse();
+        assertThat(read.lacks("datadog", upTo, other, OffsetOrder.CODE_POINT)).isTrue();
         assertThat(read.lacks("datadog", upTo, new io.auditshipper.model.AuditLogRecord("k0", T.minusSeconds(700), "{}"),
-                horizon, OffsetOrder.CODE_POINT)).as("before the horizon: not kept, not late").isFalse();
-        assertThat(read.lacks("file", OFFSETS.of("file").orElseThrow(), other, horizon, OffsetOrder.CODE_POINT))
+                OffsetOrder.CODE_POINT)).as("before the horizon: not kept, not late").isFalse();
+        assertThat(read.lacks("file", OFFSETS.of("file").orElseThrow(), other, OffsetOrder.CODE_POINT))
                 .as("ahead of the offset: shipped forward, not late").isFalse();
-        for (String value : List.of("", "{}", "{\"version\":1,\"exporters\":{},\"exporterSets\":[],\"logs\":[[\"x\",\"y\",0]]}",
-                "{\"version\":1,\"exporters\":{},\"exporterSets\":[[\"nope\"]],\"logs\":[]}")) {
+        assertThat(read.advanceHorizon(horizon.minusSeconds(60))).as("the horizon never goes back").isEqualTo(horizon);
+        for (String value : List.of("", "{}", "{\"version\":1,\"horizon\":null,\"exporters\":{},\"exporterSets\":[],\"logs\":[[\"x\",\"y\",0]]}",
+                "{\"version\":1,\"horizon\":null,\"exporters\":{},\"exporterSets\":[[\"nope\"]],\"logs\":[]}",
+                "{\"version\":1,\"exporters\":{},\"exporterSets\":[],\"logs\":[]}")) {
             assertThatThrownBy(() -> RecentlyShipped.fromJson(value, "file /state/test.recent.json")).as(value)
                     .isInstanceOf(OffsetStoreException.class).hasMessageContaining("file /state/test.recent.json");
         }

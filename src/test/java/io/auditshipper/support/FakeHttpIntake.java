@@ -62,6 +62,15 @@ public final class FakeHttpIntake implements AutoCloseable {
 
     /** Over TLS when {@code tls} is given (for clients that send credentials only over HTTPS). */
     public FakeHttpIntake(Function<Request, Answer> responder, javax.net.ssl.SSLContext tls) {
+        this(responder, tls, null);
+    }
+
+    /**
+     * Answering on {@code executor}'s threads when given (requests answered concurrently, so that one the
+     * responder holds does not hold the next), else one request at a time.
+     */
+    public FakeHttpIntake(Function<Request, Answer> responder, javax.net.ssl.SSLContext tls,
+                          java.util.concurrent.Executor executor) {
         this.responder = responder;
         try {
             if (tls == null) {
@@ -76,6 +85,9 @@ public final class FakeHttpIntake implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", this::handle);
+        if (executor != null) {
+            server.setExecutor(executor);
+        }
         server.start();
     }
 
