@@ -55,7 +55,8 @@ public final class HttpLogSink {
         List<HttpDelivery.Response> answers = new ArrayList<>();
         for (LogRequest request : splitter.split(records, (record, bytes) -> deadLetters.park(List.of(record),
                 "record alone is " + bytes + " bytes, over the destination's limit of " + maxBodyBytes + " per request"))) {
-            answers.addAll(delivery.deliver(asSent(request), part -> asSent(new LogRequest(part, encoder.encode(part)))));
+            // A half of a refused request is encoded (and gzipped) exactly as the request itself was.
+            answers.addAll(delivery.deliver(asSent(request), part -> new LogRequest(part, encodeAsSent(part))));
         }
         return answers;
     }

@@ -3,6 +3,7 @@ package io.auditshipper.exporter.newrelic;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.exporter.encoding.Truncation;
 import io.auditshipper.exporter.http.RequestEncoder;
 import io.auditshipper.model.AuditLogRecord;
 
@@ -13,9 +14,19 @@ import java.util.List;
 /**
  * New Relic's detailed Log API payload: one block with {@code common} attributes shared by the batch and
  * {@code logs}, each with the audit log's own time ({@code timestamp}, epoch milliseconds), the audit log
- * JSON as {@code message}, and its main fields as attributes to query on.
+ * JSON as {@code message} (cut with a marker past {@link #MAX_MESSAGE_BYTES}), and its main fields as
+ * attributes to query on.
  */
 record NewRelicPayloadEncoder(String service, String hostname) implements RequestEncoder {
+
+    /**
+     * New Relic keeps at most 128 KB of an attribute (the first 4,094 characters searchable, the rest in a
+     * blob, "data beyond 128KB will be truncated":
+     * https://docs.newrelic.com/docs/logs/log-api/log-event-data/), so a longer message is cut here with a
+     * marker saying so, rather than cut silently by New Relic or, over the 1 MB per POST
+     * (https://docs.newrelic.com/docs/logs/log-management/log-api/introduction-log-api/#limits), parked.
+     */
+    static final int MAX_MESSAGE_BYTES = 128 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,7 +48,7 @@ record NewRelicPayloadEncoder(String service, String hostname) implements Reques
                 JsonNode log = JSON.readTree(record.json());
                 json.writeStartObject();
                 json.writeNumberField("timestamp", record.timestamp().toEpochMilli());
-                json.writeStringField("message", record.json());
+                json.writeStringField("message", Truncation.toUtf8Bytes(record.json(), MAX_MESSAGE_BYTES));
                 json.writeObjectFieldStart("attributes");
                 json.writeStringField("audit.id", record.id());
                 writeIfText(json, "audit.type", log.path("type"));
