@@ -4,12 +4,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditshipper.exporter.encoding.Truncation;
-import io.auditshipper.exporter.http.RequestEncoder;
+import io.auditshipper.exporter.http.JsonFraming;
 import io.auditshipper.model.AuditLogRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * New Relic's detailed Log API payload: one block with {@code common} attributes shared by the batch and
@@ -17,7 +16,7 @@ import java.util.List;
  * JSON as {@code message} (cut with a marker past {@link #MAX_MESSAGE_BYTES}), and its main fields as
  * attributes to query on.
  */
-record NewRelicPayloadEncoder(String service, String hostname) implements RequestEncoder {
+final class NewRelicPayloadEncoder implements JsonFraming.Encoder {
 
     /**
      * New Relic keeps at most 128 KB of an attribute (the first 4,094 characters searchable, the rest in a
@@ -30,40 +29,39 @@ record NewRelicPayloadEncoder(String service, String hostname) implements Reques
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** One block: the common attributes, then the logs. */
+    private final JsonFraming framing;
+
+    NewRelicPayloadEncoder(String service, String hostname) {
+        String common = JSON.createObjectNode().put("logtype", "kestra-audit").put("service", service)
+                .put("hostname", hostname).toString();
+        this.framing = JsonFraming.of("[{\"common\":{\"attributes\":" + common + "},\"logs\":[", "]}]");
+    }
+
     @Override
-    public byte[] encode(List<AuditLogRecord> records) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(records.size() * 700);
+    public byte[] entry(AuditLogRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(record.json().length() + 400);
+        JsonNode log = JSON.readTree(record.json());
         try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
-            json.writeStartArray();
             json.writeStartObject();
-            json.writeObjectFieldStart("common");
+            json.writeNumberField("timestamp", record.timestamp().toEpochMilli());
+            json.writeStringField("message", Truncation.toUtf8Bytes(record.json(), MAX_MESSAGE_BYTES));
             json.writeObjectFieldStart("attributes");
-            json.writeStringField("logtype", "kestra-audit");
-            json.writeStringField("service", service);
-            json.writeStringField("hostname", hostname);
+            json.writeStringField("audit.id", record.id());
+            writeIfText(json, "audit.type", log.path("type"));
+            writeIfText(json, "audit.userId", log.path("userId"));
+            writeIfText(json, "audit.tenantId", log.path("tenantId"));
+            writeIfText(json, "audit.detail.type", log.path("detail").path("type"));
+            writeIfText(json, "audit.detail.namespace", log.path("detail").path("namespace"));
             json.writeEndObject();
             json.writeEndObject();
-            json.writeArrayFieldStart("logs");
-            for (AuditLogRecord record : records) {
-                JsonNode log = JSON.readTree(record.json());
-                json.writeStartObject();
-                json.writeNumberField("timestamp", record.timestamp().toEpochMilli());
-                json.writeStringField("message", Truncation.toUtf8Bytes(record.json(), MAX_MESSAGE_BYTES));
-                json.writeObjectFieldStart("attributes");
-                json.writeStringField("audit.id", record.id());
-                writeIfText(json, "audit.type", log.path("type"));
-                writeIfText(json, "audit.userId", log.path("userId"));
-                writeIfText(json, "audit.tenantId", log.path("tenantId"));
-                writeIfText(json, "audit.detail.type", log.path("detail").path("type"));
-                writeIfText(json, "audit.detail.namespace", log.path("detail").path("namespace"));
-                json.writeEndObject();
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-            json.writeEndArray();
         }
         return out.toByteArray();
+    }
+
+    @Override
+    public JsonFraming framing() {
+        return framing;
     }
 
     private static void writeIfText(JsonGenerator json, String name, JsonNode value) throws IOException {
