@@ -42,6 +42,7 @@ public final class AzuriteServer implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final Path debugLog;
     private final int port;
     private final Thread killOnExit;
     private BlobServiceClient client;
@@ -50,6 +51,7 @@ public final class AzuriteServer implements AutoCloseable {
         Path main = install();
         try {
             log = Files.createTempFile(HOME.getParent(), "azurite-", ".log");
+            debugLog = Files.createTempFile(HOME.getParent(), "azurite-debug-", ".log");
             process = new ProcessBuilder("node", main.toString(),
                     "--blobHost", "127.0.0.1", "--blobPort", "0",
                     "--inMemoryPersistence", "--extentMemoryLimit", "256",
@@ -58,7 +60,9 @@ public final class AzuriteServer implements AutoCloseable {
                     // No network here, and none wanted from a test.
                     "--disableTelemetry",
                     // The account is the first path segment, never taken from the host name.
-                    "--disableProductStyleUrl")
+                    "--disableProductStyleUrl",
+                    // Every request logged, so a test can count what reached the server.
+                    "--debug", debugLog.toString())
                     .directory(HOME.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
@@ -82,6 +86,16 @@ public final class AzuriteServer implements AutoCloseable {
 
     public void createContainer(String name) {
         client().createBlobContainer(name);
+    }
+
+    /** How many requests with this method and a URL containing {@code urlPart} reached Azurite (from its debug log). */
+    public long requests(String method, String urlPart) {
+        try (var lines = Files.lines(debugLog)) {
+            return lines.filter(line -> line.contains("RequestMethod=" + method + " ") && line.contains("RequestURL=")
+                    && line.substring(line.indexOf("RequestURL=")).split(" ", 2)[0].contains(urlPart)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The blob names in the container, in Azure's order (sorted). */

@@ -296,10 +296,17 @@ public final class FakeGcsServer implements AutoCloseable {
     private void injectedFailure(Upload step) {
         Failure failure = failures.get(step);
         if (failure != null && failure.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            boolean rateLimit = failure.status() == 429;
-            throw new GcsError(failure.status(), rateLimit ? "rateLimitExceeded" : "backendError",
-                    rateLimit ? "The rate of change requests to the object exceeds the rate limit." : "Backend Error",
-                    false);
+            throw switch (failure.status()) {
+                case 429 -> new GcsError(429, "rateLimitExceeded",
+                        "The rate of change requests to the object exceeds the rate limit.", false);
+                case 401 -> new GcsError(401, "required", "Anonymous caller does not have storage.objects.create access"
+                        + " to the Google Cloud Storage object. Permission 'storage.objects.create' denied on resource"
+                        + " (or it may not exist).", false);
+                case 403 -> new GcsError(403, "forbidden", "audit-shipper@my-project.iam.gserviceaccount.com does not have"
+                        + " storage.objects.create access to the Google Cloud Storage object. Permission"
+                        + " 'storage.objects.create' denied on resource (or it may not exist).", false);
+                default -> new GcsError(failure.status(), "backendError", "Backend Error", false);
+            };
         }
     }
 

@@ -16,7 +16,9 @@ import java.util.zip.GZIPInputStream;
 /**
  * A local HTTP server on 127.0.0.1 standing in for a vendor's intake API: it records every request
  * (body gunzipped when sent gzipped, with the size as sent) and answers what the test's responder says,
- * which is where a test checks the request as the vendor documents it.
+ * which is where a test checks the request as the vendor documents it. A body labelled
+ * {@code Content-Encoding: gzip} that does not inflate (not gzip, truncated, bad CRC or length) is answered
+ * 400 without reaching the responder, as every vendor intake that takes gzip does, and counted as a violation.
  */
 public final class FakeHttpIntake implements AutoCloseable {
 
@@ -94,20 +96,28 @@ public final class FakeHttpIntake implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         byte[] sent = exchange.getRequestBody().readAllBytes();
         byte[] body = sent;
+        String notGzip = null;
         if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
             try (GZIPInputStream gunzip = new GZIPInputStream(new ByteArrayInputStream(sent))) {
                 body = gunzip.readAllBytes();
+            } catch (IOException e) {
+                notGzip = "Content-Encoding: gzip but the body does not inflate (" + e + ")";
             }
         }
         Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                 exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body, sent.length);
         requests.add(request);
         Answer answer;
-        try {
-            answer = responder.apply(request);
-        } catch (AssertionError | RuntimeException e) {
-            violations.add(e.getMessage());
-            answer = Answer.of(599, "the request broke the vendor's documented contract: " + e.getMessage());
+        if (notGzip != null) {
+            violations.add(notGzip);
+            answer = Answer.of(400, "{\"error\":\"" + notGzip.replace("\"", "'") + "\"}");
+        } else {
+            try {
+                answer = responder.apply(request);
+            } catch (AssertionError | RuntimeException e) {
+                violations.add(e.getMessage());
+                answer = Answer.of(599, "the request broke the vendor's documented contract: " + e.getMessage());
+            }
         }
         answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         byte[] out = answer.body();

@@ -1,5 +1,6 @@
 package io.auditshipper.exporter.azureblob;
 
+import com.azure.core.exception.HttpResponseException;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobHttpHeaders;
@@ -74,5 +75,17 @@ public final class AzureBlobObjectStore implements ObjectStore {
     @Override
     public String describe() {
         return client.getAccountUrl() + "/" + container;
+    }
+
+    @Override
+    public int status(Throwable failure) {
+        return failure instanceof HttpResponseException answer && answer.getResponse() != null
+                ? answer.getResponse().getStatusCode() : -1;
+    }
+
+    @Override
+    public String credentialProperties() {
+        return "tenantId, clientId and clientSecret, or connectionString, or sasToken, and that they may write"
+                + " blobs into the container";
     }
 }

@@ -11,6 +11,7 @@ import io.auditshipper.model.AuditLogRecord;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClientBuilder;
+import software.amazon.awssdk.services.cloudwatchlogs.model.AccessDeniedException;
 import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsException;
 import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.PutLogEventsResponse;
@@ -25,18 +26,26 @@ import java.util.List;
 
 /**
  * Kestra's CloudWatch {@code LogExporter} with the AWS SDK v2 CloudWatch Logs client (Camel's
- * {@code aws2-cw} component is CloudWatch metrics, and Camel has none for Logs). Creates the log group
- * and stream when missing ({@code createMissing}, default true); sends PutLogEvents within the API's
- * limits: chronological events, at most 10,000 and 1,048,576 bytes (message bytes plus 26 per event) per
- * call, no call spanning more than 24 hours, 256 KB per event (a longer message is truncated with a
- * marker). Events the service rejects (too old, too new, expired) are parked in the dead-letter file.
+ * {@code aws2-cw} component is CloudWatch metrics, and Camel has none for Logs). Sends PutLogEvents
+ * first, and only when it answers ResourceNotFoundException creates the log group and stream
+ * ({@code createMissing}, default true) and puts again: a least-privilege policy granting only
+ * {@code logs:PutLogEvents} ships to a group and stream that exist. Calls stay within the API's limits
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html):
+ * chronological events, at most 10,000 and 1,048,576 bytes (message bytes plus 26 per event) per call, no
+ * call spanning more than 24 hours, 1 MB per event (a longer message is truncated with a marker). Events
+ * the service rejects (too old, too new, expired) are parked in the dead-letter file.
  */
 public final class CloudWatchLogsExporter implements LogExporter {
 
     static final int MAX_EVENTS = 10_000;
     static final int MAX_REQUEST_BYTES = 1_048_576;
     static final int EVENT_OVERHEAD_BYTES = 26;
-    static final int MAX_EVENT_BYTES = 262_144;
+    /**
+     * "Each log event can be no larger than 1 MB" (it was 256 KB before 2025), and it must fit in a call's
+     * 1,048,576 bytes with its 26:
+     * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
+     */
+    static final int MAX_EVENT_BYTES = MAX_REQUEST_BYTES;
     static final Duration MAX_SPAN = Duration.ofHours(24);
 
     private final String exporterId;
@@ -45,7 +54,6 @@ public final class CloudWatchLogsExporter implements LogExporter {
     private final String stream;
     private final boolean createMissing;
     private final DeadLetterFile deadLetters;
-    private volatile boolean ensured;
 
     CloudWatchLogsExporter(String exporterId, CloudWatchLogsClient client, String group, String stream,
                            boolean createMissing, DeadLetterFile deadLetters) {
@@ -68,22 +76,41 @@ public final class CloudWatchLogsExporter implements LogExporter {
 
     @Override
     public void ship(List<AuditLogRecord> records) {
-        ensureGroupAndStream();
         for (List<AuditLogRecord> call : calls(records)) {
             List<InputLogEvent> events = call.stream().map(record -> InputLogEvent.builder()
                     .timestamp(record.timestamp().toEpochMilli())
                     .message(Truncation.toUtf8Bytes(record.json(), MAX_EVENT_BYTES - EVENT_OVERHEAD_BYTES))
                     .build()).toList();
-            PutLogEventsResponse response;
-            try {
-                response = client.putLogEvents(b -> b.logGroupName(group).logStreamName(stream).logEvents(events));
-            } catch (ResourceNotFoundException e) {
-                ensured = false;
+            parkRejected(call, put(events).rejectedLogEventsInfo());
+        }
+    }
+
+    /** PutLogEvents; on ResourceNotFoundException, with {@code createMissing}, the group and stream created and the put once more. */
+    private PutLogEventsResponse put(List<InputLogEvent> events) {
+        try {
+            return putOnce(events);
+        } catch (ResourceNotFoundException missing) {
+            if (!createMissing) {
                 throw new DestinationUnavailableException("exporter " + exporterId + ": log group '" + group
-                        + "' or stream '" + stream + "' does not exist" + (createMissing ? "" : "; create them, or set createMissing: true")
-                        + " (" + e.awsErrorDetails().errorMessage() + ")", e);
+                        + "' or stream '" + stream + "' does not exist; create them, or set createMissing: true ("
+                        + missing.awsErrorDetails().errorMessage() + ")", missing);
             }
-            parkRejected(call, response.rejectedLogEventsInfo());
+            createGroupAndStream();
+            try {
+                return putOnce(events);
+            } catch (ResourceNotFoundException stillMissing) {
+                throw new DestinationUnavailableException("exporter " + exporterId + ": log group '" + group
+                        + "' or stream '" + stream + "' still does not exist after creating it ("
+                        + stillMissing.awsErrorDetails().errorMessage() + ")", stillMissing);
+            }
+        }
+    }
+
+    private PutLogEventsResponse putOnce(List<InputLogEvent> events) {
+        try {
+            return client.putLogEvents(b -> b.logGroupName(group).logStreamName(stream).logEvents(events));
+        } catch (AccessDeniedException e) {
+            throw denied("logs:PutLogEvents", e);
         }
     }
 
@@ -133,26 +160,37 @@ public final class CloudWatchLogsExporter implements LogExporter {
         }
     }
 
-    private void ensureGroupAndStream() {
-        if (ensured || !createMissing) {
-            return;
-        }
+    /** Called only once a put found the group or stream missing: one that exists is not touched (or asked to be). */
+    private void createGroupAndStream() {
         try {
             try {
-                client.createLogGroup(b -> b.logGroupName(group));
-            } catch (ResourceAlreadyExistsException exists) {
-                // already there: nothing to do
-            }
-            try {
                 client.createLogStream(b -> b.logGroupName(group).logStreamName(stream));
-            } catch (ResourceAlreadyExistsException exists) {
-                // already there: nothing to do
+            } catch (ResourceNotFoundException noGroup) {
+                try {
+                    client.createLogGroup(b -> b.logGroupName(group));
+                } catch (ResourceAlreadyExistsException exists) {
+                    // created meanwhile: nothing to do
+                } catch (AccessDeniedException e) {
+                    throw denied("logs:CreateLogGroup", e);
+                }
+                client.createLogStream(b -> b.logGroupName(group).logStreamName(stream));
             }
+        } catch (ResourceAlreadyExistsException exists) {
+            // the stream was created meanwhile: nothing to do
+        } catch (AccessDeniedException e) {
+            throw denied("logs:CreateLogStream", e);
         } catch (CloudWatchLogsException e) {
             throw new DestinationUnavailableException("exporter " + exporterId + ": cannot create log group '" + group
                     + "' / stream '" + stream + "': " + e.awsErrorDetails().errorMessage(), e);
         }
-        ensured = true;
+    }
+
+    /** IAM refused an action: not retried, since only a policy change (or creating the group/stream by hand) fixes it. */
+    private DestinationUnavailableException denied(String action, AccessDeniedException e) {
+        return new DestinationUnavailableException("exporter " + exporterId + ": the credentials may not " + action
+                + " on log group '" + group + "' / stream '" + stream + "'; grant " + action + " to them"
+                + (action.startsWith("logs:Create") ? ", or create the group and stream beforehand" : "")
+                + " (" + e.awsErrorDetails().errorMessage() + ")", e);
     }
 
     @Override

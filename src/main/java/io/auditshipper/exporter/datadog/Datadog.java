@@ -5,7 +5,7 @@ import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.http.ApiKeyIntake;
 import io.auditshipper.exporter.http.HttpLogExporter;
-import io.auditshipper.exporter.http.HttpLogSink;
+import io.auditshipper.exporter.http.RequestPacker;
 
 /**
  * Kestra's Datadog {@code LogExporter}: {@code POST <basePath>/api/v2/logs} with the {@code DD-API-KEY}
@@ -16,7 +16,7 @@ public final class Datadog {
 
     static final ApiKeyIntake INTAKE = new ApiKeyIntake("Datadog logs intake", "/api/v2/logs", "DD-API-KEY",
             "https://http-intake.logs.datadoghq.eu", "DATADOG_API_KEY", 1000, 5L * 1024 * 1024,
-            HttpLogSink.LimitOn.UNCOMPRESSED);
+            RequestPacker.LimitOn.UNCOMPRESSED);
 
     private Datadog() {
     }

@@ -1,5 +1,6 @@
 package io.auditshipper.exporter.gcs;
 
+import com.google.cloud.BaseServiceException;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
@@ -69,5 +70,16 @@ public final class GcsObjectStore implements ObjectStore {
     @Override
     public String describe() {
         return "gs://" + bucket;
+    }
+
+    @Override
+    public int status(Throwable failure) {
+        return failure instanceof BaseServiceException answer && answer.getCode() > 0 ? answer.getCode() : -1;
+    }
+
+    @Override
+    public String credentialProperties() {
+        return "serviceAccount, impersonatedServiceAccount and scopes (or, without them, the application default"
+                + " credentials) and that they may storage.objects.create in the bucket";
     }
 }

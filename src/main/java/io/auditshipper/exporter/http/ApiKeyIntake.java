@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code apiKey} properties.
  */
 public record ApiKeyIntake(String name, String path, String keyHeader, String exampleBasePath, String exampleSecret,
-                           int maxRecords, long maxBodyBytes, HttpLogSink.LimitOn limitOn) {
+                           int maxRecords, long maxBodyBytes, RequestPacker.LimitOn limitOn) {
 
     public LogExporter exporter(ExporterConfig config, ExporterContext context, RequestEncoder encoder) {
         URI basePath = config.httpUrl("basePath", exampleBasePath);
@@ -22,8 +22,8 @@ public record ApiKeyIntake(String name, String path, String keyHeader, String ex
         DeadLetterFile deadLetters = context.deadLetters(config.id());
         HttpDelivery delivery = new HttpDelivery(config.id(), intakeUrl(basePath, path), "application/json",
                 Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context.retryBudget(), context.retries(config.id()), deadLetters);
-        return new HttpLogExporter(name, new HttpLogSink(encoder, true, Math.min(config.chunk(), maxRecords),
-                maxBodyBytes, limitOn, delivery, deadLetters));
+        return new HttpLogExporter(name, new HttpLogSink(new RequestPacker(encoder, true,
+                Math.min(config.chunk(), maxRecords), maxBodyBytes, limitOn), delivery, deadLetters));
     }
 
     /** The intake's path appended to basePath's own, before its query: a token in the query stays a query value. */

@@ -40,10 +40,10 @@ public final class HttpDelivery {
         }
     }
 
-    /** Encodes a smaller request again when a request is halved. */
+    /** Builds a part of a request (its records {@code from} to {@code to}) when a request is halved. */
     @FunctionalInterface
-    public interface Reencoder {
-        LogRequest encode(List<AuditLogRecord> records) throws Exception;
+    public interface Parts {
+        LogRequest part(LogRequest request, int from, int to) throws Exception;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpDelivery.class);
@@ -77,7 +77,7 @@ public final class HttpDelivery {
     }
 
     /** Delivers the request; the accepted answers (one per request actually sent, after any 413 split). */
-    public List<Response> deliver(LogRequest request, Reencoder reencoder) throws Exception {
+    public List<Response> deliver(LogRequest request, Parts parts) throws Exception {
         Response response = send(request);
         int status = response.status();
         if (status / 100 == 2) {
@@ -88,8 +88,8 @@ public final class HttpDelivery {
             int half = records.size() / 2;
             LOG.info("exporter {}: {} answered {} for {} records; sending them in two halves", exporterId, url, status,
                     records.size());
-            List<Response> first = deliver(reencoder.encode(records.subList(0, half)), reencoder);
-            List<Response> second = deliver(reencoder.encode(records.subList(half, records.size())), reencoder);
+            List<Response> first = deliver(parts.part(request, 0, half), parts);
+            List<Response> second = deliver(parts.part(request, half, records.size()), parts);
             return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
         }
         deadLetters.park(request.records(), "HTTP " + status + " from " + url + ": " + abbreviate(response.text()));

@@ -8,42 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The shared body of the HTTP exporters (Datadog, New Relic, OTLP): cut the batch into requests within
- * the destination's limits, gzip them, deliver them one after the other, park what cannot be sent.
+ * The shared body of the HTTP exporters (Datadog, New Relic, OTLP): pack the batch into requests within
+ * the destination's limits ({@link RequestPacker}), deliver them one after the other, park what cannot be sent.
  * A vendor exporter supplies only its encoder, its limits and its {@link HttpDelivery}.
  */
 public final class HttpLogSink {
 
-    /** Whether the destination's size limit counts the body before or after gzip. */
-    public enum LimitOn { UNCOMPRESSED, COMPRESSED }
-
-    private final RequestEncoder encoder;
-    private final boolean gzip;
-    private final LimitOn limitOn;
-    private final RequestSplitter splitter;
+    private final RequestPacker packer;
     private final HttpDelivery delivery;
     private final DeadLetterFile deadLetters;
-    private final long maxBodyBytes;
 
-    public HttpLogSink(RequestEncoder encoder, boolean gzip, int maxRecords, long maxBodyBytes, LimitOn limitOn,
-                       HttpDelivery delivery, DeadLetterFile deadLetters) {
-        this.encoder = encoder;
-        this.gzip = gzip;
-        this.limitOn = limitOn;
-        this.maxBodyBytes = maxBodyBytes;
-        this.splitter = new RequestSplitter(gzip && limitOn == LimitOn.COMPRESSED ? this::encodeAsSent : encoder,
-                maxRecords, maxBodyBytes);
+    public HttpLogSink(RequestPacker packer, HttpDelivery delivery, DeadLetterFile deadLetters) {
+        this.packer = packer;
         this.delivery = delivery;
         this.deadLetters = deadLetters;
-    }
-
-    private byte[] encodeAsSent(List<AuditLogRecord> records) throws java.io.IOException {
-        byte[] body = encoder.encode(records);
-        return gzip ? Gzip.compress(body) : body;
-    }
-
-    private LogRequest asSent(LogRequest request) throws java.io.IOException {
-        return gzip && limitOn == LimitOn.UNCOMPRESSED ? new LogRequest(request.records(), Gzip.compress(request.body())) : request;
     }
 
     public void bind(CamelContext context) {
@@ -53,9 +31,10 @@ public final class HttpLogSink {
     /** Ships the records; the destination's accepted answers, for exporters that read them (OTLP partial success). */
     public List<HttpDelivery.Response> ship(List<AuditLogRecord> records) throws Exception {
         List<HttpDelivery.Response> answers = new ArrayList<>();
-        for (LogRequest request : splitter.split(records, (record, bytes) -> deadLetters.park(List.of(record),
-                "record alone is " + bytes + " bytes, over the destination's limit of " + maxBodyBytes + " per request"))) {
-            answers.addAll(delivery.deliver(asSent(request), part -> asSent(new LogRequest(part, encoder.encode(part)))));
+        for (LogRequest request : packer.pack(records, (record, bytes) -> deadLetters.park(List.of(record),
+                "record alone is " + bytes + " bytes, over the destination's limit of " + packer.maxBodyBytes() + " per request"))) {
+            // A part of a refused request is built by the packer too: encoded (and gzipped) as the request was.
+            answers.addAll(delivery.deliver(request, packer::part));
         }
         return answers;
     }

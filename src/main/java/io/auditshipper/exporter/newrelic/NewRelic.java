@@ -5,7 +5,7 @@ import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.http.ApiKeyIntake;
 import io.auditshipper.exporter.http.HttpLogExporter;
-import io.auditshipper.exporter.http.HttpLogSink;
+import io.auditshipper.exporter.http.RequestPacker;
 
 /**
  * Kestra's New Relic {@code LogExporter}: {@code POST <basePath>/log/v1} with the {@code Api-Key} header
@@ -16,7 +16,7 @@ public final class NewRelic {
 
     static final ApiKeyIntake INTAKE = new ApiKeyIntake("New Relic Log API", "/log/v1", "Api-Key",
             "https://log-api.newrelic.com", "NEWRELIC_API_KEY", Integer.MAX_VALUE, 1_000_000,
-            HttpLogSink.LimitOn.COMPRESSED);
+            RequestPacker.LimitOn.COMPRESSED);
 
     private NewRelic() {
     }

@@ -34,6 +34,13 @@ import java.util.OptionalInt;
  */
 public final class OpenSearchExporter extends SearchExporter {
 
+    /**
+     * The status of the last HTTP answer, for a failure that does not carry it: on an error body that is not
+     * OpenSearch's own (a proxy's 404, another server's JSON) opensearch-java 3.4's exception has no status, and
+     * its {@code status()} throws a NullPointerException ("ErrorResponse.status() is null").
+     */
+    private volatile int lastStatus;
+
     public OpenSearchExporter(ExporterConfig config, ExporterContext context) {
         super("OpenSearch", config, context);
     }
@@ -48,6 +55,7 @@ public final class OpenSearchExporter extends SearchExporter {
             builder.setPathPrefix(connection.pathPrefix());
         }
         builder.setHttpClientConfigCallback(http -> {
+            http.addResponseInterceptorLast((response, entity, httpContext) -> lastStatus = response.getCode());
             if (connection.username() != null) {
                 BasicCredentialsProvider credentials = new BasicCredentialsProvider();
                 credentials.setCredentials(new AuthScope(null, -1),
@@ -69,6 +77,7 @@ public final class OpenSearchExporter extends SearchExporter {
 
     @Override
     public List<BulkIndexer.ItemResult> index(List<AuditLogRecord> records) {
+        lastStatus = 0;
         BulkRequest.Builder request = new BulkRequest.Builder().index(indexName);
         for (AuditLogRecord record : records) {
             // RawValue: Jackson writes the stored JSON as it is, without parsing it into a tree first.
@@ -83,13 +92,14 @@ public final class OpenSearchExporter extends SearchExporter {
     @Override
     public OptionalInt statusOf(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof OpenSearchException e) {
-                return OptionalInt.of(e.status());
+            if (cause instanceof OpenSearchException e && e.response().status() != null) {
+                return OptionalInt.of(e.response().status());
             }
             if (cause instanceof ResponseException e) {
                 return OptionalInt.of(e.getResponse().getStatusLine().getStatusCode());
             }
         }
-        return OptionalInt.empty();
+        int status = lastStatus;
+        return status >= 400 ? OptionalInt.of(status) : OptionalInt.empty();
     }
 }

@@ -9,6 +9,7 @@ import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.http.HttpDelivery;
 import io.auditshipper.exporter.http.HttpLogExporter;
 import io.auditshipper.exporter.http.HttpLogSink;
+import io.auditshipper.exporter.http.RequestPacker;
 import io.auditshipper.model.AuditLogRecord;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -57,8 +58,8 @@ public final class OtlpLogExporter implements LogExporter {
                 headers, context.retryBudget(), context.retries(config.id()), deadLetters);
         OtlpLogsEncoder encoder = new OtlpLogsEncoder(config.string("serviceName", "kestra"),
                 HttpLogExporter.localHostname(), json);
-        return new OtlpLogExporter(new HttpLogSink(encoder, true, config.chunk(), MAX_PAYLOAD_BYTES,
-                HttpLogSink.LimitOn.UNCOMPRESSED, delivery, deadLetters), json);
+        return new OtlpLogExporter(new HttpLogSink(new RequestPacker(encoder, true, config.chunk(), MAX_PAYLOAD_BYTES,
+                RequestPacker.LimitOn.UNCOMPRESSED), delivery, deadLetters), json);
     }
 
     @Override

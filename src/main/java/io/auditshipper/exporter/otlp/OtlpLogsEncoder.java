@@ -2,17 +2,18 @@ package io.auditshipper.exporter.otlp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.exporter.http.JsonFraming;
 import io.auditshipper.exporter.http.RequestEncoder;
 import io.auditshipper.model.AuditLogRecord;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.opentelemetry.proto.resource.v1.Resource;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import com.google.protobuf.util.JsonFormat;
 import java.nio.charset.StandardCharsets;
 
@@ -26,7 +27,7 @@ import java.util.Map;
  * {@code host.name}), one scope, and a log record per audit log with the log's own time as
  * {@code time_unix_nano}, the audit log JSON as body, and the audit fields as attributes.
  */
-record OtlpLogsEncoder(String serviceName, String hostName, boolean json) implements RequestEncoder {
+final class OtlpLogsEncoder implements RequestEncoder {
 
     /** OTLP/JSON: the protobuf JSON mapping with lowerCamelCase names and enums as integers, as the spec asks. */
     private static final JsonFormat.Printer OTLP_JSON = JsonFormat.printer().printingEnumsAsInts()
@@ -44,37 +45,93 @@ record OtlpLogsEncoder(String serviceName, String hostName, boolean json) implem
             "kestra.audit.detail.id", new String[]{"detail", "id"},
             "kestra.audit.detail.namespace", new String[]{"detail", "namespace"},
             "kestra.audit.detail.resource_type", new String[]{"detail", "resourceType"});
+    private static final InstrumentationScope SCOPE = InstrumentationScope.newBuilder().setName("kestra-audit-shipper").build();
 
-    @Override
-    public byte[] encode(List<AuditLogRecord> records) throws IOException {
-        ScopeLogs.Builder scope = ScopeLogs.newBuilder()
-                .setScope(InstrumentationScope.newBuilder().setName("kestra-audit-shipper"));
-        long observed = nanos(Instant.now());
-        for (AuditLogRecord record : records) {
-            JsonNode log = JSON.readTree(record.json());
-            LogRecord.Builder otel = LogRecord.newBuilder()
-                    .setTimeUnixNano(nanos(record.timestamp()))
-                    .setObservedTimeUnixNano(observed)
-                    .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO)
-                    .setSeverityText("INFO")
-                    .setEventName("kestra.audit")
-                    .setBody(AnyValue.newBuilder().setStringValue(record.json()));
-            ATTRIBUTES.forEach((name, path) -> {
-                JsonNode value = log;
-                for (String field : path) {
-                    value = value.path(field);
-                }
-                if (value.isValueNode() && !value.isNull()) {
-                    otel.addAttributes(attribute(name, value.asText()));
-                }
-            });
-            scope.addLogRecords(otel);
+    private final boolean json;
+    private final Resource resource;
+    /** OTLP/JSON: the request around its log records. */
+    private final JsonFraming jsonFraming;
+
+    OtlpLogsEncoder(String serviceName, String hostName, boolean json) {
+        this.json = json;
+        this.resource = Resource.newBuilder().addAttributes(attribute("service.name", serviceName))
+                .addAttributes(attribute("host.name", hostName)).build();
+        try {
+            this.jsonFraming = JsonFraming.of("{\"resourceLogs\":[{\"resource\":" + OTLP_JSON.print(resource)
+                    + ",\"scopeLogs\":[{\"scope\":" + OTLP_JSON.print(SCOPE) + ",\"logRecords\":[", "]}]}]}");
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
         }
-        ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
-                .setResource(Resource.newBuilder().addAttributes(attribute("service.name", serviceName))
-                        .addAttributes(attribute("host.name", hostName)))
-                .addScopeLogs(scope)).build();
-        return json ? OTLP_JSON.print(request).getBytes(StandardCharsets.UTF_8) : request.toByteArray();
+    }
+
+    /** A {@code LogRecord}, in protobuf or OTLP/JSON. */
+    @Override
+    public byte[] entry(AuditLogRecord record) throws IOException {
+        JsonNode log = JSON.readTree(record.json());
+        LogRecord.Builder otel = LogRecord.newBuilder()
+                .setTimeUnixNano(nanos(record.timestamp()))
+                .setObservedTimeUnixNano(nanos(Instant.now()))
+                .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO)
+                .setSeverityText("INFO")
+                .setEventName("kestra.audit")
+                .setBody(AnyValue.newBuilder().setStringValue(record.json()));
+        ATTRIBUTES.forEach((name, path) -> {
+            JsonNode value = log;
+            for (String field : path) {
+                value = value.path(field);
+            }
+            if (value.isValueNode() && !value.isNull()) {
+                otel.addAttributes(attribute(name, value.asText()));
+            }
+        });
+        LogRecord built = otel.build();
+        return json ? OTLP_JSON.print(built).getBytes(StandardCharsets.UTF_8) : built.toByteArray();
+    }
+
+    /** Exact for OTLP/JSON; for protobuf an upper bound (each record's length prefix counted at its largest). */
+    @Override
+    public long bodySize(int entries, long entryBytes) {
+        if (json) {
+            return jsonFraming.bodySize(entries, entryBytes);
+        }
+        long records = entryBytes + (long) entries * (1 + CodedOutputStream.computeUInt64SizeNoTag(entryBytes));
+        return requestSize(records);
+    }
+
+    /** An {@code ExportLogsServiceRequest}: one resource, one scope, the log records as they were encoded. */
+    @Override
+    public byte[] body(List<byte[]> entries) throws IOException {
+        if (json) {
+            return jsonFraming.body(entries);
+        }
+        long records = 0;
+        for (byte[] entry : entries) {
+            records += 1 + CodedOutputStream.computeUInt32SizeNoTag(entry.length) + entry.length;
+        }
+        int scopeLogs = (int) (CodedOutputStream.computeMessageSize(1, SCOPE) + records);
+        int resourceLogs = CodedOutputStream.computeMessageSize(1, resource) + 1
+                + CodedOutputStream.computeUInt32SizeNoTag(scopeLogs) + scopeLogs;
+        byte[] body = new byte[(int) requestSize(records)];
+        CodedOutputStream out = CodedOutputStream.newInstance(body);
+        out.writeTag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(resourceLogs);
+        out.writeMessage(1, resource);
+        out.writeTag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(scopeLogs);
+        out.writeMessage(1, SCOPE);
+        for (byte[] entry : entries) {
+            out.writeByteArray(2, entry);
+        }
+        out.checkNoSpaceLeft();
+        return body;
+    }
+
+    /** The size of the request whose log records (each with its tag and length) take {@code records} bytes. */
+    private long requestSize(long records) {
+        long scopeLogs = CodedOutputStream.computeMessageSize(1, SCOPE) + records;
+        long resourceLogs = CodedOutputStream.computeMessageSize(1, resource) + 1
+                + CodedOutputStream.computeUInt64SizeNoTag(scopeLogs) + scopeLogs;
+        return 1 + CodedOutputStream.computeUInt64SizeNoTag(resourceLogs) + resourceLogs;
     }
 
     private static KeyValue attribute(String name, String value) {

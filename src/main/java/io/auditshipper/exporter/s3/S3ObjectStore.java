@@ -1,10 +1,12 @@
 package io.auditshipper.exporter.s3;
 
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.aws.AwsClientSettings;
 import io.auditshipper.exporter.storage.ObjectStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -16,7 +18,8 @@ import java.util.Optional;
 /**
  * Kestra's {@code io.kestra.plugin.ee.aws.s3.LogExporter}, through camel-aws2-s3. The S3 client is built
  * here (Kestra's credentials or the default chain, {@code endpointOverride} with path-style addressing
- * for S3-compatible servers) and handed to the endpoint, so keys never go into an endpoint URI.
+ * for S3-compatible servers) and handed to the endpoint, so keys never go into an endpoint URI. Its own
+ * retries are off: the exporter route retries a failed batch, and a 401/403 fails the exporter at once.
  */
 public final class S3ObjectStore implements ObjectStore {
 
@@ -35,7 +38,10 @@ public final class S3ObjectStore implements ObjectStore {
     public static S3ObjectStore from(ExporterConfig config) {
         String bucket = config.required("bucket", "logbucket");
         S3ClientBuilder builder = AwsClientSettings.apply(config, S3Client.builder())
-                .httpClient(UrlConnectionHttpClient.create());
+                .httpClient(UrlConnectionHttpClient.create())
+                // The exporter route is the one retry layer (with the task's backoff); the SDK's own would also
+                // re-send a refused upload (a 403 InvalidAccessKeyId went out 4 times per attempt).
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
         Optional<URI> endpoint = AwsClientSettings.endpointOverride(config);
         // S3-compatible servers (MinIO, S3Proxy, Ceph...) are addressed by path, not by a bucket subdomain.
         endpoint.ifPresent(uri -> builder.forcePathStyle(true));
@@ -63,5 +69,16 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public String describe() {
         return location;
+    }
+
+    @Override
+    public int status(Throwable failure) {
+        return failure instanceof SdkServiceException answer ? answer.statusCode() : -1;
+    }
+
+    @Override
+    public String credentialProperties() {
+        return "accessKeyId, secretKeyId and sessionToken (or, without them, the default AWS credential chain's)"
+                + " and that they may s3:PutObject into the bucket";
     }
 }

@@ -26,6 +26,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * (a mapping conflict, a document too large) is parked in the dead-letter file with the reason. A bulk
  * partly failed is therefore never reported as shipped. Every document's {@code _id} is its audit log
  * id, so sending one again overwrites it.
+ * <p>
+ * A 4xx for the whole request judges no item: it is the request's fault (a wrong host or path prefix, a
+ * proxy answering 404, an index name the engine refuses), so the exporter stops for the pass with its
+ * offset unmoved, naming the URL, the status and what to check. Only a 400 is bisected first, in case one
+ * record makes the whole bulk unreadable: that record is parked when its neighbours are then indexed; when
+ * both halves are refused too, it is the request.
  */
 public final class BulkIndexer {
 
@@ -67,6 +73,27 @@ public final class BulkIndexer {
     }
 
     public void index(List<AuditLogRecord> records) {
+        try {
+            indexOrRefuse(records);
+        } catch (RequestRefused refused) {
+            throw new DestinationUnavailableException("exporter " + exporterId + ": " + destination + " answered "
+                    + refused.status + " to the whole bulk request (" + refused.getMessage() + "); no record is at fault:"
+                    + " check connection.hosts and connection.pathPrefix (a proxy answers 404 to a path it does not route)"
+                    + " and indexName", null);
+        }
+    }
+
+    /** A 4xx for a whole bulk request of these records, judging none of them. */
+    private static final class RequestRefused extends RuntimeException {
+        final int status;
+
+        RequestRefused(int status, String reason) {
+            super(reason, null, false, false);
+            this.status = status;
+        }
+    }
+
+    private void indexOrRefuse(List<AuditLogRecord> records) {
         List<AuditLogRecord> pending = records;
         RetryConfig retry = retryBudget.of(exporterId);
         for (int attempt = 0; ; attempt++) {
@@ -96,14 +123,17 @@ public final class BulkIndexer {
                 if (status.isPresent() && status.getAsInt() == 413 && pending.size() > 1) {
                     int half = pending.size() / 2;
                     LOG.info("exporter {}: {} answered 413 for a bulk of {}; sending it in two halves", exporterId, destination, pending.size());
-                    index(pending.subList(0, half));
-                    index(pending.subList(half, pending.size()));
+                    indexOrRefuse(pending.subList(0, half));
+                    indexOrRefuse(pending.subList(half, pending.size()));
                     return;
                 }
                 if (status.isPresent() && status.getAsInt() / 100 == 4 && status.getAsInt() != 408 && status.getAsInt() != 429) {
-                    deadLetters.park(pending, "HTTP " + status.getAsInt() + " from " + destination + " for the whole bulk: "
-                            + SecretRedactor.redact(String.valueOf(cause.getMessage())));
-                    return;
+                    RequestRefused refused = new RequestRefused(status.getAsInt(), SecretRedactor.redact(String.valueOf(cause.getMessage())));
+                    if (status.getAsInt() == 400 && pending.size() > 1) {
+                        bisect(pending, refused);
+                        return;
+                    }
+                    throw refused;
                 }
                 why = "the bulk request failed: " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
             }
@@ -120,6 +150,41 @@ public final class BulkIndexer {
                 Thread.currentThread().interrupt();
                 throw new DestinationUnavailableException("exporter " + exporterId + ": interrupted while waiting to retry", e);
             }
+        }
+    }
+
+    /**
+     * After a 400 for the whole bulk: the halves alone. A record refused alone while its other half was indexed
+     * is parked; a half of several records refused (its own halves both refused) or both halves refused mean the
+     * request is at fault, and no more is sent.
+     */
+    private void bisect(List<AuditLogRecord> records, RequestRefused refused) {
+        LOG.info("exporter {}: {} answered 400 to a bulk of {} ({}); sending it in two halves to find a record at fault",
+                exporterId, destination, records.size(), refused.getMessage());
+        int half = records.size() / 2;
+        List<AuditLogRecord> first = records.subList(0, half);
+        List<AuditLogRecord> second = records.subList(half, records.size());
+        RequestRefused firstRefused = attempt(first);
+        if (firstRefused != null && first.size() > 1) {
+            throw firstRefused;
+        }
+        RequestRefused secondRefused = attempt(second);
+        if (firstRefused != null && secondRefused != null || secondRefused != null && second.size() > 1) {
+            throw secondRefused;
+        }
+        if (firstRefused != null || secondRefused != null) {
+            RequestRefused alone = firstRefused != null ? firstRefused : secondRefused;
+            deadLetters.park(firstRefused != null ? first : second, "HTTP " + alone.status + " from " + destination
+                    + " for a bulk of this record alone, its neighbours indexed: " + alone.getMessage());
+        }
+    }
+
+    private RequestRefused attempt(List<AuditLogRecord> records) {
+        try {
+            indexOrRefuse(records);
+            return null;
+        } catch (RequestRefused refused) {
+            return refused;
         }
     }
 

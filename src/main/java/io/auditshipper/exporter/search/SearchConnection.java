@@ -96,6 +96,17 @@ public record SearchConnection(List<URI> hosts, String username, String password
     }
 
     public String describe() {
-        return hosts.toString();
+        return hosts.stream().map(host -> url(host, "")).toList().toString();
+    }
+
+    /** The URL of {@code path} on each host, with the path prefix and without any user info: for error messages. */
+    public String urls(String path) {
+        return String.join(", ", hosts.stream().map(host -> url(host, path)).toList());
+    }
+
+    private String url(URI host, String path) {
+        String prefix = pathPrefix == null ? "" : "/" + pathPrefix.replaceAll("^/+|/+$", "");
+        return host.getScheme() + "://" + host.getHost() + (host.getPort() > 0 ? ":" + host.getPort() : "")
+                + prefix + path;
     }
 }

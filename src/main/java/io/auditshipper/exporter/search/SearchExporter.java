@@ -33,7 +33,7 @@ public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkCli
         this.connection = SearchConnection.from(config);
         this.chunk = config.chunk();
         this.componentName = engine.toLowerCase(java.util.Locale.ROOT) + "-" + config.id();
-        this.indexer = new BulkIndexer(config.id(), engine + " " + connection.describe(), this, context.retryBudget(),
+        this.indexer = new BulkIndexer(config.id(), engine + " " + connection.urls("/" + indexName + "/_bulk"), this, context.retryBudget(),
                 context.retries(config.id()), context.deadLetters(config.id()));
     }
 

@@ -20,6 +20,12 @@ public interface ObjectStore {
     /** For the startup summary, without credentials. */
     String describe();
 
+    /** The HTTP status in one exception of a failed upload's causes, when it is the store's answer; else -1. */
+    int status(Throwable failure);
+
+    /** The exporter's properties that give its credentials, named in the error when the store refuses them. */
+    String credentialProperties();
+
     /** What is written: the object's name, its bytes' length and media type. */
     record StoredObject(String name, long length, String contentType) {
     }

@@ -2,6 +2,7 @@ package io.auditshipper.exporter.storage;
 
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.encoding.ObjectNaming;
 import io.auditshipper.model.AuditLogRecord;
@@ -20,18 +21,21 @@ import java.util.zip.GZIPOutputStream;
  * Kestra's storage exporters (S3, GCS, Azure Blob): each batch becomes objects of at most
  * {@code maxLinesPerFile} records, named after their first record, so a replay after a crash overwrites
  * the same objects. Each object is sent to the store's Camel endpoint; a failed upload throws, and the
- * exporter route retries the batch with backoff (re-uploading an object only overwrites it).
+ * exporter route retries the batch with backoff (re-uploading an object only overwrites it), except when
+ * the store answers 401/403: the exporter fails at once, naming the credential properties to fix.
  * {@code compression: GZIP} writes {@code .gz} objects of type {@code application/gzip}: a plain archive,
  * not a {@code Content-Encoding} that some readers would silently undo.
  */
 public final class ObjectStoreExporter implements LogExporter {
 
+    private final String exporterId;
     private final ObjectStore store;
     private final ObjectNaming naming;
     private final boolean gzip;
     private ProducerTemplate producer;
 
-    public ObjectStoreExporter(ObjectStore store, ObjectNaming naming, boolean gzip) {
+    public ObjectStoreExporter(String exporterId, ObjectStore store, ObjectNaming naming, boolean gzip) {
+        this.exporterId = exporterId;
         this.store = store;
         this.naming = naming;
         this.gzip = gzip;
@@ -43,7 +47,7 @@ public final class ObjectStoreExporter implements LogExporter {
             throw new ConfigException("logExporters." + config.id() + ".compression: '" + compression
                     + "' is not a compression; use NONE or GZIP");
         }
-        return new ObjectStoreExporter(store, ObjectNaming.from(config, defaultMaxLinesPerFile), compression.equals("GZIP"));
+        return new ObjectStoreExporter(config.id(), store, ObjectNaming.from(config, defaultMaxLinesPerFile), compression.equals("GZIP"));
     }
 
     @Override
@@ -64,9 +68,26 @@ public final class ObjectStoreExporter implements LogExporter {
             } catch (CamelExecutionException e) {
                 // The component's own failure (status, reason) is what the retry log and the pass summary need.
                 Throwable cause = e.getCause() == null ? e : e.getCause();
+                int status = statusOf(cause);
+                if (status == 401 || status == 403) {
+                    // Wrong or insufficient credentials: retrying cannot help, and the offset must stay.
+                    throw new DestinationUnavailableException("exporter " + exporterId + ": " + store.describe()
+                            + " answered " + status + " uploading " + name + " (" + cause.getMessage()
+                            + "); check the exporter's " + store.credentialProperties(), cause);
+                }
                 throw new IOException("uploading " + name + " to " + store.describe() + " failed: " + cause.getMessage(), cause);
             }
         }
+    }
+
+    private int statusOf(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            int status = store.status(t);
+            if (status > 0) {
+                return status;
+            }
+        }
+        return -1;
     }
 
     private byte[] encode(List<AuditLogRecord> records) throws IOException {

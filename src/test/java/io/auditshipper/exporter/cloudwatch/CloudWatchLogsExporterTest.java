@@ -88,7 +88,8 @@ class CloudWatchLogsExporterTest {
         DemoAuditLogs demo = new DemoAuditLogs(62);
         List<AuditLogTable.Row> rows = new ArrayList<>(demo.rows(30, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60)));
         AuditLogTable.Row big = demo.row(NOW.minusSeconds(90));
-        String json = big.log().json().replace("\"deleted\":false", "\"deleted\":false,\"appliedPatch\":\"" + "é".repeat(200_000) + "\"");
+        // 1.2 MB: over the 1 MB AWS documents per event (it was 256 KB until 2025).
+        String json = big.log().json().replace("\"deleted\":false", "\"deleted\":false,\"appliedPatch\":\"" + "é".repeat(600_000) + "\"");
         rows.add(new AuditLogTable.Row(new AuditLogRecord(big.log().id(), big.log().timestamp(), json), "main", big.namespace(), big.resource()));
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
         f.insert(rows);
@@ -101,7 +102,8 @@ class CloudWatchLogsExporterTest {
         assertThat(cloudwatch.events).hasSize(31);
         JsonNode cut = cloudwatch.events.stream().filter(e -> e.path("message").asText().endsWith(Truncation.MARKER))
                 .findFirst().orElseThrow();
-        assertThat(cut.path("message").asText().getBytes(StandardCharsets.UTF_8).length + 26).isLessThanOrEqualTo(262_144);
+        assertThat(cut.path("message").asText().getBytes(StandardCharsets.UTF_8).length + 26)
+                .isLessThanOrEqualTo(1_048_576).isGreaterThan(1_000_000);
         assertThat(cut.path("message").asText()).startsWith("{\"tenantId\":\"main\",\"id\":\"" + big.log().id());
     }
 
@@ -116,5 +118,55 @@ class CloudWatchLogsExporterTest {
         assertThat(pass.failures().get("awsCloudWatch")).contains("log group 'kestra' or stream 'production' does not exist")
                 .doesNotContain("aws-secret-key-for-tests");
         assertThat(f.shippedIds("file")).hasSize(10);
+    }
+
+    private long calls(String operation) {
+        return cloudwatch.http.requests().stream().filter(r -> ("Logs_20140328." + operation).equals(r.header("X-Amz-Target"))).count();
+    }
+
+    @Test
+    void shipsUnderAPolicyGrantingOnlyPutLogEventsWhenTheGroupAndStreamExist() throws Exception {
+        cloudwatch.groups.add("kestra");
+        cloudwatch.streams.add("kestra/production");
+        cloudwatch.deny.addAll(List.of("CreateLogGroup", "CreateLogStream"));
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(64).rows(500, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60));
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+
+        Pass pass = ship(f, "");
+
+        assertThat(cloudwatch.http.violations()).isEmpty();
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(calls("CreateLogGroup") + calls("CreateLogStream")).as("nothing to create").isZero();
+    }
+
+    @Test
+    void aMissingStreamIsCreatedOnResourceNotFoundAndThePutRetried() throws Exception {
+        cloudwatch.groups.add("kestra");
+        cloudwatch.deny.add("CreateLogGroup");
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(65).rows(300, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60));
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+
+        Pass pass = ship(f, "");
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(cloudwatch.streams).containsExactly("kestra/production");
+        assertThat(acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(calls("CreateLogStream")).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingGroupThatThePolicyDoesNotLetItCreateFailsNamingTheActionAndKeepsTheOffset() throws Exception {
+        cloudwatch.deny.add("CreateLogGroup");
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(66).rows(10, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60));
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+
+        Pass pass = ship(f, "");
+
+        assertThat(pass.failures()).containsOnlyKeys("awsCloudWatch");
+        assertThat(pass.failures().get("awsCloudWatch")).contains("logs:CreateLogGroup").contains("'kestra'");
+        assertThat(pass.offsetOf("awsCloudWatch")).isLessThan(ShipperFixture.inShippingOrder(rows).get(0).offset());
+        assertThat(pass.offsetOf("file")).isEqualTo(ShipperFixture.inShippingOrder(rows).get(9).offset());
+        assertThat(cloudwatch.events).isEmpty();
     }
 }

@@ -25,8 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code POST /} with {@code X-Amz-Target: Logs_20140328.<Operation>}, SigV4-signed with the configured
  * key. CreateLogGroup / CreateLogStream (ResourceAlreadyExistsException when present), PutLogEvents checked
  * against the documented limits (10,000 events, 1,048,576 bytes counting 26 per event, chronological order,
- * 24 hours at most, 256 KB per event; ResourceNotFoundException for a missing group or stream); events
- * older than 14 days come back in {@code rejectedLogEventsInfo}, as the service does.
+ * 24 hours at most, 1 MB per event; ResourceNotFoundException for a missing group or stream); events
+ * older than 14 days come back in {@code rejectedLogEventsInfo}, as the service does. An operation named in
+ * {@link #deny} is refused as IAM refuses an action the caller's policy does not grant: HTTP 400 with
+ * {@code {"__type":"AccessDeniedException","message":"User: ... is not authorized to perform: logs:..."}}.
  */
 public final class FakeCloudWatchLogs implements AutoCloseable {
 
@@ -40,6 +42,8 @@ public final class FakeCloudWatchLogs implements AutoCloseable {
     final Instant now;
     /** Answers ThrottlingException to the next this many PutLogEvents calls. */
     volatile int throttle;
+    /** Operations (CreateLogGroup, ...) the caller's IAM policy does not allow. */
+    final Set<String> deny = ConcurrentHashMap.newKeySet();
 
     public FakeCloudWatchLogs(Instant now) {
         this.now = now;
@@ -69,6 +73,12 @@ public final class FakeCloudWatchLogs implements AutoCloseable {
         }
         String group = body.path("logGroupName").asText();
         String stream = group + "/" + body.path("logStreamName").asText();
+        String operation = target.substring(target.indexOf('.') + 1);
+        if (deny.contains(operation)) {
+            return error("AccessDeniedException", "User: arn:aws:iam::123456789012:user/audit-shipper is not authorized to"
+                    + " perform: logs:" + operation + " on resource: arn:aws:logs:us-east-1:123456789012:log-group:" + group
+                    + ":log-stream: because no identity-based policy allows the logs:" + operation + " action");
+        }
         switch (target) {
             case "Logs_20140328.CreateLogGroup":
                 return groups.add(group) ? ok("{}") : error("ResourceAlreadyExistsException", "The specified log group already exists");
@@ -85,6 +95,9 @@ public final class FakeCloudWatchLogs implements AutoCloseable {
     }
 
     private Answer put(JsonNode body, String stream) {
+        if (!groups.contains(body.path("logGroupName").asText())) {
+            return error("ResourceNotFoundException", "The specified log group does not exist.");
+        }
         if (!streams.contains(stream)) {
             return error("ResourceNotFoundException", "The specified log stream does not exist.");
         }
@@ -99,7 +112,7 @@ public final class FakeCloudWatchLogs implements AutoCloseable {
         long previous = first;
         for (JsonNode event : logEvents) {
             long size = event.path("message").asText().getBytes(StandardCharsets.UTF_8).length + 26L;
-            assertThat(size).as("one event").isLessThanOrEqualTo(262_144);
+            assertThat(size).as("one event (1 MB, and within the call's 1,048,576 bytes)").isLessThanOrEqualTo(1_048_576);
             bytes += size;
             long timestamp = event.path("timestamp").asLong();
             assertThat(timestamp).as("chronological order").isGreaterThanOrEqualTo(previous);

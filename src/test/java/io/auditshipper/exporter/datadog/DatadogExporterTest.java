@@ -164,4 +164,28 @@ class DatadogExporterTest {
         assertThat(pass.failures().get("datadog")).contains("403").contains("API key").doesNotContain("wrong-key-abcdef");
         assertThat(intake.server.requests()).hasSize(1);
     }
+
+    @Test
+    void aBatchOverFiveMegabytesIsPackedUpFrontIntoAsFewRequestsAsTheLimitsAllow() throws Exception {
+        // 995 small logs, then 5 of about 1 MB each (Datadog's limit per log): 5.9 MB, over the 5 MB per request.
+        DemoAuditLogs demo = new DemoAuditLogs(28);
+        List<AuditLogTable.Row> rows = new ArrayList<>(rows(995, 29));
+        for (int i = 0; i < 5; i++) {
+            AuditLogTable.Row big = demo.row(NOW.minusSeconds(20 - i));
+            String json = big.log().json().replace("\"deleted\":false", "\"deleted\":false,\"appliedPatch\":\""
+                    + "x".repeat(1_100_000) + "\"");
+            rows.add(new AuditLogTable.Row(new AuditLogRecord(big.log().id(), big.log().timestamp(), json), "main",
+                    big.namespace(), big.resource()));
+        }
+        ShipperFixture f = fixture(rows);
+
+        Pass pass = ship(f, DatadogIntake.API_KEY);
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(intake.server.violations()).isEmpty();
+        assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        // Filled to the 5 MB before sending: 995 small and 4 large, then the last one. Halving sent 7 or more.
+        assertThat(intake.server.requests()).hasSize(2)
+                .allSatisfy(r -> assertThat(r.body().length).isLessThanOrEqualTo(5 * 1024 * 1024));
+    }
 }

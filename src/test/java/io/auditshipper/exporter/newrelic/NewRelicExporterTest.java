@@ -113,4 +113,65 @@ class NewRelicExporterTest {
         assertThat(acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(intake.http.requests()).hasSize(3);
     }
+
+    @Test
+    void afterA413TheHalvesAreGzippedLikeTheFirstRequestAndAllArrive() throws Exception {
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(35).rows(1_000, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30));
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        AtomicInteger calls = new AtomicInteger();
+        intake.http.respondWith(request -> calls.incrementAndGet() == 1
+                ? Answer.of(413, "{\"error\":\"payload too large\"}") : intake.logApi(request));
+
+        Pass pass = ship(f, "");
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(intake.http.violations()).isEmpty();
+        assertThat(acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(intake.http.requests()).hasSize(3);
+        assertThat(dir.resolve("dead-letter/newRelic.ndjson")).doesNotExist();
+    }
+
+    @Test
+    void aRecordTheIntakeRejectsIsParkedAloneAndItsNeighboursArrive() throws Exception {
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(36).rows(1_000, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30));
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        String poison = ShipperFixture.idsInShippingOrder(rows).get(613);
+        intake.http.respondWith(request -> new String(request.body(), java.nio.charset.StandardCharsets.UTF_8).contains(poison)
+                ? Answer.of(400, "{\"error\":\"invalid attribute\"}") : intake.logApi(request));
+
+        Pass pass = ship(f, "");
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(intake.http.violations()).isEmpty();
+        List<String> expected = new ArrayList<>(ShipperFixture.idsInShippingOrder(rows));
+        expected.remove(poison);
+        assertThat(acceptedIds()).containsExactlyElementsOf(expected);
+        List<String> parked = java.nio.file.Files.readAllLines(dir.resolve("dead-letter/newRelic.ndjson"));
+        assertThat(parked).singleElement().satisfies(line ->
+                assertThat(JSON.readTree(line).path("id").asText()).isEqualTo(poison));
+    }
+
+    @Test
+    void aLogOverWhatNewRelicStoresIsTruncatedWithAMarkerNotParked() throws Exception {
+        DemoAuditLogs demo = new DemoAuditLogs(37);
+        List<AuditLogTable.Row> rows = new ArrayList<>(demo.rows(10, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60)));
+        AuditLogTable.Row big = demo.row(NOW.minusSeconds(40));
+        byte[] noise = new byte[1_200_000];
+        new Random(38).nextBytes(noise);
+        String json = big.log().json().replace("\"deleted\":false", "\"deleted\":false,\"appliedPatch\":\""
+                + java.util.Base64.getEncoder().encodeToString(noise) + "\"");
+        rows.add(new AuditLogTable.Row(new AuditLogRecord(big.log().id(), big.log().timestamp(), json), "main",
+                big.namespace(), big.resource()));
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+
+        Pass pass = ship(f, "");
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(intake.http.violations()).isEmpty();
+        assertThat(dir.resolve("dead-letter/newRelic.ndjson")).doesNotExist();
+        assertThat(acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(accepted).filteredOn(log -> log.path("attributes").path("audit.id").asText().equals(big.log().id()))
+                .singleElement().satisfies(log -> assertThat(log.path("message").asText())
+                        .startsWith("{\"tenantId\"").endsWith(io.auditshipper.exporter.encoding.Truncation.MARKER));
+    }
 }

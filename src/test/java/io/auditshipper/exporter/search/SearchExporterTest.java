@@ -265,4 +265,40 @@ class SearchExporterTest {
                     });
         }
     }
+
+    /** The exporter failed for the pass naming the URL, the status and the fix, parked nothing and kept its offset. */
+    private void assertRefusedAsAWhole(Pass pass, String url, String status, List<AuditLogTable.Row> rows) {
+        assertThat(pass.failures()).containsOnlyKeys("search");
+        assertThat(pass.failures().get("search")).contains(url).contains("answered " + status)
+                .contains("connection.pathPrefix").doesNotContain("NullPointerException");
+        assertThat(pass.offsetOf("search")).isLessThan(ShipperFixture.inShippingOrder(rows).get(0).offset());
+        assertThat(pass.offsetOf("file")).isEqualTo(ShipperFixture.inShippingOrder(rows).get(rows.size() - 1).offset());
+        assertThat(dir.resolve("dead-letter/search.ndjson")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void aBulkRefusedAsAWholeStopsTheExporterNamingTheFixAndParksNoRecord(String engine) throws Exception {
+        SearchNode node = NODES.get(engine);
+        String index = "kestra-logs-" + (++indexes);
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(85).rows(900, NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(60));
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+
+        // The node itself under a wrong path prefix: it answers 4xx with its own JSON error for the whole request.
+        Pass wrongPrefix = ship(f, exporterYaml(engine, index, node.url()) + "      pathPrefix: /wrong\n");
+
+        assertRefusedAsAWhole(wrongPrefix, node.url() + "/wrong/" + index + "/_bulk", "4", rows);
+
+        // A reverse proxy that routes only /search answers 404 in plain text.
+        try (SecuredFront front = new SecuredFront(node.url(), "/search", "kestra_user", "es-password")) {
+            String task = f.taskWith(securedExporterYaml(engine, index, front.url(), true).replace("pathPrefix: /search", "pathPrefix: /elsewhere"))
+                    .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n");
+            f.clock.advance(Duration.ofHours(1));
+
+            Pass proxied = f.runOnce(f.config(task, Map.of("ES_PASSWORD", "es-password")));
+
+            assertRefusedAsAWhole(proxied, front.url() + "/elsewhere/" + index + "/_bulk", "404", rows);
+            assertThat(front.requests()).as("not retried, not split").hasSize(1);
+        }
+    }
 }

@@ -195,20 +195,50 @@ class ObjectStoreExporterTest {
         assertThat(GCS.violations()).isEmpty();
     }
 
-    @Test
-    void rejectedCredentialsFailTheExporterWithoutMovingItsOffsetWhileTheOthersShip() throws Exception {
+    /** Uploads that reached the store's server for this bucket (S3 counted by the SDK, the others by the server). */
+    private static long uploadsTo(Store store) {
+        return switch (store.kind()) {
+            case "s3" -> io.auditshipper.support.AwsRequestCounter.sent("S3", "PutObject");
+            case "azure" -> AZURITE.requests("PUT", "/" + store.bucket() + "/");
+            default -> GCS.requests().stream().filter(r -> r.path().startsWith("/upload/")).count();
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3", "azure", "gcs"})
+    void rejectedCredentialsFailTheExporterAtTheFirstAnswerWithoutMovingItsOffsetWhileTheOthersShip(String kind) throws Exception {
         List<AuditLogTable.Row> rows = new DemoAuditLogs(74).rows(300, NOW.minus(Duration.ofHours(5)), NOW.minusSeconds(60));
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
         f.insert(rows);
-        Store store = Store.create("s3", "");
-        String task = f.taskWith(store.yaml()).replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n");
+        Store store = Store.create(kind, "");
+        String task = f.taskWith(store.yaml()).replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")
+                // S3: a key id S3 does not know (403 InvalidAccessKeyId).
+                .replace("accessKeyId: " + S3.accessKey(), "accessKeyId: AKIANOTAKEYATALL0000");
+        String wrongAzureKey = java.util.Base64.getEncoder().encodeToString("not-the-account-key-000000000000".getBytes());
+        GCS.failNext(FakeGcsServer.Upload.MULTIPART, 100, 403);
+        GCS.failNext(FakeGcsServer.Upload.RESUMABLE_START, 100, 403);
+        long before = uploadsTo(store);
 
-        Pass pass = f.runOnce(f.config(task, Map.of("AWS_SECRET_KEY_ID", "not-the-secret-key")));
+        Pass pass;
+        try {
+            pass = f.runOnce(f.config(task, Map.of("AWS_SECRET_KEY_ID", "not-the-secret-key",
+                    "AZURE_CONNECTION_STRING", AZURITE.connectionString().replace(AzuriteServer.KEY, wrongAzureKey))));
+        } finally {
+            GCS.failNext(FakeGcsServer.Upload.MULTIPART, 0, 403);
+            GCS.failNext(FakeGcsServer.Upload.RESUMABLE_START, 0, 403);
+        }
 
         assertThat(pass.failures()).containsOnlyKeys("store");
-        assertThat(pass.failures().get("store")).contains("403").doesNotContain("not-the-secret-key");
+        String property = switch (kind) {
+            case "s3" -> "accessKeyId";
+            case "azure" -> "connectionString";
+            default -> "serviceAccount";
+        };
+        assertThat(pass.failures().get("store")).contains("403").contains(property)
+                .doesNotContain("not-the-secret-key").doesNotContain(wrongAzureKey);
+        assertThat(uploadsTo(store) - before).as("one upload, not retried").isEqualTo(1);
         assertThat(pass.shipped("file")).isEqualTo(300);
+        assertThat(pass.offsetOf("store")).isLessThan(ShipperFixture.inShippingOrder(rows).get(0).offset());
         assertThat(store.objects()).isEmpty();
-        assertThat(Files.readString(dir.resolve("state/test.json"))).contains("\"file\"");
     }
 }
