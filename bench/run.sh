@@ -148,9 +148,10 @@ SHIP_WALL=$SECONDS_TAKEN; SHIP_KB=$PEAK_KB; SHIP_START=$START_EPOCH
 # The pass alone, without JVM and Camel start-up, from the shipper's own log line.
 PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper.log" | tail -1)
 
-# 3. Check the output: N lines, N distinct log ids (the shortest JSONB key, "id", comes first).
+# 3. Check the output: N lines, N distinct log ids (the shortest JSONB key, "id", comes first; the shipper
+#    writes compact JSON).
 SHIPPED=$(cat "$WORK"/out/*.ndjson | wc -l)
-DISTINCT=$(cat "$WORK"/out/*.ndjson | awk '{ i = index($0, "\"id\": \""); print substr($0, i + 7, 22) }' | sort -u | wc -l)
+DISTINCT=$(cat "$WORK"/out/*.ndjson | awk '{ i = index($0, "\"id\":\""); print substr($0, i + 6, 22) }' | sort -u | wc -l)
 FILES=$(ls "$WORK"/out | wc -l)
 if [ "$SHIPPED" -ne "$LOGS" ] || [ "$DISTINCT" -ne "$LOGS" ]; then
   echo "shipped $SHIPPED lines ($DISTINCT distinct ids), expected $LOGS"; exit 1
@@ -204,7 +205,7 @@ while [ ! -f "$WORK/servers.env" ]; do kill -0 $SERVERS_PID 2>/dev/null || { tai
 . "$WORK/servers.env"
 mkdir -p "$WORK/bulk"
 cat "$WORK"/out/*.ndjson | awk -v dir="$WORK/bulk" '{
-  i = index($0, "\"id\": \""); id = substr($0, i + 7, 22)
+  i = index($0, "\"id\":\""); id = substr($0, i + 6, 22)
   file = sprintf("%s/%05d.ndjson", dir, int((NR - 1) / 1000))
   print "{\"index\":{\"_id\":\"" id "\"}}" > file; print $0 > file
   if (NR % 1000 == 0) close(file)

@@ -99,8 +99,7 @@ class CrashRecoveryTest {
         long documents = opensearch.count("audit");
         List<String> objectLines = new ArrayList<>();
         for (String key : s3.listKeys("audit")) {
-            new String(s3.read("audit", key).content(), StandardCharsets.UTF_8).lines()
-                    .map(line -> line.substring(line.indexOf("\"id\": \"") + 7, line.indexOf("\"id\": \"") + 29))
+            new String(s3.read("audit", key).content(), StandardCharsets.UTF_8).lines().map(ShipperFixture::idOf)
                     .forEach(objectLines::add);
         }
         Set<String> objectIds = new HashSet<>(objectLines);

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The shipper's own meters, per exporter (Prometheus names): {@code kestra_shipper_logs_shipped_total},
  * {@code kestra_shipper_export_failures_total} (batches given up after retries),
  * {@code kestra_shipper_retries_total}, {@code kestra_shipper_dead_lettered_logs_total}, {@code kestra_shipper_late_logs_total},
+ * {@code kestra_shipper_logs_before_lookback_total},
  * {@code kestra_shipper_lag_seconds} (how far the exporter's offset is behind the end of the last pass's
  * window) and {@code kestra_shipper_last_success_timestamp_seconds}; plus
  * {@code kestra_shipper_passes_total{outcome}}. They are served with Camel's at {@code /observe/metrics}.
@@ -67,6 +68,12 @@ public final class ShipperMeters {
             late(registry, exporterId).increment(shipped);
         }
         lastSuccessSeconds.get(exporterId).set(clock.instant().getEpochSecond());
+    }
+
+    /** At an exporter's first start: the logs before its lookback start, which it does not get. */
+    public void olderThanTheLookback(String exporterId, long logs) {
+        Counter.builder("kestra.shipper.logs.before.lookback").description("Logs older than the lookback at the exporter's first start, not shipped")
+                .tag(EXPORTER, exporterId).register(registry).increment(logs);
     }
 
     public void failed(String exporterId) {

@@ -96,6 +96,8 @@ public final class PassPlanner {
             // An exporter's first start is stored at once: were it derived from the clock again on the next
             // pass after a failure, the logs between the two starts would be skipped.
             offsetStore.save(pinned);
+            StoredOffsets before = offsets;
+            reportOlderThanTheLookback(exporterIds.stream().filter(id -> before.of(id).isEmpty()).toList(), lookback);
         }
         Set<String> due = exporterIds.stream().filter(id -> health.isDue(id, now))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
@@ -148,6 +150,26 @@ public final class PassPlanner {
             batches.add(new Batch(late.subList(from, Math.min(late.size(), from + config.chunk())), true));
         }
         return batches;
+    }
+
+    /**
+     * Counts, once, at the first start of {@code exporters}, the logs stamped before their start at the lookback,
+     * which they will not get: said rather than skipped in silence, with the way to ship them.
+     */
+    private void reportOlderThanTheLookback(List<String> exporters, Offset lookback) {
+        long older;
+        try {
+            older = source.countBefore(lookback.timestamp());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot count the logs before the lookback start {}: {}", lookback, SecretRedactor.redact(e.getMessage()));
+            return;
+        }
+        if (older > 0) {
+            exporters.forEach(id -> meters.olderThanTheLookback(id, older));
+            LOG.warn("{} logs stamped before {} (now minus lookbackPeriod {}) are not shipped to {}, which start there;"
+                    + " to ship them, set an earlier offset: --set-offset EXPORTER=TIMESTAMP", older, lookback.timestamp(),
+                    config.lookbackPeriod(), exporters);
+        }
     }
 
     /** The exporter routes that still need something of this batch. */

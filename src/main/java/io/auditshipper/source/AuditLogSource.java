@@ -20,6 +20,12 @@ public interface AuditLogSource extends AutoCloseable {
     /** The order {@link #read} answers in, which every offset comparison of the shipper follows. */
     OffsetOrder order();
 
+    /**
+     * How many logs that pass the filter are stamped before {@code before}: those an exporter's first start at
+     * the lookback leaves out, reported once rather than skipped in silence.
+     */
+    long countBefore(Instant before);
+
     /** Deletes the logs at or before {@code upTo} that pass the filter; the number deleted. */
     long deleteUpTo(Offset upTo);
 

@@ -30,6 +30,7 @@ public final class JdbcAuditLogSource implements AuditLogSource {
     private final AuditLogFilter filter;
     private final String selectPage;
     private final String deleteUpTo;
+    private final String countBefore;
     private final LazyConnection connection;
 
     public JdbcAuditLogSource(SourceConfig config, AuditLogFilter filter) {
@@ -48,6 +49,7 @@ public final class JdbcAuditLogSource implements AuditLogSource {
         this.selectPage = "SELECT " + Database.quote(c.key()) + ", " + Database.quote(c.value()) + ", " + ts
                 + " FROM " + table + " WHERE " + database.offsetCondition(c.timestamp(), c.key(), ">")
                 + " AND " + ts + " <= ?" + filterSql() + " ORDER BY " + ts + ", " + key + " LIMIT ?";
+        this.countBefore = "SELECT COUNT(*) FROM " + table + " WHERE " + ts + " < ?" + filterSql();
         this.deleteUpTo = "DELETE FROM " + table + " WHERE " + database.offsetCondition(c.timestamp(), c.key(), "<=")
                 + filterSql();
     }
@@ -122,6 +124,21 @@ public final class JdbcAuditLogSource implements AuditLogSource {
     @Override
     public OffsetOrder order() {
         return database.idOrder();
+    }
+
+    @Override
+    public long countBefore(Instant before) {
+        try (PreparedStatement count = connection.get().prepareStatement(countBefore)) {
+            count.setObject(1, OffsetDateTime.ofInstant(before, ZoneOffset.UTC));
+            bindFilter(count, 2);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        } catch (SQLException e) {
+            connection.close();
+            throw new SourceException("counting the logs before " + before + " in " + describe() + " failed", e);
+        }
     }
 
     @Override

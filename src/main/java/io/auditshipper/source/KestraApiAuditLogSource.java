@@ -169,6 +169,12 @@ public final class KestraApiAuditLogSource implements AuditLogSource {
         return DateKeysetReader.OFFSET_ORDER;
     }
 
+    /** The {@code total} of a one-log search up to just before {@code before}. */
+    @Override
+    public long countBefore(Instant before) {
+        return search(Instant.EPOCH, before.minusNanos(1), 1, 1).total();
+    }
+
     @Override
     public long deleteUpTo(Offset upTo) {
         throw new UnsupportedOperationException("the Kestra API has no endpoint to delete audit logs");

@@ -48,8 +48,7 @@ public final class BenchServers {
                     Set<String> ids = new HashSet<>();
                     for (String key : s3.listKeys(bucket)) {
                         for (String line : new String(s3.read(bucket, key).content(), StandardCharsets.UTF_8).split("\n")) {
-                            int at = line.indexOf("\"id\": \"");
-                            ids.add(line.substring(at + 7, line.indexOf('"', at + 7)));
+                            ids.add(io.auditshipper.support.ShipperFixture.idOf(line));
                             lines++;
                         }
                     }

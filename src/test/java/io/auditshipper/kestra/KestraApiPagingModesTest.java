@@ -149,6 +149,9 @@ class KestraApiPagingModesTest {
         /** Logs added dated before the date the search about to be answered starts from: behind the reader. */
         Set<String> behind = ConcurrentHashMap.newKeySet();
         kestra.beforeSearch = search -> {
+            if (startDate(search).equals(Instant.EPOCH)) {
+                return; // the first start's count of the logs before the lookback, not a read
+            }
             Instant from = startDate(search);
             Instant until = NOW.minusSeconds(5);
             // Ahead of the reader, at a new date and on an existing tie date.

@@ -307,6 +307,25 @@ class ShippingPipelineTest {
         assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(expected));
     }
 
+    @Test
+    void logsOlderThanTheLookbackAtAnExportersFirstStartAreCountedOnceNotSkippedInSilence() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        DemoAuditLogs demo = new DemoAuditLogs(22);
+        f.insert(demo.rows(120, NOW.minus(Duration.ofDays(3)), NOW.minus(Duration.ofDays(2))));
+        f.insert(demo.rows(80, NOW.minus(Duration.ofHours(3)), NOW.minusSeconds(60)));
+        ShipperConfig config = f.config(task(f, 100, 100, "lookbackPeriod: P1D\n", "file"));
+
+        try (ShipperApp app = new ShipperApp(config, f.clock)) {
+            Pass first = app.runOnce();
+            f.clock.advance(Duration.ofMinutes(1));
+            app.runOnce();
+
+            assertThat(first.shipped("file")).isEqualTo(80);
+            assertThat(app.meters().get("kestra.shipper.logs.before.lookback").tag("exporter", "file").counter().count())
+                    .as("counted at the first start only").isEqualTo(120);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void deleteRemovesExactlyTheShippedLogsFromTheSource(String backend) throws Exception {

@@ -271,7 +271,7 @@ class SearchExporterTest {
         assertThat(pass.failures()).containsOnlyKeys("search");
         assertThat(pass.failures().get("search")).contains(url).contains("answered " + status)
                 .contains("connection.pathPrefix").doesNotContain("NullPointerException");
-        assertThat(pass.offsetOf("search")).isLessThan(ShipperFixture.inShippingOrder(rows).get(0).offset());
+        assertThat(pass.order().compare(pass.offsetOf("search"), ShipperFixture.inShippingOrder(rows).get(0).offset())).as("offset before the first log").isNegative();
         assertThat(pass.offsetOf("file")).isEqualTo(ShipperFixture.inShippingOrder(rows).get(rows.size() - 1).offset());
         assertThat(dir.resolve("dead-letter/search.ndjson")).doesNotExist();
     }
