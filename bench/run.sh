@@ -30,8 +30,12 @@ PG_PID=
 CHILD=
 INTAKE_PID=
 SERVERS_PID=
+KESTRA_PID=
 cleanup() {
   local rc=$?
+  if [ -n "$KESTRA_PID" ] && kill -0 "$KESTRA_PID" 2>/dev/null; then
+    touch "$WORK/kestra.stop"; sleep 1; kill "$KESTRA_PID" 2>/dev/null; wait "$KESTRA_PID" 2>/dev/null || true
+  fi
   if [ -n "$SERVERS_PID" ] && kill -0 "$SERVERS_PID" 2>/dev/null; then
     touch "$WORK/servers.stop"
     for _ in $(seq 1 150); do kill -0 "$SERVERS_PID" 2>/dev/null || break; sleep 0.2; done
@@ -195,6 +199,50 @@ DOWN_PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper
 [ "$(cat "$WORK"/out-down/*.ndjson | wc -l)" -eq "$LOGS" ] || { echo "with Datadog down, the file exporter shipped another count"; exit 1; }
 rm -rf "$WORK/out-down"
 
+# 4c. The Kestra API source: the same logs through GET /api/v1/main/auditlogs/search of the test suite's server
+#     (written from Kestra's 1.3.0 spec, holding the file exporter's output, dates found by binary search as a
+#     database index would), beside its limit: a raw curl of the same server paged by page number, 5000 a page.
+java -Xmx8g -cp "$CP" io.auditshipper.kestra.BenchKestra "$WORK" > "$WORK/kestra.log" 2>&1 &
+KESTRA_PID=$!
+while [ ! -f "$WORK/kestra.env" ]; do kill -0 $KESTRA_PID 2>/dev/null || { tail -40 "$WORK/kestra.log"; exit 1; }; sleep 0.5; done
+# shellcheck disable=SC1091
+. "$WORK/kestra.env"
+API_PAGES=$(( (LOGS + 4999) / 5000 ))
+API_END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+curl_pages() {
+  local args=() p
+  for p in $(seq 1 "$API_PAGES"); do
+    [ "$p" = 1 ] || args+=(--next)
+    args+=(-s -f -o /dev/null -u "$KESTRA_USER:$KESTRA_PASSWORD"
+           "$KESTRA_URL/api/v1/main/auditlogs/search?page=$p&size=5000&sort=date:asc&startDate=2000-01-01T00:00:00Z&endDate=$API_END")
+  done
+  curl "${args[@]}"
+}
+measure "$WORK/curl-kestra.log" curl_pages
+[ "$RC" -eq 0 ] || { cat "$WORK/curl-kestra.log"; echo "the raw paged curl failed"; exit 1; }
+CURL_API_WALL=$SECONDS_TAKEN
+sed -e "s|^offsetKey: bench|offsetKey: bench-api|" -e "s|outputDirectory: $WORK/out|outputDirectory: $WORK/out-api|" \
+    -e "s|directory: $WORK/state|directory: $WORK/state-api|" -e '/^source:/,/^offsetStore:/{/^offsetStore:/!d}' \
+    "$WORK/bench.yaml" > "$WORK/bench-api.yaml"
+cat >> "$WORK/bench-api.yaml" <<YAML
+source:
+  type: kestra
+  url: $KESTRA_URL
+  tenant: main
+  username: "$KESTRA_USER"
+  password: "{{ secret('BENCH_KESTRA_PASSWORD') }}"
+  pageSize: 5000
+YAML
+measure "$WORK/shipper-api.log" env BENCH_KESTRA_PASSWORD="$KESTRA_PASSWORD" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-api.yaml" --once
+if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-api.log"; echo "the shipper failed on the Kestra API source (exit $RC)"; exit 1; fi
+API_WALL=$SECONDS_TAKEN; API_KB=$PEAK_KB
+API_PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper-api.log" | tail -1)
+API_DISTINCT=$(cat "$WORK"/out-api/*.ndjson | awk '{ i = index($0, "\"id\":\""); print substr($0, i + 6, 22) }' | sort -u | wc -l)
+[ "$(cat "$WORK"/out-api/*.ndjson | wc -l)" -eq "$LOGS" ] && [ "$API_DISTINCT" -eq "$LOGS" ] \
+  || { echo "through the Kestra API the file exporter shipped another count"; exit 1; }
+rm -rf "$WORK/out-api"
+touch "$WORK/kestra.stop"; wait $KESTRA_PID || true; KESTRA_PID=
+
 # 5. Storage and search: OpenSearch 2.19 (the real node the tests use) and S3 (S3Proxy), each beside a raw
 #    curl upload of the same bodies: bulk requests of 1000 documents with the audit id as _id, and the
 #    file exporter's NDJSON files (5000 logs each) as objects.
@@ -329,6 +377,14 @@ awk -v logs="$LOGS" -v wall="$DOWN_WALL" -v pass_ms="${DOWN_PASS_MS:-0}" -v alon
   if (pass_ms > 0) printf "%-50s %10d %9.2f %10.0f\n", "the pass alone", logs, pass_ms / 1000, logs / (pass_ms / 1000)
   printf "(file alone: pass %.2f s, first batch %.2f s; the difference is the down exporter'"'"'s first round of retries)\n",
     alone_ms / 1000, first_alone
+}'
+awk -v logs="$LOGS" -v wall="$API_WALL" -v pass_ms="${API_PASS_MS:-0}" -v kb="$API_KB" -v curl="$CURL_API_WALL" \
+    -v pages="$API_PAGES" 'BEGIN {
+  printf "\n%-50s %10s %9s %10s %13s\n", "Kestra API source (spec server, 127.0.0.1) -> files", "logs", "seconds", "logs/s", "peak RSS MiB"
+  printf "%-50s %10d %9.2f %10.0f %13.0f\n", "shipper, java -jar --once (wall)", logs, wall, logs / wall, kb / 1024
+  if (pass_ms > 0) printf "%-50s %10d %9.2f %10.0f %13s\n", "shipper, the pass alone", logs, pass_ms / 1000, logs / (pass_ms / 1000), "\""
+  printf "%-50s %10d %9.2f %10.0f %13s\n", "raw curl of the same server, page=1.." pages ", 5000 each", logs, curl, logs / curl, ""
+  printf "shipper / raw paged curl time: %.2fx wall to wall, %.2fx pass to curl\n", wall / curl, (pass_ms > 0 ? pass_ms / 1000 : wall) / curl
 }'
 awk -v logs="$LOGS" -v os="$OS_WALL" -v os_ms="${OS_PASS_MS:-0}" -v os_kb="$OS_KB" -v curl_os="$CURL_OS_WALL" \
     -v s3="$S3_WALL" -v s3_ms="${S3_PASS_MS:-0}" -v s3_kb="$S3_KB" -v curl_s3="$CURL_S3_WALL" -v objects="$S3_OBJECTS" 'BEGIN {
