@@ -115,6 +115,8 @@ public final class ShipperApp implements AutoCloseable {
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new PassHealthCheck(planner));
+                context.getRegistry().bind("exporterThreads", context.getExecutorServiceManager()
+                        .newFixedThreadPool(ShipperApp.this, "exporter", exporters.size()));
                 try {
                     for (Map.Entry<String, LogExporter> exporter : exporters.entrySet()) {
                         exporter.getValue().bind(context);
