@@ -318,6 +318,8 @@ public final class ConfigLoader {
                 problems.add(p + ".url: missing; give the Kestra server's address, e.g. http://localhost:8080");
             } else if (k == SourceConfig.Kind.JDBC && !url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
                 problems.add(p + ".url: '" + url + "' is neither an H2 (jdbc:h2:...) nor a PostgreSQL (jdbc:postgresql:...) URL");
+            } else if (k == SourceConfig.Kind.KESTRA && !ExporterConfig.isHttpUrl(url)) {
+                problems.add(p + ".url: '" + SecretRedactor.redact(url) + "' is not an http(s) URL with a host, e.g. http://localhost:8080");
             }
             SourceConfig.Columns columns = columns(s.raw("columns"), p + ".columns");
             return new SourceConfig(k, url, s.string("username", null), s.string("password", null),
@@ -359,6 +361,8 @@ public final class ConfigLoader {
             String url = s.string("url", inherits ? source.url() : null);
             if (url == null && k != OffsetStoreConfig.Kind.FILE) {
                 problems.add(p + ".url: missing; the " + kind.toLowerCase(Locale.ROOT) + " offset store needs the address of its store");
+            } else if (s.raw("url") != null && k == OffsetStoreConfig.Kind.KESTRA && !ExporterConfig.isHttpUrl(url)) {
+                problems.add(p + ".url: '" + SecretRedactor.redact(url) + "' is not an http(s) URL with a host, e.g. http://localhost:8080");
             }
             String namespace = s.string("namespace", flowNamespace == null ? "system" : flowNamespace);
             return new OffsetStoreConfig(k, Path.of(s.string("directory", "./state")), url,

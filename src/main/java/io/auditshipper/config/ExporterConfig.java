@@ -26,17 +26,22 @@ public record ExporterConfig(String id, ExporterType type, int chunk, Map<String
     /** A required http(s) URL: refused up front (at {@code --check} too) unless it is one, without printing its secrets. */
     public URI httpUrl(String name, String example) {
         String value = required(name, example);
+        if (!isHttpUrl(value)) {
+            throw new ConfigException("logExporters." + id + "." + name + ": '" + SecretRedactor.redact(value)
+                    + "' is not an http(s) URL with a host, e.g. " + name + ": " + example);
+        }
+        return URI.create(value);
+    }
+
+    /** An absolute http or https URL with a host. */
+    static boolean isHttpUrl(String value) {
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                return uri;
-            }
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
         } catch (URISyntaxException e) {
-            // refused below, with the example
+            return false;
         }
-        throw new ConfigException("logExporters." + id + "." + name + ": '" + SecretRedactor.redact(value)
-                + "' is not an http(s) URL with a host, e.g. " + name + ": " + example);
     }
 
     public int integer(String name, int fallback) {

@@ -195,4 +195,14 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader(Map.of()).load(dir))
                 .hasMessageStartingWith("--config: cannot read " + dir + ": ").hasMessageContaining("directory");
     }
+
+    @Test
+    void aKestraUrlThatIsNotAnHttpUrlIsRefusedNamingTheProperty() {
+        String task = TASK + "source:\n  type: kestra\n  url: \"kestra:8080?token=abc\"\n  username: u\n  password: p\n"
+                + "offsetStore:\n  type: kestra\n  url: ftp://kv.example.com\n";
+
+        assertThat(problems(task)).containsExactly(
+                "source.url: 'kestra:8080?token=abc' is not an http(s) URL with a host, e.g. http://localhost:8080",
+                "offsetStore.url: 'ftp://kv.example.com' is not an http(s) URL with a host, e.g. http://localhost:8080");
+    }
 }
