@@ -41,7 +41,10 @@ public enum ExporterType {
     NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter",
             "basePath", "apiKey", "options.*", "service", "hostname"),
     OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter",
-            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding");
+            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding"),
+    SPLUNK("io.kestra.plugin.ee.splunk.LogExporter",
+            "host", "token", "options.*", "source", "index", "sourcetype", "hostField", "compression",
+            "indexerAcknowledgement", "ackTimeout", "maxRequestBytes");
 
     /** Properties every exporter takes besides its own. */
     private static final Set<String> COMMON = Set.of("id", "type", "chunk");
