@@ -44,7 +44,9 @@ public enum ExporterType {
             "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding"),
     SPLUNK("io.kestra.plugin.ee.splunk.LogExporter",
             "host", "token", "options.*", "source", "index", "sourcetype", "hostField", "compression",
-            "indexerAcknowledgement", "ackTimeout", "maxRequestBytes");
+            "indexerAcknowledgement", "ackTimeout", "maxRequestBytes"),
+    GRAYLOG("io.kestra.plugin.ee.graylog.LogExporter",
+            "endpoint", "graylogHost", "options.*", "bulk", "compression", "maxRequestBytes");
 
     /** Properties every exporter takes besides its own. */
     private static final Set<String> COMMON = Set.of("id", "type", "chunk");

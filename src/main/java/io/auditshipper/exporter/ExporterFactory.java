@@ -15,6 +15,7 @@ import io.auditshipper.exporter.elasticsearch.ElasticsearchExporter;
 import io.auditshipper.exporter.opensearch.OpenSearchExporter;
 import io.auditshipper.exporter.storage.ObjectStoreExporter;
 import io.auditshipper.exporter.splunk.SplunkHec;
+import io.auditshipper.exporter.graylog.Gelf;
 
 /** Builds the exporter bean for each configured {@code logExporters} entry. */
 public final class ExporterFactory {
@@ -37,6 +38,7 @@ public final class ExporterFactory {
             case ELASTICSEARCH -> new ElasticsearchExporter(config, context);
             case OPENSEARCH -> new OpenSearchExporter(config, context);
             case SPLUNK -> SplunkHec.exporter(config, context);
+            case GRAYLOG -> Gelf.exporter(config, context);
         };
     }
 }
