@@ -46,7 +46,10 @@ public enum ExporterType {
             "host", "token", "options.*", "source", "index", "sourcetype", "hostField", "compression",
             "indexerAcknowledgement", "ackTimeout", "maxRequestBytes"),
     GRAYLOG("io.kestra.plugin.ee.graylog.LogExporter",
-            "endpoint", "graylogHost", "options.*", "bulk", "compression", "maxRequestBytes");
+            "endpoint", "graylogHost", "options.*", "bulk", "compression", "maxRequestBytes"),
+    SYSLOG("io.kestra.plugin.ee.syslog.LogExporter",
+            "host", "port", "protocol", "trustStorePath", "trustStoreType", "trustStorePassword",
+            "skipCertVerification", "connectionTimeout", "maxMessageBytes");
 
     /** Properties every exporter takes besides its own. */
     private static final Set<String> COMMON = Set.of("id", "type", "chunk");

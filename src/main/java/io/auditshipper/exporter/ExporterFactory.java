@@ -16,6 +16,7 @@ import io.auditshipper.exporter.opensearch.OpenSearchExporter;
 import io.auditshipper.exporter.storage.ObjectStoreExporter;
 import io.auditshipper.exporter.splunk.SplunkHec;
 import io.auditshipper.exporter.graylog.Gelf;
+import io.auditshipper.exporter.syslog.SyslogExporter;
 
 /** Builds the exporter bean for each configured {@code logExporters} entry. */
 public final class ExporterFactory {
@@ -39,6 +40,7 @@ public final class ExporterFactory {
             case OPENSEARCH -> new OpenSearchExporter(config, context);
             case SPLUNK -> SplunkHec.exporter(config, context);
             case GRAYLOG -> Gelf.exporter(config, context);
+            case SYSLOG -> SyslogExporter.from(config, context);
         };
     }
 }
