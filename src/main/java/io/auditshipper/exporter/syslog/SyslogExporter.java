@@ -9,6 +9,7 @@ import io.auditshipper.exporter.ExporterProperties;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.exporter.http.HttpLogExporter;
+import io.auditshipper.exporter.search.SearchConnection;
 import io.auditshipper.model.AuditLogRecord;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
@@ -17,9 +18,7 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -27,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -93,30 +91,14 @@ public final class SyslogExporter implements LogExporter {
     }
 
     private static SSLContext tls(ExporterConfig config, boolean skipVerification) {
+        if (skipVerification) {
+            return SearchConnection.trustingEveryCertificate();
+        }
         try {
-            TrustManager[] trust;
-            if (skipVerification) {
-                trust = new TrustManager[]{new X509TrustManager() {
-                    @Override
-                    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                    }
-
-                    @Override
-                    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                    }
-
-                    @Override
-                    public X509Certificate[] getAcceptedIssuers() {
-                        return new X509Certificate[0];
-                    }
-                }};
-            } else {
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(trustStore(config));
-                trust = factory.getTrustManagers();
-            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trustStore(config));
             SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, trust, null);
+            tls.init(null, factory.getTrustManagers(), null);
             return tls;
         } catch (java.security.GeneralSecurityException e) {
             throw new ConfigException("logExporters." + config.id() + ": cannot set up TLS: " + e.getMessage());
