@@ -69,6 +69,47 @@ class CliTest {
     }
 
     @Test
+    void theSeedFlowWithTheSplunkGraylogAndSyslogExportersPassesCheckAndDescribesThem() throws Exception {
+        String siem = """
+                    logExporters:
+                      - id: splunk
+                        type: io.kestra.plugin.ee.splunk.LogExporter
+                        host: https://splunk.example.com:8088
+                        token: "{{ secret('SPLUNK_HEC_TOKEN') }}"
+                        index: kestra_audit
+                        indexerAcknowledgement: true
+                      - id: graylog
+                        type: io.kestra.plugin.ee.graylog.LogExporter
+                        endpoint: http://graylog.example.com:12201
+                        graylogHost: kestra-prod
+                        chunk: 500
+                      - id: syslog
+                        type: io.kestra.plugin.ee.syslog.LogExporter
+                        host: siem.example.com
+                        protocol: TLS
+                        skipCertVerification: true
+                        connectionTimeout: PT5S
+                """;
+        Path flow = write("flow.yaml", SeedFlow.withRegionVariable().replace("    logExporters:\n", siem));
+        Map<String, String> secrets = new java.util.HashMap<>(SeedFlow.SECRETS);
+        secrets.put("SPLUNK_HEC_TOKEN", "splunk-token-987");
+
+        Run run = run(secrets, "--check", "--config", flow.toString());
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("configuration OK")
+                .contains("exporter splunk: Splunk HEC https://splunk.example.com:8088/services/collector with indexer acknowledgement")
+                .contains("exporter graylog: Graylog GELF HTTP input http://graylog.example.com:12201/gelf")
+                .contains("exporter syslog: syslog TLS siem.example.com:6514")
+                .doesNotContain("splunk-token-987");
+        Run bad = run(secrets, "--check", "--config", write("bad.yaml", SeedFlow.withRegionVariable().replace("    logExporters:\n",
+                siem.replace("protocol: TLS", "protocol: SCTP").replace("indexerAcknowledgement: true", "indexerAcknowledgement: sometimes"))).toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.output()).contains("logExporters.syslog.protocol: 'SCTP' is not one of [UDP, TCP, TLS]")
+                .contains("logExporters.splunk.indexerAcknowledgement: 'sometimes' is not true or false");
+    }
+
+    @Test
     void theSeedFlowWithoutSecretsExitsNonZeroNamingThem() throws Exception {
         Path flow = write("flow.yaml", SeedFlow.yaml());
 

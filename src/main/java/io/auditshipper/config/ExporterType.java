@@ -41,7 +41,15 @@ public enum ExporterType {
     NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter",
             "basePath", "apiKey", "options.*", "service", "hostname"),
     OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter",
-            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding");
+            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding"),
+    SPLUNK("io.kestra.plugin.ee.splunk.LogExporter",
+            "host", "token", "options.*", "source", "index", "sourcetype", "hostField", "compression",
+            "indexerAcknowledgement", "ackTimeout", "maxRequestBytes"),
+    GRAYLOG("io.kestra.plugin.ee.graylog.LogExporter",
+            "endpoint", "graylogHost", "options.*", "bulk", "compression", "maxRequestBytes"),
+    SYSLOG("io.kestra.plugin.ee.syslog.LogExporter",
+            "host", "port", "protocol", "trustStorePath", "trustStoreType", "trustStorePassword",
+            "skipCertVerification", "connectionTimeout", "maxMessageBytes");
 
     /** Properties every exporter takes besides its own. */
     private static final Set<String> COMMON = Set.of("id", "type", "chunk");

@@ -14,6 +14,9 @@ import io.auditshipper.exporter.s3.S3ObjectStore;
 import io.auditshipper.exporter.elasticsearch.ElasticsearchExporter;
 import io.auditshipper.exporter.opensearch.OpenSearchExporter;
 import io.auditshipper.exporter.storage.ObjectStoreExporter;
+import io.auditshipper.exporter.splunk.SplunkHec;
+import io.auditshipper.exporter.graylog.Gelf;
+import io.auditshipper.exporter.syslog.SyslogExporter;
 
 /** Builds the exporter bean for each configured {@code logExporters} entry. */
 public final class ExporterFactory {
@@ -35,6 +38,9 @@ public final class ExporterFactory {
             case AZURE_BLOB -> ObjectStoreExporter.from(config, AzureBlobObjectStore.from(config), 1_000_000);
             case ELASTICSEARCH -> new ElasticsearchExporter(config, context);
             case OPENSEARCH -> new OpenSearchExporter(config, context);
+            case SPLUNK -> SplunkHec.exporter(config, context);
+            case GRAYLOG -> Gelf.exporter(config, context);
+            case SYSLOG -> SyslogExporter.from(config, context);
         };
     }
 }

@@ -27,7 +27,7 @@ public record ApiKeyIntake(String name, String path, String keyHeader, String ex
     }
 
     /** The intake's path appended to basePath's own, before its query: a token in the query stays a query value. */
-    static String intakeUrl(URI basePath, String path) {
+    public static String intakeUrl(URI basePath, String path) {
         String base = basePath.getScheme() + "://" + basePath.getRawAuthority()
                 + (basePath.getRawPath() == null ? "" : basePath.getRawPath().replaceAll("/+$", ""));
         return base + path + (basePath.getRawQuery() == null ? "" : "?" + basePath.getRawQuery());

@@ -46,6 +46,15 @@ public final class HttpDelivery {
         LogRequest part(LogRequest request, int from, int to) throws Exception;
     }
 
+    /**
+     * Reads a refusal that no retry, split or dead letter can mend (a token refused, an index the token may not
+     * write to, an endpoint with no intake behind it): the fix to print, or null to handle the answer as above.
+     */
+    @FunctionalInterface
+    public interface FatalAnswers {
+        String fix(int status, String body);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(HttpDelivery.class);
 
     private final String exporterId;
@@ -55,10 +64,17 @@ public final class HttpDelivery {
     private final RetryBudget retryBudget;
     private final Counter retries;
     private final DeadLetterFile deadLetters;
+    private final FatalAnswers fatalAnswers;
     private volatile ProducerTemplate template;
 
     public HttpDelivery(String exporterId, String url, String contentType, Map<String, String> headers,
                         RetryBudget retryBudget, Counter retries, DeadLetterFile deadLetters) {
+        this(exporterId, url, contentType, headers, retryBudget, retries, deadLetters, (status, body) -> null);
+    }
+
+    /** With the destination's own reading of the answers that stop the exporter at once ({@link FatalAnswers}). */
+    public HttpDelivery(String exporterId, String url, String contentType, Map<String, String> headers,
+                        RetryBudget retryBudget, Counter retries, DeadLetterFile deadLetters, FatalAnswers fatalAnswers) {
         this.exporterId = exporterId;
         this.url = url;
         this.contentType = contentType;
@@ -66,6 +82,7 @@ public final class HttpDelivery {
         this.retryBudget = retryBudget;
         this.retries = retries;
         this.deadLetters = deadLetters;
+        this.fatalAnswers = fatalAnswers;
     }
 
     public void bind(CamelContext context) {
@@ -96,6 +113,11 @@ public final class HttpDelivery {
         return List.of();
     }
 
+    /** A request that carries no records (a status poll): the first final answer, retried as any request is. */
+    public Response post(byte[] body) {
+        return send(new LogRequest(List.of(), List.of(), body));
+    }
+
     /** One request, retried while the answer says "later"; the first answer that is final. */
     private Response send(LogRequest request) {
         if (template == null) {
@@ -120,6 +142,11 @@ public final class HttpDelivery {
                 int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
                 byte[] body = answer.getMessage().getBody(byte[].class);
                 Response response = new Response(status, body == null ? new byte[0] : body, List.of());
+                String fix = status / 100 == 2 ? null : fatalAnswers.fix(status, response.text());
+                if (fix != null) {
+                    throw new DestinationUnavailableException("exporter " + exporterId + ": " + url + " answered " + status
+                            + " (" + abbreviate(response.text()) + "); " + fix, null);
+                }
                 if (status == 401 || status == 403) {
                     throw new DestinationUnavailableException("exporter " + exporterId + ": " + url + " answered " + status
                             + " (" + abbreviate(response.text()) + "); check the exporter's API key or credentials", null);

@@ -1,0 +1,190 @@
+package io.auditshipper.exporter.splunk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.DeadLetterFile;
+import io.auditshipper.exporter.DestinationUnavailableException;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.ExporterProperties;
+import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.exporter.http.ApiKeyIntake;
+import io.auditshipper.exporter.http.HttpDelivery;
+import io.auditshipper.exporter.http.HttpLogExporter;
+import io.auditshipper.exporter.http.HttpLogSink;
+import io.auditshipper.exporter.http.RequestPacker;
+import io.auditshipper.model.AuditLogRecord;
+import org.apache.camel.CamelContext;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Kestra's Splunk {@code LogExporter}: {@code POST <host>/services/collector} with
+ * {@code Authorization: Splunk <token>} and the events of a request concatenated ({@link SplunkEventEncoder}),
+ * gzipped unless {@code compression: NONE}, built on the shared HTTP pieces. With
+ * {@code indexerAcknowledgement: true} every request carries the exporter's channel
+ * ({@code X-Splunk-Request-Channel}) and the batch is acknowledged only once {@code /services/collector/ack}
+ * says every request's {@code ackId} is indexed, polled within {@code ackTimeout}.
+ */
+public final class SplunkHec implements LogExporter {
+
+    /**
+     * HEC refuses a request over {@code max_content_length} ({@code [http_input]} in limits.conf: 838860800 bytes
+     * in current Splunk, 1000000 in older releases,
+     * https://docs.splunk.com/Documentation/Splunk/latest/Admin/Limitsconf); 1 MB uncompressed fits both.
+     */
+    static final int DEFAULT_MAX_REQUEST_BYTES = 1_000_000;
+    /** HEC's 400 codes that judge an event (no data, invalid data format, event field required or blank, indexed fields). */
+    private static final Set<Integer> EVENT_ERRORS = Set.of(5, 6, 12, 13, 15);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    enum Compression { GZIP, NONE }
+
+    private final String id;
+    private final HttpLogSink sink;
+    private final HttpDelivery acks;
+    private final Duration ackTimeout;
+    private final String channel;
+
+    private SplunkHec(String id, HttpLogSink sink, HttpDelivery acks, Duration ackTimeout, String channel) {
+        this.id = id;
+        this.sink = sink;
+        this.acks = acks;
+        this.ackTimeout = ackTimeout;
+        this.channel = channel;
+    }
+
+    public static LogExporter exporter(ExporterConfig config, ExporterContext context) {
+        URI host = config.httpUrl("host", "https://splunk.example.com:8088");
+        String token = config.required("token", "\"{{ secret('SPLUNK_HEC_TOKEN') }}\"");
+        boolean gzip = ExporterProperties.choice(config, "compression", Compression.GZIP) == Compression.GZIP;
+        boolean acknowledged = ExporterProperties.flag(config, "indexerAcknowledgement", false);
+        Duration ackTimeout = ExporterProperties.duration(config, "ackTimeout", Duration.ofMinutes(2));
+        int maxBytes = ExporterProperties.positive(config, "maxRequestBytes", DEFAULT_MAX_REQUEST_BYTES, Integer.MAX_VALUE);
+        SplunkEventEncoder encoder = new SplunkEventEncoder(config.string("hostField", HttpLogExporter.localHostname()),
+                config.string("source", "Kestra"), config.string("sourcetype", null), config.string("index", null));
+
+        Map<String, String> headers = new HashMap<>(Map.of("Authorization", "Splunk " + token));
+        String channel = null;
+        if (acknowledged) {
+            channel = UUID.randomUUID().toString();
+            headers.put("X-Splunk-Request-Channel", channel);
+        }
+        DeadLetterFile deadLetters = context.deadLetters(config.id());
+        HttpDelivery.FatalAnswers fatal = SplunkHec::fix;
+        HttpDelivery acks = acknowledged ? new HttpDelivery(config.id(), ApiKeyIntake.intakeUrl(host, "/services/collector/ack"),
+                "application/json", headers, context.retryBudget(), context.retries(config.id()), deadLetters, fatal) : null;
+        if (gzip) {
+            headers.put("Content-Encoding", "gzip");
+        }
+        HttpDelivery delivery = new HttpDelivery(config.id(), ApiKeyIntake.intakeUrl(host, "/services/collector"),
+                "application/json", headers, context.retryBudget(), context.retries(config.id()), deadLetters, fatal);
+        HttpLogSink sink = new HttpLogSink(new RequestPacker(encoder, gzip, config.chunk(), maxBytes,
+                RequestPacker.LimitOn.UNCOMPRESSED), delivery, deadLetters);
+        return new SplunkHec(config.id(), sink, acks, ackTimeout, channel);
+    }
+
+    /** HEC's answers that no retry or split mends, read from its {@code {"text", "code"}} body, with the property to fix. */
+    static String fix(int status, String body) {
+        int code = hecCode(body);
+        if (status == 401 || status == 403) {
+            return "Splunk refused the HEC token (check the exporter's `token` property: the token exists, is enabled and"
+                    + " is sent to the right Splunk)";
+        }
+        if (status == 400 && code == 7) {
+            return "the token may not write to that index (check the exporter's `index` property and the token's allowed indexes)";
+        }
+        if (status == 400 && (code == 10 || code == 11)) {
+            return "the token has indexer acknowledgement enabled: set `indexerAcknowledgement: true` on the exporter";
+        }
+        if (status == 400 && code == 14) {
+            return "indexer acknowledgement is disabled on the token: set `indexerAcknowledgement: false` or enable it on the token";
+        }
+        if (status == 400 && (code < 0 || EVENT_ERRORS.contains(code))) {
+            return null; // an event the request carries: split, the one at fault is parked
+        }
+        if (status / 100 == 4 && status != 413 && status != 429 && status != 408) {
+            return "no HEC endpoint takes this request (check the exporter's `host` property: the HEC port, http or https)";
+        }
+        return null;
+    }
+
+    private static int hecCode(String body) {
+        try {
+            JsonNode answer = JSON.readTree(body);
+            return answer != null && answer.path("code").isInt() ? answer.path("code").asInt() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void ship(List<AuditLogRecord> records) throws Exception {
+        List<HttpDelivery.Response> answers = sink.ship(records);
+        if (acks == null) {
+            return;
+        }
+        Set<Long> pending = new LinkedHashSet<>();
+        for (HttpDelivery.Response answer : answers) {
+            JsonNode ackId = JSON.readTree(answer.body()).path("ackId");
+            if (!ackId.canConvertToLong()) {
+                throw new DestinationUnavailableException("exporter " + id + ": " + sink.url() + " answered " + answer.status()
+                        + " without an ackId (" + answer.text() + ") although the request named a channel; indexer"
+                        + " acknowledgement may be off on the token: set `indexerAcknowledgement: false` or enable it", null);
+            }
+            pending.add(ackId.asLong());
+        }
+        awaitAcks(pending);
+    }
+
+    /** Polls {@code /services/collector/ack} until every ackId is true, within {@code ackTimeout}. */
+    private void awaitAcks(Set<Long> pending) throws Exception {
+        long deadline = System.nanoTime() + ackTimeout.toNanos();
+        long pause = 100;
+        int total = pending.size();
+        while (!pending.isEmpty()) {
+            HttpDelivery.Response answer = acks.post(JSON.writeValueAsBytes(Map.of("acks", new ArrayList<>(pending))));
+            if (answer.status() / 100 != 2) {
+                throw new DestinationUnavailableException("exporter " + id + ": " + acks.url() + " answered " + answer.status()
+                        + " (" + answer.text() + ") to the acknowledgement poll; the batch will be shipped again", null);
+            }
+            JsonNode states = JSON.readTree(answer.body()).path("acks");
+            pending.removeIf(ackId -> states.path(String.valueOf(ackId)).asBoolean(false));
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() + pause * 1_000_000 > deadline) {
+                throw new DestinationUnavailableException("exporter " + id + ": Splunk acknowledged " + (total - pending.size())
+                        + " of the batch's " + total + " requests within ackTimeout " + ackTimeout + " (channel " + channel
+                        + ", ackIds still pending: " + pending + "); the batch is not committed and will be shipped again, so"
+                        + " Splunk may hold the events it indexed late twice", null);
+            }
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, 5_000);
+        }
+    }
+
+    @Override
+    public void bind(CamelContext context) {
+        sink.bind(context);
+        if (acks != null) {
+            acks.bind(context);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "Splunk HEC " + sink.url() + (acks == null ? "" : " with indexer acknowledgement (channel " + channel + ")")
+                + " (dead letters: " + sink.deadLetters().file() + ")";
+    }
+}

@@ -1,0 +1,196 @@
+package io.auditshipper.exporter.syslog;
+
+import io.auditshipper.config.ConfigException;
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.RetryConfig;
+import io.auditshipper.exporter.DestinationUnavailableException;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.ExporterProperties;
+import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.exporter.RetryBudget;
+import io.auditshipper.exporter.http.HttpLogExporter;
+import io.auditshipper.exporter.search.SearchConnection;
+import io.auditshipper.model.AuditLogRecord;
+import io.micrometer.core.instrument.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Kestra's Syslog {@code LogExporter}: each audit log a CEF message ({@link Cef}) in an RFC 5424 syslog message
+ * ({@code <PRI>1 TIMESTAMP HOSTNAME kestra - audit - CEF:0|...}, facility 13 "log audit", the severity from the
+ * action, the log's own time), sent over UDP (one datagram each, RFC 5426), TCP (octet counting, RFC 6587) or TLS
+ * (RFC 5425: octet counting, the collector's certificate checked against {@code trustStorePath} or the JVM's trust
+ * store, and its host name, unless {@code skipCertVerification}). A refused connection or one that breaks is
+ * retried with the task's backoff; a TLS handshake that fails stops the exporter at once with the fix.
+ */
+public final class SyslogExporter implements LogExporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyslogExporter.class);
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    /** RFC 5424's facility 13, "log audit". */
+    private static final int FACILITY = 13;
+
+    enum Protocol { UDP, TCP, TLS }
+
+    private final String id;
+    private final Protocol protocol;
+    private final InetSocketAddress collector;
+    private final SyslogTransport transport;
+    private final Cef cef;
+    private final String hostname;
+    private final int maxMessageBytes;
+    private final RetryBudget retryBudget;
+    private final Counter retries;
+
+    private SyslogExporter(ExporterConfig config, ExporterContext context) {
+        this.id = config.id();
+        this.protocol = ExporterProperties.choice(config, "protocol", Protocol.UDP);
+        String host = config.required("host", "syslog.example.com");
+        int port = ExporterProperties.positive(config, "port", protocol == Protocol.TLS ? 6514 : 514, 65_535);
+        this.collector = InetSocketAddress.createUnresolved(host, port);
+        Duration connectionTimeout = ExporterProperties.duration(config, "connectionTimeout", Duration.ofSeconds(10));
+        // RFC 5425 asks receivers to take 2048 bytes and advises 8192; rsyslog's default maxMessageSize is 8 KB too.
+        this.maxMessageBytes = ExporterProperties.positive(config, "maxMessageBytes", 8192, 65_507);
+        this.transport = switch (protocol) {
+            case UDP -> new SyslogTransport.Udp(collector);
+            case TCP -> new SyslogTransport.Stream(collector, (int) connectionTimeout.toMillis(), null, false);
+            case TLS -> {
+                boolean skip = ExporterProperties.flag(config, "skipCertVerification", false);
+                yield new SyslogTransport.Stream(collector, (int) connectionTimeout.toMillis(), tls(config, skip), !skip);
+            }
+        };
+        String version = SyslogExporter.class.getPackage().getImplementationVersion();
+        this.cef = new Cef(version == null ? "0.1.0" : version);
+        this.hostname = printableAscii(HttpLogExporter.localHostname(), 255);
+        this.retryBudget = context.retryBudget();
+        this.retries = context.retries(config.id());
+    }
+
+    public static LogExporter from(ExporterConfig config, ExporterContext context) {
+        return new SyslogExporter(config, context);
+    }
+
+    private static SSLContext tls(ExporterConfig config, boolean skipVerification) {
+        if (skipVerification) {
+            return SearchConnection.trustingEveryCertificate();
+        }
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trustStore(config));
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, factory.getTrustManagers(), null);
+            return tls;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new ConfigException("logExporters." + config.id() + ": cannot set up TLS: " + e.getMessage());
+        }
+    }
+
+    /** The key store at {@code trustStorePath}, or null for the JVM's own trust store. */
+    private static KeyStore trustStore(ExporterConfig config) {
+        String path = config.string("trustStorePath", null);
+        if (path == null) {
+            return null;
+        }
+        String type = config.string("trustStoreType", KeyStore.getDefaultType());
+        String password = config.string("trustStorePassword", null);
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            KeyStore store = KeyStore.getInstance(type);
+            store.load(in, password == null ? null : password.toCharArray());
+            return store;
+        } catch (IOException e) {
+            throw new ConfigException("logExporters." + config.id() + ".trustStorePath: cannot read the trust store "
+                    + path + " as " + type + " (" + e.getMessage() + "); check trustStorePath, trustStoreType and trustStorePassword");
+        } catch (java.security.GeneralSecurityException e) {
+            throw new ConfigException("logExporters." + config.id() + ".trustStoreType: cannot load " + path + " as " + type
+                    + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The RFC 5424 message of the record: header, no structured data, the CEF message. */
+    byte[] syslogMessage(AuditLogRecord record) throws IOException {
+        String head = "<" + (FACILITY * 8 + severityOf(record)) + ">1 "
+                + TIMESTAMP.format(record.timestamp().truncatedTo(ChronoUnit.MICROS)) + " " + hostname + " kestra - audit - ";
+        return (head + cef.message(record, maxMessageBytes - head.getBytes(StandardCharsets.UTF_8).length))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int severityOf(AuditLogRecord record) throws IOException {
+        return io.auditshipper.exporter.encoding.AuditFields.of(record).syslogSeverity();
+    }
+
+    @Override
+    public synchronized void ship(List<AuditLogRecord> records) throws Exception {
+        List<byte[]> messages = new ArrayList<>(records.size());
+        for (AuditLogRecord record : records) {
+            messages.add(syslogMessage(record));
+        }
+        RetryConfig retry = retryBudget.of(id);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                transport.send(messages);
+                return;
+            } catch (SSLHandshakeException e) {
+                transport.close();
+                throw new DestinationUnavailableException("exporter " + id + ": the TLS handshake with " + describeCollector()
+                        + " failed (" + e.getMessage() + "); if the collector's certificate is not signed by a CA of the trust"
+                        + " store, set trustStorePath (with trustStoreType and trustStorePassword) to a trust store holding"
+                        + " that CA, or skipCertVerification: true to accept any certificate", e);
+            } catch (IOException e) {
+                transport.close();
+                if (e instanceof SSLException && e.getCause() instanceof java.security.cert.CertificateException) {
+                    throw new DestinationUnavailableException("exporter " + id + ": " + describeCollector()
+                            + " presented a certificate that is not trusted (" + e.getMessage() + "); set trustStorePath or"
+                            + " skipCertVerification", e);
+                }
+                if (attempt >= retry.maxRetries()) {
+                    throw new DestinationUnavailableException("exporter " + id + ": gave up after " + (attempt + 1)
+                            + " attempts to send to " + describeCollector() + ": " + e, e);
+                }
+                Duration wait = retry.delayAfter(attempt + 1, ThreadLocalRandom.current().nextDouble());
+                wait = wait.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : wait;
+                LOG.warn("exporter {}: {} failed ({}); sending the batch again in {} ms", id, describeCollector(), e, wait.toMillis());
+                retries.increment();
+                Thread.sleep(wait.toMillis());
+            }
+        }
+    }
+
+    private String describeCollector() {
+        return "syslog " + protocol + " " + collector.getHostString() + ":" + collector.getPort();
+    }
+
+    @Override
+    public String describe() {
+        return describeCollector() + " (CEF in RFC 5424 messages)";
+    }
+
+    private static String printableAscii(String text, int max) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c > 32 && c < 127 && out.length() < max) {
+                out.append(c);
+            }
+        }
+        return out.isEmpty() ? "-" : out.toString();
+    }
+}

@@ -1,0 +1,216 @@
+package io.auditshipper.exporter.splunk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.pipeline.Pass;
+import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.FakeHttpIntake.Answer;
+import io.auditshipper.support.ShipperFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Splunk HEC exporter through the whole pipeline, against an intake that checks HEC's documented contract. */
+class SplunkHecExporterTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private final SplunkHecIntake intake = new SplunkHecIntake();
+
+    @AfterEach
+    void stop() {
+        intake.server.close();
+    }
+
+    private String task(ShipperFixture f, String extra) {
+        return f.taskWith("  - id: splunk\n    type: io.kestra.plugin.ee.splunk.LogExporter\n"
+                + "    host: " + intake.server.baseUrl() + "\n    token: \"{{ secret('SPLUNK_HEC_TOKEN') }}\"\n" + extra);
+    }
+
+    private Pass ship(ShipperFixture f, String token, String extra) throws Exception {
+        return f.runOnce(f.config(task(f, extra), Map.of("SPLUNK_HEC_TOKEN", token)));
+    }
+
+    private static List<AuditLogTable.Row> rows(int count, long seed) {
+        return new DemoAuditLogs(seed).rows(count, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30));
+    }
+
+    @Test
+    void shipsEveryLogOnceInHecEnvelopesGzippedAtMostChunkEventsPerRequest() throws Exception {
+        List<AuditLogTable.Row> rows = rows(2_500, 41);
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+
+        Pass pass = ship(f, SplunkHecIntake.TOKEN, "    index: kestra_audit\n    sourcetype: kestra:audit\n    hostField: shipper-1\n");
+
+        assertThat(intake.server.violations()).isEmpty();
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(intake.server.requests()).hasSize(3).allSatisfy(r -> {
+            assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(r.sentBytes()).isLessThan(r.body().length);
+        });
+        List<AuditLogRecord> logs = ShipperFixture.inShippingOrder(rows);
+        for (int i = 0; i < logs.size(); i++) {
+            JsonNode event = intake.accepted.get(i);
+            AuditLogRecord log = logs.get(i);
+            assertThat(event.path("time").decimalValue()).isEqualByComparingTo(
+                    BigDecimal.valueOf(log.timestamp().getEpochSecond()).add(BigDecimal.valueOf(log.timestamp().getNano(), 9)));
+            assertThat(event.path("event")).isEqualTo(JSON.readTree(log.json()));
+        }
+        JsonNode first = intake.accepted.get(0);
+        assertThat(first.path("source").asText()).isEqualTo("Kestra");
+        assertThat(first.path("host").asText()).isEqualTo("shipper-1");
+        assertThat(first.path("index").asText()).isEqualTo("kestra_audit");
+        assertThat(first.path("sourcetype").asText()).isEqualTo("kestra:audit");
+    }
+
+    @Test
+    void withIndexerAcknowledgementTheBatchWaitsUntilEveryRequestIsIndexed() throws Exception {
+        List<AuditLogTable.Row> rows = rows(1_500, 42);
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        intake.ackEnabled = true;
+        intake.pollsBeforeIndexed = 2;
+
+        Pass pass = ship(f, SplunkHecIntake.TOKEN, "    indexerAcknowledgement: true\n    compression: NONE\n");
+
+        assertThat(intake.server.violations()).isEmpty();
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        List<String> channels = intake.server.requests().stream().map(r -> r.header("X-Splunk-Request-Channel")).distinct().toList();
+        assertThat(channels).singleElement().isNotNull();
+        assertThat(intake.server.requests()).filteredOn(r -> r.path().equals("/services/collector"))
+                .hasSize(2).allSatisfy(r -> assertThat(r.header("Content-Encoding")).isNull());
+        // Both batches (1000 and 500) polled until their ackId turned true: three polls each.
+        assertThat(intake.ackPolls.get()).isEqualTo(6);
+    }
+
+    @Test
+    void acknowledgementsThatNeverComeFailTheExporterWithinAckTimeoutAndItsOffsetStays() throws Exception {
+        List<AuditLogTable.Row> rows = rows(300, 43);
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        intake.ackEnabled = true;
+        intake.pollsBeforeIndexed = -1;
+
+        Pass stuck = ship(f, SplunkHecIntake.TOKEN, "    indexerAcknowledgement: true\n    ackTimeout: PT1S\n");
+
+        assertThat(stuck.failures()).containsOnlyKeys("splunk");
+        assertThat(stuck.failures().get("splunk")).contains("acknowledged 0 of the batch's 1 requests within ackTimeout PT1S")
+                .contains("shipped again");
+        assertThat(f.shippedIds("file")).hasSize(300);
+
+        intake.pollsBeforeIndexed = 0;
+        Pass recovered = ship(f, SplunkHecIntake.TOKEN, "    indexerAcknowledgement: true\n    ackTimeout: PT1S\n");
+
+        assertThat(recovered.allSucceeded()).isTrue();
+        assertThat(recovered.shipped("splunk")).isEqualTo(300);
+        assertThat(recovered.shipped("file")).isZero();
+    }
+
+    @Test
+    void aTokenWithAcknowledgementOnIsAConfigurationErrorNamingTheProperty() throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows(40, 44));
+        intake.ackEnabled = true;
+
+        Pass pass = ship(f, SplunkHecIntake.TOKEN, "");
+
+        assertThat(pass.failures()).containsOnlyKeys("splunk");
+        assertThat(pass.failures().get("splunk")).contains("Data channel is missing").contains("indexerAcknowledgement: true");
+        assertThat(intake.server.requests()).hasSize(1);
+        assertThat(dir.resolve("dead-letter/splunk.ndjson")).doesNotExist();
+    }
+
+    @Test
+    void aRejectedTokenStopsTheExporterAtOnceNamingTokenWithoutShowingIt() throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows(50, 45));
+
+        Pass pass = ship(f, "wrong-token-abcdef", "");
+
+        assertThat(pass.failures()).containsOnlyKeys("splunk");
+        assertThat(pass.failures().get("splunk")).contains("403").contains("Invalid token").contains("`token`")
+                .doesNotContain("wrong-token-abcdef");
+        assertThat(intake.server.requests()).hasSize(1);
+        assertThat(f.shippedIds("file")).hasSize(50);
+    }
+
+    @Test
+    void anIndexTheTokenMayNotWriteToStopsTheExporterNamingIndex() throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows(50, 46));
+
+        Pass pass = ship(f, SplunkHecIntake.TOKEN, "    index: secret_index\n");
+
+        assertThat(pass.failures().get("splunk")).contains("Incorrect index").contains("`index`");
+        assertThat(intake.server.requests()).hasSize(1);
+        assertThat(dir.resolve("dead-letter/splunk.ndjson")).doesNotExist();
+    }
+
+    @Test
+    void aBusyServerIsRetriedWithBackoffAndNothingIsSentTwice() throws Exception {
+        List<AuditLogTable.Row> rows = rows(1_200, 47);
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        AtomicInteger calls = new AtomicInteger();
+        intake.server.respondWith(request -> calls.incrementAndGet() <= 2
+                ? SplunkHecIntake.hec(503, "Server is busy", 9) : intake.intake(request));
+
+        Pass pass = ship(f, SplunkHecIntake.TOKEN, "");
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(intake.server.violations()).isEmpty();
+        assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(intake.server.requests()).hasSize(2 + 2);
+    }
+
+    @Test
+    void anEventHecRefusesIsParkedWithHecsReasonAndItsNeighboursAreIndexedOnce() throws Exception {
+        List<AuditLogTable.Row> rows = rows(800, 48);
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        String poison = ShipperFixture.idsInShippingOrder(rows).get(333);
+        intake.server.respondWith(request -> new String(request.body()).contains(poison)
+                ? SplunkHecIntake.hec(400, "Invalid data format", 6, 0) : intake.intake(request));
+
+        Pass pass = ship(f, SplunkHecIntake.TOKEN, "");
+
+        assertThat(pass.allSucceeded()).isTrue();
+        List<String> expected = new ArrayList<>(ShipperFixture.idsInShippingOrder(rows));
+        expected.remove(poison);
+        assertThat(intake.acceptedIds()).containsExactlyElementsOf(expected);
+        assertThat(Files.readAllLines(dir.resolve("dead-letter/splunk.ndjson"))).singleElement().satisfies(line -> {
+            JsonNode entry = JSON.readTree(line);
+            assertThat(entry.path("id").asText()).isEqualTo(poison);
+            assertThat(entry.path("reason").asText()).contains("HTTP 400").contains("Invalid data format").contains("\"code\":6");
+        });
+    }
+
+    @Test
+    void anUnreachableSplunkLagsAloneWhileTheFileExporterShips() throws Exception {
+        List<AuditLogTable.Row> rows = rows(200, 49);
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        intake.server.respondWith(request -> Answer.of(503, "{\"text\":\"HEC is unhealthy, queues are full\",\"code\":18}"));
+
+        Pass down = ship(f, SplunkHecIntake.TOKEN, "");
+
+        assertThat(down.failures()).containsOnlyKeys("splunk");
+        assertThat(f.shippedIds("file")).hasSize(200);
+        intake.server.respondWith(intake::intake);
+        Pass up = ship(f, SplunkHecIntake.TOKEN, "");
+        assertThat(up.allSucceeded()).isTrue();
+        assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+    }
+}
