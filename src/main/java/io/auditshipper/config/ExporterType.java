@@ -41,7 +41,9 @@ public enum ExporterType {
     NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter",
             "basePath", "apiKey", "options.*", "service", "hostname"),
     OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter",
-            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding");
+            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding"),
+    /** Not one of Kestra's: any Camel endpoint URI as a destination. */
+    CAMEL("camel", "uri");
 
     /** Properties every exporter takes besides its own. */
     private static final Set<String> COMMON = Set.of("id", "type", "chunk");

@@ -2,6 +2,7 @@ package io.auditshipper.exporter;
 
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.azure.AzureMonitorExporter;
+import io.auditshipper.exporter.camel.CamelEndpointExporter;
 import io.auditshipper.exporter.cloudwatch.CloudWatchLogsExporter;
 import io.auditshipper.exporter.datadog.Datadog;
 import io.auditshipper.exporter.newrelic.NewRelic;
@@ -35,6 +36,7 @@ public final class ExporterFactory {
             case AZURE_BLOB -> ObjectStoreExporter.from(config, AzureBlobObjectStore.from(config), 1_000_000);
             case ELASTICSEARCH -> new ElasticsearchExporter(config, context);
             case OPENSEARCH -> new OpenSearchExporter(config, context);
+            case CAMEL -> CamelEndpointExporter.from(config, context);
         };
     }
 }
