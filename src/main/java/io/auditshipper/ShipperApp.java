@@ -155,7 +155,7 @@ public final class ShipperApp implements AutoCloseable {
      * For {@code --check}: loads the user's route files beside the shipper's routes into a Camel context that is
      * never started, so that they are refused as at a start, and nothing runs.
      */
-    static void checkRoutes(ShipperConfig config, UserRoutes userRoutes) throws Exception {
+    public static void checkRoutes(ShipperConfig config, UserRoutes userRoutes) throws Exception {
         try (CamelContext context = new DefaultCamelContext()) {
             for (String routes : BUILT_IN_ROUTES) {
                 PluginHelper.getRoutesLoader(context).loadRoutes(PluginHelper.getResourceLoader(context).resolveResource(routes));

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * hold, or reuses an id of the shipper's routes stops the start (exit 2), naming the file and, where Camel
  * knows it, the line.
  */
-final class UserRoutes {
+public final class UserRoutes {
 
     static final UserRoutes NONE = new UserRoutes(List.of());
 
@@ -42,7 +42,7 @@ final class UserRoutes {
     }
 
     /** The route files in {@code directory}, in name order. */
-    static UserRoutes in(Path directory) {
+    public static UserRoutes in(Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new ConfigException("--routes: " + directory + " is not a directory of Camel YAML route files");
         }
