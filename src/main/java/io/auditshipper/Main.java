@@ -40,20 +40,22 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         Cli cli;
         ShipperConfig config;
+        UserRoutes userRoutes;
         try {
             cli = Cli.parse(args);
             config = load(cli);
+            userRoutes = cli.routes() == null ? UserRoutes.NONE : UserRoutes.in(cli.routes());
         } catch (Cli.UsageException | ConfigException e) {
             printConfigErrors(e, err);
             return BAD_CONFIG;
         }
         if (cli.check()) {
-            return check(config, out, err);
+            return check(config, userRoutes, out, err);
         }
         if (cli.offsets() || !cli.setOffsets().isEmpty()) {
             return new OffsetCommands(config, Clock.systemUTC(), out, err).run(cli.setOffsets());
         }
-        try (ShipperApp app = new ShipperApp(config, Clock.systemUTC())) {
+        try (ShipperApp app = new ShipperApp(config, Clock.systemUTC(), userRoutes)) {
             LOG.info("kestra audit shipper{}\n{}", cli.config() == null ? " (built-in defaults)" : " with " + cli.config(),
                     app.summary());
             if (cli.demo() > 0) {
@@ -69,10 +71,14 @@ public final class Main {
                 return SHIPPING_FAILED;
             }
             return pass.allSucceeded() ? OK : SHIPPING_FAILED;
-        } catch (ConfigException e) {
-            printConfigErrors(e, err);
-            return BAD_CONFIG;
         } catch (Exception e) {
+            // A user route refused while Camel starts comes wrapped in Camel's exceptions.
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ConfigException configError) {
+                    printConfigErrors(configError, err);
+                    return BAD_CONFIG;
+                }
+            }
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
@@ -96,7 +102,7 @@ public final class Main {
     }
 
     /** Validates what can be validated without shipping and prints what would run. */
-    private static int check(ShipperConfig config, PrintStream out, PrintStream err) {
+    private static int check(ShipperConfig config, UserRoutes userRoutes, PrintStream out, PrintStream err) {
         List<String> exporters = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (ExporterConfig exporter : config.exporters()) {
@@ -108,6 +114,13 @@ public final class Main {
                 problems.addAll(e.problems());
             }
         }
+        try {
+            ShipperApp.checkRoutes(config, userRoutes);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        } catch (Exception e) {
+            problems.add("--routes: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             // OK only once every check passed: a script reading the first line must not take a broken config as good.
             printConfigErrors(new ConfigException(problems), err);
@@ -117,6 +130,7 @@ public final class Main {
                 .name().toLowerCase() + ", offsets in " + config.offsetStore().kind().name().toLowerCase()
                 + ", schedule " + config.quartzCron());
         exporters.forEach(line -> out.println(SecretRedactor.redact(line)));
+        userRoutes.files().forEach(file -> out.println("  routes " + file));
         return OK;
     }
 

@@ -25,9 +25,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +42,15 @@ import java.util.Map;
 
 /**
  * The Camel Main application for one configuration: binds the beans the YAML routes name, makes one
- * exporter route per configured exporter from the {@code processor-exporter} template, and runs either
- * one pass ({@code --once}) or the Quartz schedule until stopped.
+ * exporter route per configured exporter from the {@code processor-exporter} template, adds the user's
+ * route files, and runs either one pass ({@code --once}) or the Quartz schedule until stopped.
  */
 public final class ShipperApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShipperApp.class);
+    /** Named one by one: a wildcard makes Camel scan every entry of the shaded jar, 4 s of each start. */
+    private static final List<String> BUILT_IN_ROUTES = List.of("classpath:routes/schedule.yaml",
+            "classpath:routes/pass.yaml", "classpath:routes/exporters.yaml");
 
     private final ShipperConfig config;
     private final AuditLogSource source;
@@ -55,9 +60,15 @@ public final class ShipperApp implements AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ShipperMeters shipperMeters;
     private final RetryBudget retryBudget;
+    private final UserRoutes userRoutes;
 
     public ShipperApp(ShipperConfig config, Clock clock) {
+        this(config, clock, UserRoutes.NONE);
+    }
+
+    public ShipperApp(ShipperConfig config, Clock clock, UserRoutes userRoutes) {
         this.config = config;
+        this.userRoutes = userRoutes;
         this.retryBudget = new RetryBudget(config.retry());
         ExporterContext context = new ExporterContext(config.deadLetterDirectory(), retryBudget, meters);
         for (ExporterConfig exporter : config.exporters()) {
@@ -83,6 +94,7 @@ public final class ShipperApp implements AutoCloseable {
                 .append(", batches of ").append(config.chunk()).append(config.delete() ? ", delete after export" : "");
         exporters.forEach((id, exporter) -> out.append("\nexporter ").append(String.format("%-12s", id + ":"))
                 .append(' ').append(exporter.describe()));
+        userRoutes.files().forEach(file -> out.append("\nroutes:       ").append(file));
         return SecretRedactor.redact(out.toString());
     }
 
@@ -92,6 +104,7 @@ public final class ShipperApp implements AutoCloseable {
         main.addInitialProperty("shipper.scheduled", Boolean.toString(scheduled));
         // Health and metrics over HTTP (camel.management.* in application.properties) while on schedule only.
         main.addOverrideProperty("camel.management.enabled", Boolean.toString(scheduled));
+        main.configure().withRoutesIncludePattern(String.join(",", BUILT_IN_ROUTES));
         if (!scheduled) {
             // Not even created with --once: Quartz takes a while to start and is not needed.
             main.configure().withRoutesExcludePattern("**/schedule.yaml");
@@ -120,12 +133,12 @@ public final class ShipperApp implements AutoCloseable {
                 try {
                     for (Map.Entry<String, LogExporter> exporter : exporters.entrySet()) {
                         exporter.getValue().bind(context);
-                        context.addRouteFromTemplate("export-" + exporter.getKey(), "processor-exporter",
-                                Map.of("exporterId", exporter.getKey()));
+                        addExporterRoute(context, exporter.getKey());
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot create the exporter routes", e);
                 }
+                userRoutes.addTo(context);
             }
 
             @Override
@@ -134,6 +147,26 @@ public final class ShipperApp implements AutoCloseable {
             }
         });
         return main;
+    }
+
+    private static void addExporterRoute(CamelContext context, String exporterId) throws Exception {
+        context.addRouteFromTemplate("export-" + exporterId, "processor-exporter", Map.of("exporterId", exporterId));
+    }
+
+    /**
+     * For {@code --check}: loads the user's route files beside the shipper's routes into a Camel context that is
+     * never started, so that they are refused as at a start, and nothing runs.
+     */
+    public static void checkRoutes(ShipperConfig config, UserRoutes userRoutes) throws Exception {
+        try (CamelContext context = new DefaultCamelContext()) {
+            for (String routes : BUILT_IN_ROUTES) {
+                PluginHelper.getRoutesLoader(context).loadRoutes(PluginHelper.getResourceLoader(context).resolveResource(routes));
+            }
+            for (ExporterConfig exporter : config.exporters()) {
+                addExporterRoute(context, exporter.id());
+            }
+            userRoutes.addTo(context);
+        }
     }
 
     /** The registry served at /observe/metrics: Camel's meters and the shipper's kestra_shipper_*. */

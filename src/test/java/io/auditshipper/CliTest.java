@@ -216,6 +216,54 @@ class CliTest {
     }
 
     @Test
+    void aUserRouteThatCannotLoadStopsCheckAndStartWithExit2NamingTheFileAndLine() throws Exception {
+        Map<String, String> routes = Map.of(
+                "syntax", """
+                        - route:
+                            from:
+                              uri: direct:my-filter
+                               steps:
+                                - to: log:x
+                        """,
+                "unknown", """
+                        - route:
+                            id: my-filter
+                            from:
+                              uri: direct:my-filter
+                              steps:
+                                - to:
+                                    uri: nosuchcomponent:thing
+                        """,
+                "clash", """
+                        - route:
+                            id: pass
+                            from:
+                              uri: direct:my-pass
+                              steps:
+                                - to: log:x
+                        """);
+        Map<String, String> expected = Map.of(
+                "syntax", "syntax/bad.yaml: Error pre-parsing resource",
+                "unknown", "unknown/bad.yaml:6: route 'my-filter': no Camel component 'nosuchcomponent' in this jar",
+                "clash", "clash/bad.yaml:1: route id 'pass' is already one of the shipper's");
+        for (Map.Entry<String, String> route : routes.entrySet()) {
+            Files.createDirectories(dir.resolve(route.getKey()));
+            write(route.getKey() + "/bad.yaml", route.getValue());
+            Run check = run(Map.of(), "--check", "--routes", route.getKey());
+            assertThat(check.exit()).as(check.output()).isEqualTo(2);
+            assertThat(check.output()).contains(expected.get(route.getKey())).doesNotContain("configuration OK");
+        }
+        assertThat(run(Map.of(), "--check", "--routes", "syntax").output()).contains("line 4, column 13");
+
+        Run start = run(Map.of("SHIPPER_ROUTES", "clash"), "--once");
+        assertThat(start.exit()).as(start.output()).isEqualTo(2);
+        assertThat(start.output()).contains(expected.get("clash")).doesNotContain("pass started");
+        Run missing = run(Map.of(), "--check", "--routes", "absent");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.output()).contains("--routes: absent is not a directory");
+    }
+
+    @Test
     void unknownArgumentsPrintUsage() throws Exception {
         Run run = run(Map.of(), "--onse");
         assertThat(run.exit()).isEqualTo(2);

@@ -64,33 +64,14 @@ class CrashRecoveryTest {
                 + "    endpointOverride: " + s3.endpoint() + "\n    accessKeyId: " + s3.accessKey() + "\n"
                 + "    secretKeyId: \"" + s3.secretKey() + "\"\n");
 
-        Random random = new Random(7);
-        int killed = 0;
-        int runs = 0;
-        while (killed < KILLS && runs < KILLS * 3) {
-            runs++;
-            Process shipper = start(config, "run-" + runs);
-            Path log = dir.resolve("run-" + runs + ".log");
-            // Wait for the pass to start (JVM and Camel start take a few seconds), then kill it somewhere inside.
-            while (shipper.isAlive() && !(Files.exists(log) && Files.readString(log).contains("pass started"))) {
-                Thread.sleep(20);
-            }
-            if (shipper.waitFor(50 + random.nextInt(700), TimeUnit.MILLISECONDS)) {
-                continue;
-            }
-            shipper.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            killed++;
-        }
-        Process last = start(config, "final");
-        assertThat(last.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        assertThat(last.exitValue()).as(Files.readString(dir.resolve("final.log"))).isZero();
+        int killed = killAtRandomMomentsThenFinish(config, KILLS);
 
         List<String> shipped = f.shippedIds("file");
         Set<String> distinct = new HashSet<>(shipped);
         List<String> expected = ShipperFixture.idsInShippingOrder(rows);
         long lost = expected.stream().filter(id -> !distinct.contains(id)).count();
-        System.out.printf("crash test: %d kills in %d runs; %d logs, %d lines shipped, %d distinct, %d lost, %d duplicated%n",
-                killed, runs + 1, LOGS, shipped.size(), distinct.size(), lost, shipped.size() - distinct.size());
+        System.out.printf("crash test: %d kills (of %d wanted); %d logs, %d lines shipped, %d distinct, %d lost, %d duplicated%n",
+                killed, KILLS, LOGS, shipped.size(), distinct.size(), lost, shipped.size() - distinct.size());
         assertThat(killed).as("the shipper was killed mid-run").isGreaterThanOrEqualTo(2);
         assertThat(lost).isZero();
         assertThat(shipped).containsExactlyElementsOf(expected);
@@ -110,9 +91,85 @@ class CrashRecoveryTest {
         assertThat(objectIds).isEqualTo(new HashSet<>(expected));
     }
 
-    private Process start(Path config, String name) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString(), "--once")
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    /**
+     * A route of the user's ({@code --routes}) behind a {@code type: camel} exporter: it drops the READ logs and writes
+     * each message to a {@code file:} endpoint under a name made from its first record, so a replayed message
+     * overwrites its file. Killed mid-pass and restarted, it still holds every log it keeps exactly once.
+     */
+    @Test
+    void aUserRouteBehindATypeCamelExporterShipsEveryLogOnceThroughKills() throws Exception {
+        ShipperFixture f = new ShipperFixture("postgres", dir, Instant.now());
+        DemoAuditLogs demo = new DemoAuditLogs(202);
+        List<AuditLogTable.Row> rows = new ArrayList<>();
+        for (int i = 0; i < 40_000; i++) {
+            rows.add(demo.row(Instant.now().minus(Duration.ofHours(3)).plusMillis(i / 7)));
+        }
+        f.insert(rows);
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("my-filter.yaml"), """
+                - route:
+                    id: my-filter
+                    from:
+                      uri: direct:my-filter
+                      steps:
+                        # Drop the READ audit logs: the body holds one compact JSON record per line.
+                        - setBody:
+                            simple: "${body.replaceAll('(?m)^.*\\"type\\":\\"READ\\".*\\n', '')}"
+                        # One file per message, named after its first record: a replay overwrites it.
+                        - to:
+                            uri: "file:out-filtered?fileName=${header.KestraShipperFirstTimestamp}-${header.KestraShipperFirstId}.ndjson"
+                """);
+        Path config = Files.writeString(dir.resolve("shipper.yaml"), "type: io.kestra.plugin.ee.core.log.AuditLogShipper\n"
+                + "offsetKey: routes\nchunk: 1000\nsettleDelay: PT0S\n" + f.sourceYaml(2000)
+                + "offsetStore:\n  type: file\n  directory: \"" + dir.resolve("state") + "\"\n"
+                + "logExporters:\n  - id: filtered\n    type: camel\n    uri: direct:my-filter\n    chunk: 250\n");
+
+        int killed = killAtRandomMomentsThenFinish(config, 3, "--routes", routes.toString());
+
+        List<String> kept = new ArrayList<>();
+        try (var files = Files.list(dir.resolve("out-filtered"))) {
+            for (Path file : files.sorted().toList()) {
+                Files.readAllLines(file).stream().map(ShipperFixture::idOf).forEach(kept::add);
+            }
+        }
+        List<String> expected = ShipperFixture.inShippingOrder(rows).stream()
+                .filter(log -> !log.json().contains("\"type\":\"READ\"")).map(log -> log.id()).toList();
+        assertThat(killed).as("the shipper was killed mid-run").isGreaterThanOrEqualTo(2);
+        assertThat(expected).hasSizeLessThan(rows.size());
+        assertThat(kept).containsExactlyElementsOf(expected);
+    }
+
+    /** Starts the shipper, kills it at a random moment of its pass, again, then lets a last run finish; the kills made. */
+    private int killAtRandomMomentsThenFinish(Path config, int kills, String... args) throws Exception {
+        Random random = new Random(7);
+        int killed = 0;
+        int runs = 0;
+        while (killed < kills && runs < kills * 3) {
+            runs++;
+            Process shipper = start(config, "run-" + runs, args);
+            Path log = dir.resolve("run-" + runs + ".log");
+            // Wait for the pass to start (JVM and Camel start take a few seconds), then kill it somewhere inside.
+            while (shipper.isAlive() && !(Files.exists(log) && Files.readString(log).contains("pass started"))) {
+                Thread.sleep(20);
+            }
+            if (shipper.waitFor(50 + random.nextInt(700), TimeUnit.MILLISECONDS)) {
+                continue;
+            }
+            shipper.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            killed++;
+        }
+        Process last = start(config, "final", args);
+        assertThat(last.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.exitValue()).as(Files.readString(dir.resolve("final.log"))).isZero();
+        return killed;
+    }
+
+    private Process start(Path config, String name, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString(),
+                "--once"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
     }
 }

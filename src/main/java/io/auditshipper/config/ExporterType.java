@@ -49,7 +49,9 @@ public enum ExporterType {
             "endpoint", "graylogHost", "options.*", "bulk", "compression", "maxRequestBytes"),
     SYSLOG("io.kestra.plugin.ee.syslog.LogExporter",
             "host", "port", "protocol", "trustStorePath", "trustStoreType", "trustStorePassword",
-            "skipCertVerification", "connectionTimeout", "maxMessageBytes");
+            "skipCertVerification", "connectionTimeout", "maxMessageBytes"),
+    /** Not one of Kestra's: any Camel endpoint URI as a destination. */
+    CAMEL("camel", "uri");
 
     /** Properties every exporter takes besides its own. */
     private static final Set<String> COMMON = Set.of("id", "type", "chunk");

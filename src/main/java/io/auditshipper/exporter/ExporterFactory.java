@@ -2,6 +2,7 @@ package io.auditshipper.exporter;
 
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.azure.AzureMonitorExporter;
+import io.auditshipper.exporter.camel.CamelEndpointExporter;
 import io.auditshipper.exporter.cloudwatch.CloudWatchLogsExporter;
 import io.auditshipper.exporter.datadog.Datadog;
 import io.auditshipper.exporter.newrelic.NewRelic;
@@ -41,6 +42,7 @@ public final class ExporterFactory {
             case SPLUNK -> SplunkHec.exporter(config, context);
             case GRAYLOG -> Gelf.exporter(config, context);
             case SYSLOG -> SyslogExporter.from(config, context);
+            case CAMEL -> CamelEndpointExporter.from(config, context);
         };
     }
 }

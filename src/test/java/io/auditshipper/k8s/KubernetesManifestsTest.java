@@ -14,8 +14,11 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.auditshipper.ShipperApp;
+import io.auditshipper.UserRoutes;
 import io.auditshipper.config.ConfigLoader;
 import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.ExporterType;
 import io.auditshipper.config.ShipperConfig;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1CronJob;
@@ -119,7 +122,8 @@ class KubernetesManifestsTest {
     void everyManifestIsValidForItsApi() {
         assertThat(manifests.keySet()).containsExactlyInAnyOrder("ConfigMap/kestra-audit-shipper-config",
                 "CronJob/kestra-audit-shipper", "Deployment/kestra-audit-shipper", "Integration/kestra-audit-shipper",
-                "PersistentVolumeClaim/kestra-audit-shipper-state", "Secret/kestra-audit-shipper-secrets");
+                "PersistentVolumeClaim/kestra-audit-shipper-state", "Secret/kestra-audit-shipper-secrets",
+                "ConfigMap/kestra-audit-shipper-routes");
         manifests.forEach((name, manifest) -> assertThat(problems(manifest)).as(name).isEmpty());
     }
 
@@ -154,9 +158,29 @@ class KubernetesManifestsTest {
 
         ShipperConfig config = new ConfigLoader(name -> null, secrets).parse(task, "k8s/configmap.yaml shipper.yaml");
 
-        assertThat(config.exporters()).extracting(ExporterConfig::id).containsExactly("opensearch", "s3");
+        assertThat(config.exporters()).extracting(ExporterConfig::id).containsExactly("opensearch", "s3", "siem-kafka");
         assertThat(config.offsetStore().directory()).startsWithRaw(Path.of(stateMountPath()));
         assertThat(config.deadLetterDirectory()).startsWithRaw(Path.of(stateMountPath()));
+    }
+
+    @Test
+    void theRoutesConfigMapLoadsBesideTheShippersRoutesAndServesTheConfigMapsCamelExporter(@TempDir Path dir) throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        JsonNode files = manifests.get("ConfigMap/kestra-audit-shipper-routes").get("data");
+        Iterator<Map.Entry<String, JsonNode>> keys = files.fields();
+        while (keys.hasNext()) {
+            Map.Entry<String, JsonNode> key = keys.next();
+            assertThat(key.getKey()).endsWith(".yaml");
+            Files.writeString(routes.resolve(key.getKey()), key.getValue().asText());
+        }
+        String task = manifests.get("ConfigMap/kestra-audit-shipper-config").at("/data/shipper.yaml").asText();
+        ShipperConfig config = new ConfigLoader(name -> "x", dir).parse(task, "k8s/configmap.yaml shipper.yaml");
+
+        ShipperApp.checkRoutes(config, UserRoutes.in(routes));
+
+        String camelUri = config.exporters().stream().filter(e -> e.type() == ExporterType.CAMEL).findFirst().orElseThrow()
+                .string("uri", null);
+        assertThat(files.toString()).contains("uri: " + camelUri);
     }
 
     @Test
@@ -176,6 +200,7 @@ class KubernetesManifestsTest {
             }
             List<String> args = args(pod);
             assertThat(args.get(args.indexOf("--config") + 1)).isEqualTo(mountPath(container, "config") + "/shipper.yaml");
+            assertThat(args.get(args.indexOf("--routes") + 1)).isEqualTo(mountPath(container, "routes"));
             assertThat(mountPath(container, "secrets")).isEqualTo("/var/run/secrets/audit-shipper");
             assertThat(mountPath(container, "state")).isEqualTo(stateMountPath());
             assertThat(container.get("image").asText()).isEqualTo(image());
@@ -219,6 +244,11 @@ class KubernetesManifestsTest {
         String configPath = resources.stream().filter(r -> r.startsWith(configResource)).findFirst().orElseThrow()
                 .substring(configResource.length());
         assertThat(traits.at("/environment/vars")).extracting(JsonNode::asText).contains("SHIPPER_CONFIG=" + configPath);
+        String routesResource = resources.stream().filter(r -> r.startsWith("configmap:kestra-audit-shipper-routes@"))
+                .findFirst().orElseThrow();
+        assertThat(manifests).containsKey("ConfigMap/" + routesResource.substring("configmap:".length(), routesResource.indexOf('@')));
+        assertThat(traits.at("/environment/vars")).extracting(JsonNode::asText)
+                .contains("SHIPPER_ROUTES=" + routesResource.substring(routesResource.indexOf('@') + 1));
         assertThat(traits.at("/mount/volumes/0").asText()).isEqualTo("kestra-audit-shipper-state:" + stateMountPath());
         assertThat(manifests).containsKey("PersistentVolumeClaim/kestra-audit-shipper-state");
     }
