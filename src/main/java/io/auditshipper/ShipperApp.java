@@ -59,7 +59,7 @@ public final class ShipperApp implements AutoCloseable {
     public ShipperApp(ShipperConfig config, Clock clock) {
         this.config = config;
         this.retryBudget = new RetryBudget(config.retry());
-        ExporterContext context = new ExporterContext(config.deadLetterDirectory(), retryBudget, meters);
+        ExporterContext context = new ExporterContext(config.deadLetterDirectory(), retryBudget, meters, clock);
         for (ExporterConfig exporter : config.exporters()) {
             exporters.put(exporter.id(), ExporterFactory.create(exporter, context));
         }
