@@ -93,6 +93,9 @@ class DatadogExporterTest {
         assertThat(intake.server.violations()).isEmpty();
         assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(intake.server.requests()).hasSize(2 + 2);
+        // Retry-After: 1 against a backoff of 0.05 s: each 429 was waited out for the second it asked for.
+        assertThat(intake.server.waitAfter(0)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(intake.server.waitAfter(1)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
     }
 
     @Test
