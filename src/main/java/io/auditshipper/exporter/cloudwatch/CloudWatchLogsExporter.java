@@ -85,7 +85,10 @@ public final class CloudWatchLogsExporter implements LogExporter {
 
     public static CloudWatchLogsExporter from(ExporterConfig config, ExporterContext context) {
         CloudWatchLogsClientBuilder builder = AwsClientSettings.apply(config, CloudWatchLogsClient.builder())
-                .httpClient(UrlConnectionHttpClient.create());
+                .httpClient(UrlConnectionHttpClient.create())
+                // The SDK retries a throttled or failed PutLogEvents alone (a batch redelivered would put its accepted
+                // calls again, and CloudWatch Logs keeps duplicates): its retries are counted with the others.
+                .overrideConfiguration(o -> o.addExecutionInterceptor(AwsClientSettings.retriesCountedIn(context.retries(config.id()))));
         DeadLetterFile deadLetters = context.deadLetters(config.id());
         return new CloudWatchLogsExporter(config.id(), builder.build(), config.required("logGroupName", "kestra"),
                 config.required("logStreamName", "production"),

@@ -106,10 +106,17 @@ class CloudWatchLogsExporterTest {
         f.insert(rows);
         cloudwatch.throttle = 2;
 
-        Pass pass = ship(f, "");
+        Pass pass;
+        double retries;
+        try (ShipperApp app = new ShipperApp(config(f, ""), f.clock)) {
+            pass = app.runOnce();
+            retries = meter(app, "kestra.shipper.retries");
+        }
 
         assertThat(cloudwatch.http.violations()).isEmpty();
         assertThat(pass.allSucceeded()).isTrue();
+        assertThat(cloudwatch.throttled).as("the service did answer ThrottlingException twice").hasValue(2);
+        assertThat(retries).as("the throttled put sent again, twice, and counted").isEqualTo(2);
         assertThat(cloudwatch.events).hasSize(31);
         JsonNode cut = cloudwatch.events.stream().filter(e -> e.path("message").asText().endsWith(Truncation.MARKER))
                 .findFirst().orElseThrow();

@@ -45,6 +45,8 @@ public final class FakeCloudWatchLogs implements AutoCloseable {
     volatile Instant now;
     /** Answers ThrottlingException to the next this many PutLogEvents calls. */
     volatile int throttle;
+    /** How many PutLogEvents calls were answered ThrottlingException. */
+    final java.util.concurrent.atomic.AtomicInteger throttled = new java.util.concurrent.atomic.AtomicInteger();
     /** The log group's retention (null: never expire). */
     volatile Duration retention;
     /** Events the service accepted the call of but left out, reported in rejectedLogEventsInfo. */
@@ -110,6 +112,7 @@ public final class FakeCloudWatchLogs implements AutoCloseable {
         }
         if (throttle > 0) {
             throttle--;
+            throttled.incrementAndGet();
             return error("ThrottlingException", "Rate exceeded");
         }
         JsonNode logEvents = body.path("logEvents");
