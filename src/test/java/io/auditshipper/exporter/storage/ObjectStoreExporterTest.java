@@ -189,9 +189,17 @@ class ObjectStoreExporterTest {
         Store store = Store.create("gcs", "");
         GCS.failNext(FakeGcsServer.Upload.RESUMABLE_START, 2, 503);
 
-        Pass pass = ship(f, store);
+        Pass pass;
+        double retries;
+        try (io.auditshipper.ShipperApp app = new io.auditshipper.ShipperApp(f.config(f.taskWith(store.yaml())
+                .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")), f.clock)) {
+            pass = app.runOnce();
+            retries = app.meters().get("kestra.shipper.retries").tag("exporter", "store").counter().count();
+        }
 
         assertThat(pass.allSucceeded()).isTrue();
+        // The two 503s were retried by the exporter route and counted, not absorbed by the client uncounted.
+        assertThat(retries).isEqualTo(2);
         assertThat(store.objects().values().stream().flatMap(object -> lines(object.getKey(), false).stream())
                 .map(ShipperFixture::idOf).toList()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(GCS.violations()).isEmpty();
