@@ -70,7 +70,7 @@ public final class ShipperApp implements AutoCloseable {
         this.config = config;
         this.userRoutes = userRoutes;
         this.retryBudget = new RetryBudget(config.retry());
-        ExporterContext context = new ExporterContext(config.deadLetterDirectory(), retryBudget, meters);
+        ExporterContext context = new ExporterContext(config.deadLetterDirectory(), retryBudget, meters, clock);
         for (ExporterConfig exporter : config.exporters()) {
             exporters.put(exporter.id(), ExporterFactory.create(exporter, context));
         }

@@ -264,6 +264,36 @@ class CliTest {
     }
 
     @Test
+    void outsideWindowIsCheckedUpFrontNamingThePropertyAndTheAllowedValues() throws Exception {
+        String exporters = """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                logExporters:
+                  - id: datadog
+                    type: io.kestra.plugin.ee.datadog.LogExporter
+                    basePath: http://127.0.0.1:9
+                    apiKey: dd-key
+                    outsideWindow: REWRITE_TIMESTAMP
+                  - id: cloudwatch
+                    type: io.kestra.plugin.ee.aws.cloudwatch.LogExporter
+                    region: us-east-1
+                    logGroupName: kestra
+                    logStreamName: production
+                    accessKeyId: AKIAEXAMPLE
+                    secretKeyId: secret
+                    outsideWindow: DEAD_LETTER
+                """;
+        Run good = run(Map.of(), "--check", "--config", write("good.yaml", exporters).toString());
+        Run bad = run(Map.of(), "--check", "--config", write("bad.yaml", exporters
+                .replace("REWRITE_TIMESTAMP", "rewrite").replace("DEAD_LETTER", "DROP")).toString());
+
+        assertThat(good.exit()).as(good.output()).isZero();
+        assertThat(bad.exit()).as(bad.output()).isEqualTo(2);
+        assertThat(bad.output()).contains("logExporters.datadog.outsideWindow: 'rewrite' is not one of DEAD_LETTER, REWRITE_TIMESTAMP")
+                .contains("logExporters.cloudwatch.outsideWindow: 'DROP' is not one of DEAD_LETTER, REWRITE_TIMESTAMP")
+                .doesNotContain("configuration OK");
+    }
+
+    @Test
     void unknownArgumentsPrintUsage() throws Exception {
         Run run = run(Map.of(), "--onse");
         assertThat(run.exit()).isEqualTo(2);

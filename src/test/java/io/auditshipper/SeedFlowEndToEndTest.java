@@ -58,7 +58,7 @@ class SeedFlowEndToEndTest {
     @TempDir
     Path dir;
 
-    private final DatadogIntake datadog = new DatadogIntake();
+    private final DatadogIntake datadog = new DatadogIntake(NOW);
     private final NewRelicIntake newRelic = new NewRelicIntake();
     private final OtlpCollector otlp = new OtlpCollector();
     private final FakeCloudWatchLogs cloudWatch = new FakeCloudWatchLogs(NOW);

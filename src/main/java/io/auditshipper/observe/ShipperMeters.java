@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The shipper's own meters, per exporter (Prometheus names): {@code kestra_shipper_logs_shipped_total},
  * {@code kestra_shipper_export_failures_total} (batches given up after retries),
  * {@code kestra_shipper_retries_total}, {@code kestra_shipper_dead_lettered_logs_total}, {@code kestra_shipper_late_logs_total},
- * {@code kestra_shipper_logs_before_lookback_total},
+ * {@code kestra_shipper_logs_before_lookback_total}, {@code kestra_shipper_outside_window_logs_total{action}},
  * {@code kestra_shipper_lag_seconds} (how far the exporter's offset is behind the end of the last pass's
  * window) and {@code kestra_shipper_last_success_timestamp_seconds}; plus
  * {@code kestra_shipper_passes_total{outcome}}. They are served with Camel's at {@code /observe/metrics}.
@@ -60,6 +60,16 @@ public final class ShipperMeters {
     public static Counter deadLettered(MeterRegistry registry, String exporterId) {
         return Counter.builder("kestra.shipper.dead.lettered.logs").description("Logs the destination rejected, parked in the dead-letter file")
                 .tag(EXPORTER, exporterId).register(registry);
+    }
+
+    /**
+     * Counts the logs outside the destination's documented time window (which it would drop without a word), by what
+     * was done with them: {@code dead_lettered} or {@code timestamp_rewritten}.
+     */
+    public static Counter outsideWindow(MeterRegistry registry, String exporterId, String action) {
+        return Counter.builder("kestra.shipper.outside.window.logs")
+                .description("Logs outside the time window the destination keeps, dead-lettered or shipped with the shipping time")
+                .tag(EXPORTER, exporterId).tag("action", action).register(registry);
     }
 
     public void acknowledged(String exporterId, long shipped, boolean late) {

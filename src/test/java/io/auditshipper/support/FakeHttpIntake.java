@@ -56,6 +56,8 @@ public final class FakeHttpIntake implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
+    /** When each request of {@link #requests} arrived (System.nanoTime), in the same order. */
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
     private volatile Function<Request, Answer> responder;
 
     public FakeHttpIntake(Function<Request, Answer> responder) {
@@ -106,7 +108,10 @@ public final class FakeHttpIntake implements AutoCloseable {
         }
         Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                 exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body, sent.length);
-        requests.add(request);
+        synchronized (arrivals) {
+            requests.add(request);
+            arrivals.add(System.nanoTime());
+        }
         Answer answer;
         if (notGzip != null) {
             violations.add(notGzip);
@@ -134,6 +139,16 @@ public final class FakeHttpIntake implements AutoCloseable {
 
     public List<Request> requests() {
         return List.copyOf(requests);
+    }
+
+    /**
+     * How long the client waited between request {@code index} arriving and the next one: for a request answered
+     * 429 or 503, at least the wait its {@code Retry-After} asked for when the client honours it.
+     */
+    public java.time.Duration waitAfter(int index) {
+        synchronized (arrivals) {
+            return java.time.Duration.ofNanos(arrivals.get(index + 1) - arrivals.get(index));
+        }
     }
 
     /** Requests that broke the documented contract; a test expects none. */

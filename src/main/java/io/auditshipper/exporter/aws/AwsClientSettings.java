@@ -8,6 +8,11 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import io.micrometer.core.instrument.Counter;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 
 import java.net.URI;
@@ -19,7 +24,27 @@ import java.util.Optional;
  */
 public final class AwsClientSettings {
 
+    /** Set on a call's first HTTP attempt: any later attempt of the same call is the SDK retrying it. */
+    private static final ExecutionAttribute<Boolean> SENT_ONCE = new ExecutionAttribute<>("kestra-shipper-sent-once");
+
     private AwsClientSettings() {
+    }
+
+    /**
+     * For a client that keeps the SDK's own retries (a call retried alone, where retrying the batch would send its
+     * accepted calls again): counts each retry into the exporter's {@code kestra_shipper_retries_total}.
+     */
+    public static ExecutionInterceptor retriesCountedIn(Counter retries) {
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                if (attributes.getAttribute(SENT_ONCE) != null) {
+                    retries.increment();
+                } else {
+                    attributes.putAttribute(SENT_ONCE, Boolean.TRUE);
+                }
+            }
+        };
     }
 
     public static <B extends AwsClientBuilder<B, C>, C> B apply(ExporterConfig config, B builder) {

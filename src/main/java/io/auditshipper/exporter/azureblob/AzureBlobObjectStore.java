@@ -4,6 +4,8 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.azure.AzureCredentialSettings;
@@ -33,7 +35,10 @@ public final class AzureBlobObjectStore implements ObjectStore {
 
     public static AzureBlobObjectStore from(ExporterConfig config) {
         String container = config.required("containerName", "logs");
-        BlobServiceClientBuilder builder = new BlobServiceClientBuilder();
+        // One try per call: the exporter route is the one retry layer (blobs are named after their first log, so a
+        // batch sent again overwrites them), counted in kestra_shipper_retries_total; the client's own would not be.
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 1, (Integer) null, null, null, null));
         String connectionString = config.string("connectionString", null);
         String sasToken = config.string("sasToken", null);
         try {

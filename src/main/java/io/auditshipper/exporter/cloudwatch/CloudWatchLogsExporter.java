@@ -5,6 +5,8 @@ import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.exporter.OutsideWindow;
+import io.auditshipper.exporter.TimeWindow;
 import io.auditshipper.exporter.aws.AwsClientSettings;
 import io.auditshipper.exporter.encoding.Truncation;
 import io.auditshipper.model.AuditLogRecord;
@@ -21,8 +23,11 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Kestra's CloudWatch {@code LogExporter} with the AWS SDK v2 CloudWatch Logs client (Camel's
@@ -33,7 +38,10 @@ import java.util.List;
  * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html):
  * chronological events, at most 10,000 and 1,048,576 bytes (message bytes plus 26 per event) per call, no
  * call spanning more than 24 hours, 1 MB per event (a longer message is truncated with a marker). Events
- * the service rejects (too old, too new, expired) are parked in the dead-letter file.
+ * outside the window the service keeps ({@link #WINDOW}) are dead-lettered before the call, or with
+ * {@code outsideWindow: REWRITE_TIMESTAMP} sent with the shipping time as their timestamp (the message, the
+ * record's JSON, keeps its own {@code date}); events the service still rejects (its clock ahead of ours, a
+ * retention shorter than 14 days) are parked from {@code rejectedLogEventsInfo} with the reason.
  */
 public final class CloudWatchLogsExporter implements LogExporter {
 
@@ -47,6 +55,14 @@ public final class CloudWatchLogsExporter implements LogExporter {
      */
     static final int MAX_EVENT_BYTES = MAX_REQUEST_BYTES;
     static final Duration MAX_SPAN = Duration.ofHours(24);
+    /**
+     * "Events more than 2 hours in the future are rejected while processing remaining valid events. Events older
+     * than 14 days or preceding the log group's retention period are rejected while processing remaining valid
+     * events": https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
+     */
+    static final Duration MAX_AGE = Duration.ofDays(14);
+    static final Duration MAX_AHEAD = Duration.ofHours(2);
+    static final TimeWindow WINDOW = new TimeWindow("CloudWatch Logs", MAX_AGE, MAX_AHEAD);
 
     private final String exporterId;
     private final CloudWatchLogsClient client;
@@ -54,31 +70,41 @@ public final class CloudWatchLogsExporter implements LogExporter {
     private final String stream;
     private final boolean createMissing;
     private final DeadLetterFile deadLetters;
+    private final OutsideWindow window;
 
     CloudWatchLogsExporter(String exporterId, CloudWatchLogsClient client, String group, String stream,
-                           boolean createMissing, DeadLetterFile deadLetters) {
+                           boolean createMissing, DeadLetterFile deadLetters, OutsideWindow window) {
         this.exporterId = exporterId;
         this.client = client;
         this.group = group;
         this.stream = stream;
         this.createMissing = createMissing;
         this.deadLetters = deadLetters;
+        this.window = window;
     }
 
     public static CloudWatchLogsExporter from(ExporterConfig config, ExporterContext context) {
         CloudWatchLogsClientBuilder builder = AwsClientSettings.apply(config, CloudWatchLogsClient.builder())
-                .httpClient(UrlConnectionHttpClient.create());
+                .httpClient(UrlConnectionHttpClient.create())
+                // The SDK retries a throttled or failed PutLogEvents alone (a batch redelivered would put its accepted
+                // calls again, and CloudWatch Logs keeps duplicates): its retries are counted with the others.
+                .overrideConfiguration(o -> o.addExecutionInterceptor(AwsClientSettings.retriesCountedIn(context.retries(config.id()))));
+        DeadLetterFile deadLetters = context.deadLetters(config.id());
         return new CloudWatchLogsExporter(config.id(), builder.build(), config.required("logGroupName", "kestra"),
                 config.required("logStreamName", "production"),
                 Boolean.parseBoolean(config.string("createMissing", "true")),
-                context.deadLetters(config.id()));
+                deadLetters, OutsideWindow.from(config, context, WINDOW, deadLetters));
     }
 
     @Override
     public void ship(List<AuditLogRecord> records) {
-        for (List<AuditLogRecord> call : calls(records)) {
+        OutsideWindow.Batch batch = window.admit(records);
+        // Rewritten logs carry the shipping time: put in time order again (stable), as PutLogEvents requires.
+        List<AuditLogRecord> ordered = batch.records().stream()
+                .sorted(Comparator.comparing(batch::timestampOf)).toList();
+        for (List<AuditLogRecord> call : calls(ordered, batch::timestampOf)) {
             List<InputLogEvent> events = call.stream().map(record -> InputLogEvent.builder()
-                    .timestamp(record.timestamp().toEpochMilli())
+                    .timestamp(batch.timestampOf(record).toEpochMilli())
                     .message(Truncation.toUtf8Bytes(record.json(), MAX_EVENT_BYTES - EVENT_OVERHEAD_BYTES))
                     .build()).toList();
             parkRejected(call, put(events).rejectedLogEventsInfo());
@@ -115,7 +141,7 @@ public final class CloudWatchLogsExporter implements LogExporter {
     }
 
     /** Cuts the records (already in time order) into PutLogEvents calls within the API's limits. */
-    static List<List<AuditLogRecord>> calls(List<AuditLogRecord> records) {
+    static List<List<AuditLogRecord>> calls(List<AuditLogRecord> records, Function<AuditLogRecord, Instant> timestamp) {
         List<List<AuditLogRecord>> calls = new ArrayList<>();
         List<AuditLogRecord> current = new ArrayList<>();
         long bytes = 0;
@@ -123,7 +149,7 @@ public final class CloudWatchLogsExporter implements LogExporter {
             long size = Math.min(record.json().getBytes(StandardCharsets.UTF_8).length,
                     MAX_EVENT_BYTES - EVENT_OVERHEAD_BYTES) + EVENT_OVERHEAD_BYTES;
             boolean full = current.size() == MAX_EVENTS || bytes + size > MAX_REQUEST_BYTES
-                    || (!current.isEmpty() && Duration.between(current.get(0).timestamp(), record.timestamp()).compareTo(MAX_SPAN) >= 0);
+                    || (!current.isEmpty() && Duration.between(timestamp.apply(current.get(0)), timestamp.apply(record)).compareTo(MAX_SPAN) >= 0);
             if (full) {
                 calls.add(current);
                 current = new ArrayList<>();
@@ -142,21 +168,19 @@ public final class CloudWatchLogsExporter implements LogExporter {
         if (rejected == null) {
             return;
         }
-        // As the CloudWatch agent reads them: "end" indexes are exclusive, the "start" index inclusive.
-        if (rejected.tooOldLogEventEndIndex() != null) {
-            deadLetters.park(call.subList(0, Math.min(call.size(), rejected.tooOldLogEventEndIndex())),
-                    "CloudWatch Logs rejected the event as too old (beyond 14 days or the group's retention)");
-        }
+        // As the API reference and the CloudWatch agent read them: "end" indexes are exclusive, the "start" inclusive.
+        // The service accepted the call, so these events are dropped unless parked here.
+        int tooOld = rejected.tooOldLogEventEndIndex() == null ? 0 : Math.min(call.size(), rejected.tooOldLogEventEndIndex());
+        window.rejected(call.subList(0, tooOld), "CloudWatch Logs rejected the event as too old (beyond 14 days or the"
+                + " group's retention) in rejectedLogEventsInfo");
         if (rejected.expiredLogEventEndIndex() != null) {
-            int from = rejected.tooOldLogEventEndIndex() == null ? 0 : Math.min(call.size(), rejected.tooOldLogEventEndIndex());
             int to = Math.min(call.size(), rejected.expiredLogEventEndIndex());
-            if (from < to) {
-                deadLetters.park(call.subList(from, to), "CloudWatch Logs rejected the event as expired (past the group's retention)");
-            }
+            window.rejected(call.subList(Math.min(tooOld, to), to), "CloudWatch Logs rejected the event as expired (past the"
+                    + " group's retention) in rejectedLogEventsInfo");
         }
         if (rejected.tooNewLogEventStartIndex() != null) {
-            deadLetters.park(call.subList(Math.min(call.size(), rejected.tooNewLogEventStartIndex()), call.size()),
-                    "CloudWatch Logs rejected the event as too new (over 2 hours in the future)");
+            window.rejected(call.subList(Math.min(call.size(), Math.max(0, rejected.tooNewLogEventStartIndex())), call.size()),
+                    "CloudWatch Logs rejected the event as too new (over 2 hours in the future) in rejectedLogEventsInfo");
         }
     }
 

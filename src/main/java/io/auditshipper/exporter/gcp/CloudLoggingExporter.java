@@ -81,6 +81,8 @@ public final class CloudLoggingExporter implements LogExporter {
             }
             settings.setCredentialsProvider(credentials(config));
         }
+        // The client retries UNAVAILABLE, INTERNAL and DEADLINE_EXCEEDED itself, one request alone: counted.
+        settings.getStubSettingsBuilder().setTracerFactory(new GaxRetryCounter(context.retries(config.id())));
         String logName = "projects/" + projectId + "/logs/" + config.string("logName", "kestra-audit");
         MonitoredResource resource = MonitoredResource.newBuilder().setType("global")
                 .putLabels("project_id", projectId).build();

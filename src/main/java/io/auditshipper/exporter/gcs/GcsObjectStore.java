@@ -2,6 +2,7 @@ package io.auditshipper.exporter.gcs;
 
 import com.google.cloud.BaseServiceException;
 import com.google.cloud.NoCredentials;
+import com.google.cloud.ServiceOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.auditshipper.config.ExporterConfig;
@@ -36,7 +37,10 @@ public final class GcsObjectStore implements ObjectStore {
 
     public static GcsObjectStore from(ExporterConfig config) {
         String bucket = config.required("bucket", "my-bucket");
-        StorageOptions.Builder options = StorageOptions.newBuilder().setProjectId(config.required("projectId", "my-gcp-project"));
+        StorageOptions.Builder options = StorageOptions.newBuilder().setProjectId(config.required("projectId", "my-gcp-project"))
+                // The exporter route is the one retry layer (objects are named after their first log, so a batch sent
+                // again overwrites them), counted in kestra_shipper_retries_total; the client's own would not be.
+                .setRetrySettings(ServiceOptions.getNoRetrySettings());
         String endpoint = config.string("endpoint", null);
         if (endpoint != null) {
             options.setHost(endpoint);

@@ -17,13 +17,18 @@ public record ApiKeyIntake(String name, String path, String keyHeader, String ex
                            int maxRecords, long maxBodyBytes, RequestPacker.LimitOn limitOn) {
 
     public LogExporter exporter(ExporterConfig config, ExporterContext context, RequestEncoder encoder) {
+        return new HttpLogExporter(name, sink(config, context, encoder));
+    }
+
+    /** The sink made from Kestra's {@code basePath} and {@code apiKey}, for an exporter that does more than ship through it. */
+    public HttpLogSink sink(ExporterConfig config, ExporterContext context, RequestEncoder encoder) {
         URI basePath = config.httpUrl("basePath", exampleBasePath);
         String apiKey = config.required("apiKey", "\"{{ secret('" + exampleSecret + "') }}\"");
         DeadLetterFile deadLetters = context.deadLetters(config.id());
         HttpDelivery delivery = new HttpDelivery(config.id(), intakeUrl(basePath, path), "application/json",
                 Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context.retryBudget(), context.retries(config.id()), deadLetters);
-        return new HttpLogExporter(name, new HttpLogSink(new RequestPacker(encoder, true,
-                Math.min(config.chunk(), maxRecords), maxBodyBytes, limitOn), delivery, deadLetters));
+        return new HttpLogSink(new RequestPacker(encoder, true, Math.min(config.chunk(), maxRecords), maxBodyBytes, limitOn),
+                delivery, deadLetters);
     }
 
     /** The intake's path appended to basePath's own, before its query: a token in the query stays a query value. */

@@ -30,6 +30,11 @@ public final class HttpLogSink {
 
     /** Ships the records; the destination's accepted answers, for exporters that read them (OTLP partial success). */
     public List<HttpDelivery.Response> ship(List<AuditLogRecord> records) throws Exception {
+        return ship(records, packer);
+    }
+
+    /** Ships the records packed by {@code packer} (this sink's limits with a batch's own encoder, see {@link RequestPacker#encodingWith}). */
+    public List<HttpDelivery.Response> ship(List<AuditLogRecord> records, RequestPacker packer) throws Exception {
         List<HttpDelivery.Response> answers = new ArrayList<>();
         for (LogRequest request : packer.pack(records, (record, bytes) -> deadLetters.park(List.of(record),
                 "record alone is " + bytes + " bytes, over the destination's limit of " + packer.maxBodyBytes() + " per request"))) {
@@ -37,6 +42,10 @@ public final class HttpLogSink {
             answers.addAll(delivery.deliver(request, packer::part));
         }
         return answers;
+    }
+
+    public RequestPacker packer() {
+        return packer;
     }
 
     public DeadLetterFile deadLetters() {

@@ -43,6 +43,11 @@ public final class RequestPacker {
         this.limitOn = limitOn;
     }
 
+    /** The same limits with another encoder (one stamping a batch's logs with the times it is shipped with). */
+    public RequestPacker encodingWith(RequestEncoder other) {
+        return new RequestPacker(other, gzip, maxRecords, maxBodyBytes, limitOn);
+    }
+
     public long maxBodyBytes() {
         return maxBodyBytes;
     }

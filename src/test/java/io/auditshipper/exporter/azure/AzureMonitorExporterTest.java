@@ -1,7 +1,9 @@
 package io.auditshipper.exporter.azure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.ShipperApp;
 import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.support.FakeHttpIntake;
 import io.auditshipper.pipeline.Pass;
 import io.auditshipper.source.AuditLogTable;
 import io.auditshipper.support.ShipperFixture;
@@ -44,12 +46,15 @@ class AzureMonitorExporterTest {
     }
 
     private Pass ship(ShipperFixture f, String secret) throws Exception {
-        String task = f.taskWith("  - id: azureMonitor\n    type: io.kestra.plugin.ee.azure.monitor.LogExporter\n"
+        return f.runOnce(f.config(task(f), Map.of("AZURE_CLIENT_SECRET", secret)));
+    }
+
+    private String task(ShipperFixture f) {
+        return f.taskWith("  - id: azureMonitor\n    type: io.kestra.plugin.ee.azure.monitor.LogExporter\n"
                 + "    endpoint: " + azure.url() + "\n    authorityHost: " + azure.url() + "\n"
                 + "    tenantId: " + FakeAzureMonitor.TENANT + "\n    clientId: " + FakeAzureMonitor.CLIENT + "\n"
                 + "    clientSecret: \"{{ secret('AZURE_CLIENT_SECRET') }}\"\n"
                 + "    ruleId: " + FakeAzureMonitor.RULE + "\n    streamName: " + FakeAzureMonitor.STREAM + "\n");
-        return f.runOnce(f.config(task, Map.of("AZURE_CLIENT_SECRET", secret)));
     }
 
     private ShipperFixture fixture(List<AuditLogTable.Row> rows) throws Exception {
@@ -80,9 +85,22 @@ class AzureMonitorExporterTest {
         azure.rejectedId = ShipperFixture.idsInShippingOrder(rows).get(7);
         azure.throttle.set(1);
 
-        Pass pass = ship(f, FakeAzureMonitor.SECRET);
+        Pass pass;
+        double retries;
+        try (ShipperApp app = new ShipperApp(f.config(task(f), Map.of("AZURE_CLIENT_SECRET", FakeAzureMonitor.SECRET)), f.clock)) {
+            pass = app.runOnce();
+            retries = app.meters().get("kestra.shipper.retries").tag("exporter", "azureMonitor").counter().count();
+        }
 
         assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+        assertThat(azure.throttled).as("the service did answer 429").hasValue(1);
+        List<FakeHttpIntake.Request> uploads = azure.https.requests();
+        int throttledAt = java.util.stream.IntStream.range(0, uploads.size())
+                .filter(i -> uploads.get(i).path().startsWith("/dataCollectionRules")).findFirst().orElseThrow();
+        assertThat(uploads.get(throttledAt + 1).path()).as("the throttled upload sent again").startsWith("/dataCollectionRules");
+        assertThat(azure.https.waitAfter(throttledAt)).as("after the second Retry-After asked for")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(retries).as("the client's retry counted").isEqualTo(1);
         List<String> parked = Files.readAllLines(dir.resolve("dead-letter/azureMonitor.ndjson"));
         assertThat(parked).singleElement().satisfies(line -> {
             assertThat(JSON.readTree(line).path("id").asText()).isEqualTo(azure.rejectedId);

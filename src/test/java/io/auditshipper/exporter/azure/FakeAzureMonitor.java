@@ -47,6 +47,8 @@ public final class FakeAzureMonitor implements AutoCloseable {
     public final List<JsonNode> logs = new CopyOnWriteArrayList<>();
     final AtomicInteger tokenRequests = new AtomicInteger();
     final AtomicInteger throttle = new AtomicInteger();
+    /** How many uploads were answered 429. */
+    final AtomicInteger throttled = new AtomicInteger();
     volatile String rejectedId;
 
     private static Path keystore;
@@ -90,6 +92,7 @@ public final class FakeAzureMonitor implements AutoCloseable {
         assertThat(request.header("Content-Encoding")).isEqualTo("gzip");
         assertThat(request.sentBytes()).as("1 MB per call").isLessThanOrEqualTo(1024 * 1024);
         if (throttle.getAndDecrement() > 0) {
+            throttled.incrementAndGet();
             return new Answer(429, Map.of("Retry-After", "1"), "{\"error\":{\"code\":\"TooManyRequests\"}}");
         }
         JsonNode body;

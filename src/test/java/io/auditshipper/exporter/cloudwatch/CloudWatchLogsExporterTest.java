@@ -2,6 +2,7 @@ package io.auditshipper.exporter.cloudwatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.ShipperApp;
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.exporter.encoding.Truncation;
 import io.auditshipper.model.AuditLogRecord;
@@ -40,12 +41,20 @@ class CloudWatchLogsExporterTest {
     }
 
     private Pass ship(ShipperFixture f, String extra) throws Exception {
+        return f.runOnce(config(f, extra));
+    }
+
+    private io.auditshipper.config.ShipperConfig config(ShipperFixture f, String extra) {
         String task = f.taskWith("  - id: awsCloudWatch\n    type: io.kestra.plugin.ee.aws.cloudwatch.LogExporter\n"
                 + "    region: us-east-1\n    logGroupName: kestra\n    logStreamName: production\n"
                 + "    accessKeyId: " + FakeCloudWatchLogs.ACCESS_KEY + "\n    secretKeyId: \"{{ secret('AWS_SECRET_KEY_ID') }}\"\n"
                 + "    endpointOverride: " + cloudwatch.url() + "\n" + extra)
                 .replace("chunk: 1000\n", "chunk: 20000\nlookbackPeriod: P30D\n");
-        return f.runOnce(f.config(task, Map.of("AWS_SECRET_KEY_ID", "aws-secret-key-for-tests")));
+        return f.config(task, Map.of("AWS_SECRET_KEY_ID", "aws-secret-key-for-tests"));
+    }
+
+    private static double meter(ShipperApp app, String name, String... tags) {
+        return app.meters().get(name).tag("exporter", "awsCloudWatch").tags(tags).counter().count();
     }
 
     private List<String> acceptedIds() {
@@ -59,7 +68,7 @@ class CloudWatchLogsExporterTest {
     }
 
     @Test
-    void shipsWithinEveryPutLogEventsLimitAndParksWhatTheServiceRejectsAsTooOld() throws Exception {
+    void shipsWithinEveryPutLogEventsLimitAndDeadLettersWhatTheServiceWouldRejectAsTooOld() throws Exception {
         DemoAuditLogs demo = new DemoAuditLogs(61);
         List<AuditLogTable.Row> tooOld = demo.rows(20, NOW.minus(Duration.ofDays(16)), NOW.minus(Duration.ofDays(15)));
         List<AuditLogTable.Row> recent = demo.rows(14_000, NOW.minus(Duration.ofDays(3)), NOW.minusSeconds(60));
@@ -77,7 +86,9 @@ class CloudWatchLogsExporterTest {
         AuditLogRecord first = ShipperFixture.inShippingOrder(recent).get(0);
         assertThat(cloudwatch.events.get(0).path("timestamp").asLong()).isEqualTo(first.timestamp().toEpochMilli());
         assertThat(Files.readAllLines(dir.resolve("dead-letter/awsCloudWatch.ndjson"))).hasSize(20)
-                .allSatisfy(line -> assertThat(JSON.readTree(line).path("reason").asText()).contains("too old"));
+                .allSatisfy(line -> assertThat(JSON.readTree(line).path("reason").asText())
+                        .contains("CloudWatch Logs drops logs dated more than 14 days in the past"));
+        assertThat(cloudwatch.rejected).as("nothing sent that the service leaves out").isEmpty();
         long puts = cloudwatch.http.requests().stream()
                 .filter(r -> "Logs_20140328.PutLogEvents".equals(r.header("X-Amz-Target"))).count();
         assertThat(puts).as("several calls: the bytes and the 24 hours limit cut them").isGreaterThanOrEqualTo(6);
@@ -95,16 +106,86 @@ class CloudWatchLogsExporterTest {
         f.insert(rows);
         cloudwatch.throttle = 2;
 
-        Pass pass = ship(f, "");
+        Pass pass;
+        double retries;
+        try (ShipperApp app = new ShipperApp(config(f, ""), f.clock)) {
+            pass = app.runOnce();
+            retries = meter(app, "kestra.shipper.retries");
+        }
 
         assertThat(cloudwatch.http.violations()).isEmpty();
         assertThat(pass.allSucceeded()).isTrue();
+        assertThat(cloudwatch.throttled).as("the service did answer ThrottlingException twice").hasValue(2);
+        assertThat(retries).as("the throttled put sent again, twice, and counted").isEqualTo(2);
         assertThat(cloudwatch.events).hasSize(31);
         JsonNode cut = cloudwatch.events.stream().filter(e -> e.path("message").asText().endsWith(Truncation.MARKER))
                 .findFirst().orElseThrow();
         assertThat(cut.path("message").asText().getBytes(StandardCharsets.UTF_8).length + 26)
                 .isLessThanOrEqualTo(1_048_576).isGreaterThan(1_000_000);
         assertThat(cut.path("message").asText()).startsWith("{\"tenantId\":\"main\",\"id\":\"" + big.log().id());
+    }
+
+    @Test
+    void eventsTheServiceStillRejectsInRejectedLogEventsInfoAreDeadLetteredWithTheReasonNotCountedShipped() throws Exception {
+        // The group keeps 7 days, and the service's clock is 3 hours behind the shipper's: both windows are narrower
+        // than the shipper can know, and the service says so only in rejectedLogEventsInfo of a successful answer.
+        cloudwatch.retention = Duration.ofDays(7);
+        cloudwatch.now = NOW.minus(Duration.ofHours(3));
+        DemoAuditLogs demo = new DemoAuditLogs(67);
+        List<AuditLogTable.Row> expired = demo.rows(5, NOW.minus(Duration.ofDays(9)), NOW.minus(Duration.ofDays(8)));
+        List<AuditLogTable.Row> kept = demo.rows(50, NOW.minus(Duration.ofHours(5)), NOW.minus(Duration.ofHours(4)));
+        List<AuditLogTable.Row> tooNew = demo.rows(5, NOW.minus(Duration.ofMinutes(50)), NOW.minus(Duration.ofMinutes(40)));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(expired);
+        f.insert(kept);
+        f.insert(tooNew);
+
+        try (ShipperApp app = new ShipperApp(config(f, ""), f.clock)) {
+            Pass pass = app.runOnce();
+
+            assertThat(cloudwatch.http.violations()).isEmpty();
+            assertThat(pass.allSucceeded()).isTrue();
+            assertThat(acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(kept));
+            assertThat(cloudwatch.rejected).hasSize(10);
+            Map<String, String> parked = new java.util.HashMap<>();
+            for (String line : Files.readAllLines(dir.resolve("dead-letter/awsCloudWatch.ndjson"))) {
+                parked.put(JSON.readTree(line).path("id").asText(), JSON.readTree(line).path("reason").asText());
+            }
+            assertThat(parked).hasSize(10);
+            ShipperFixture.idsInShippingOrder(expired).forEach(id -> assertThat(parked.get(id)).contains("expired"));
+            ShipperFixture.idsInShippingOrder(tooNew).forEach(id -> assertThat(parked.get(id)).contains("too new"));
+            assertThat(meter(app, "kestra.shipper.outside.window.logs", "action", "dead_lettered")).isEqualTo(10);
+            assertThat(meter(app, "kestra.shipper.dead.lettered.logs")).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void withRewriteTimestampEventsOutsideTheWindowArePutAtTheShippingTimeInTimeOrderTheirMessageUnchanged() throws Exception {
+        DemoAuditLogs demo = new DemoAuditLogs(68);
+        List<AuditLogTable.Row> old = demo.rows(20, NOW.minus(Duration.ofDays(16)), NOW.minus(Duration.ofDays(15)));
+        List<AuditLogTable.Row> recent = demo.rows(100, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(old);
+        f.insert(recent);
+
+        try (ShipperApp app = new ShipperApp(config(f, "    outsideWindow: REWRITE_TIMESTAMP\n"), f.clock)) {
+            Pass pass = app.runOnce();
+
+            assertThat(cloudwatch.http.violations()).isEmpty();
+            assertThat(pass.allSucceeded()).isTrue();
+            assertThat(cloudwatch.rejected).isEmpty();
+            List<String> expected = new ArrayList<>(ShipperFixture.idsInShippingOrder(recent));
+            expected.addAll(ShipperFixture.idsInShippingOrder(old));
+            assertThat(acceptedIds()).as("stamped now, so after the recent ones").containsExactlyElementsOf(expected);
+            List<AuditLogRecord> oldLogs = ShipperFixture.inShippingOrder(old);
+            for (int i = 0; i < 20; i++) {
+                JsonNode event = cloudwatch.events.get(100 + i);
+                assertThat(event.path("timestamp").asLong()).isEqualTo(NOW.toEpochMilli());
+                assertThat(event.path("message").asText()).isEqualTo(oldLogs.get(i).json());
+            }
+            assertThat(meter(app, "kestra.shipper.outside.window.logs", "action", "timestamp_rewritten")).isEqualTo(20);
+            assertThat(dir.resolve("dead-letter/awsCloudWatch.ndjson")).doesNotExist();
+        }
     }
 
     @Test

@@ -26,7 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * key. CreateLogGroup / CreateLogStream (ResourceAlreadyExistsException when present), PutLogEvents checked
  * against the documented limits (10,000 events, 1,048,576 bytes counting 26 per event, chronological order,
  * 24 hours at most, 1 MB per event; ResourceNotFoundException for a missing group or stream); events
- * older than 14 days come back in {@code rejectedLogEventsInfo}, as the service does. An operation named in
+ * older than 14 days or than the group's {@link #retention}, or more than 2 hours ahead of the server's clock
+ * ({@code now}, which a test may set apart from the shipper's), are left out and reported in
+ * {@code rejectedLogEventsInfo} as the service does (tooOldLogEventEndIndex and expiredLogEventEndIndex exclusive,
+ * tooNewLogEventStartIndex inclusive), kept in {@link #rejected}. An operation named in
  * {@link #deny} is refused as IAM refuses an action the caller's policy does not grant: HTTP 400 with
  * {@code {"__type":"AccessDeniedException","message":"User: ... is not authorized to perform: logs:..."}}.
  */
@@ -39,9 +42,15 @@ public final class FakeCloudWatchLogs implements AutoCloseable {
     final Set<String> groups = ConcurrentHashMap.newKeySet();
     final Set<String> streams = ConcurrentHashMap.newKeySet();
     public final List<JsonNode> events = new CopyOnWriteArrayList<>();
-    final Instant now;
+    volatile Instant now;
     /** Answers ThrottlingException to the next this many PutLogEvents calls. */
     volatile int throttle;
+    /** How many PutLogEvents calls were answered ThrottlingException. */
+    final java.util.concurrent.atomic.AtomicInteger throttled = new java.util.concurrent.atomic.AtomicInteger();
+    /** The log group's retention (null: never expire). */
+    volatile Duration retention;
+    /** Events the service accepted the call of but left out, reported in rejectedLogEventsInfo. */
+    public final List<JsonNode> rejected = new CopyOnWriteArrayList<>();
     /** Operations (CreateLogGroup, ...) the caller's IAM policy does not allow. */
     final Set<String> deny = ConcurrentHashMap.newKeySet();
 
@@ -103,6 +112,7 @@ public final class FakeCloudWatchLogs implements AutoCloseable {
         }
         if (throttle > 0) {
             throttle--;
+            throttled.incrementAndGet();
             return error("ThrottlingException", "Rate exceeded");
         }
         JsonNode logEvents = body.path("logEvents");
@@ -120,19 +130,39 @@ public final class FakeCloudWatchLogs implements AutoCloseable {
         }
         assertThat(bytes).as("bytes per call").isLessThanOrEqualTo(1_048_576);
         assertThat(previous - first).as("span of a call").isLessThan(Duration.ofHours(24).toMillis());
-        int tooOld = 0;
-        long limit = now.minus(Duration.ofDays(14)).toEpochMilli();
-        while (tooOld < logEvents.size() && logEvents.get(tooOld).path("timestamp").asLong() < limit) {
-            tooOld++;
+        int tooOld = leadingBefore(logEvents, now.minus(Duration.ofDays(14)));
+        int expired = retention == null ? 0 : leadingBefore(logEvents, now.minus(retention));
+        int tooNew = 0;
+        long newest = now.plus(Duration.ofHours(2)).toEpochMilli();
+        while (tooNew < logEvents.size() && logEvents.get(tooNew).path("timestamp").asLong() <= newest) {
+            tooNew++;
         }
-        for (int i = tooOld; i < logEvents.size(); i++) {
-            events.add(logEvents.get(i));
+        int from = Math.max(tooOld, expired);
+        for (int i = 0; i < logEvents.size(); i++) {
+            (i >= from && i < tooNew ? events : rejected).add(logEvents.get(i));
         }
         ObjectNode answer = JSON.createObjectNode().put("nextSequenceToken", "49" + events.size());
-        if (tooOld > 0) {
-            answer.putObject("rejectedLogEventsInfo").put("tooOldLogEventEndIndex", tooOld);
+        if (tooOld > 0 || expired > tooOld || tooNew < logEvents.size()) {
+            ObjectNode info = answer.putObject("rejectedLogEventsInfo");
+            if (tooOld > 0) {
+                info.put("tooOldLogEventEndIndex", tooOld);
+            }
+            if (expired > tooOld) {
+                info.put("expiredLogEventEndIndex", expired);
+            }
+            if (tooNew < logEvents.size()) {
+                info.put("tooNewLogEventStartIndex", tooNew);
+            }
         }
         return ok(answer.toString());
+    }
+
+    private static int leadingBefore(JsonNode logEvents, Instant limit) {
+        int count = 0;
+        while (count < logEvents.size() && logEvents.get(count).path("timestamp").asLong() < limit.toEpochMilli()) {
+            count++;
+        }
+        return count;
     }
 
     private static Answer ok(String body) {

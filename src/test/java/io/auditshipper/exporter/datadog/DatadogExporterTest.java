@@ -2,6 +2,7 @@ package io.auditshipper.exporter.datadog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.ShipperApp;
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.pipeline.Pass;
@@ -32,7 +33,7 @@ class DatadogExporterTest {
     @TempDir
     Path dir;
 
-    private final DatadogIntake intake = new DatadogIntake();
+    private final DatadogIntake intake = new DatadogIntake(NOW);
 
     @AfterEach
     void stop() {
@@ -65,6 +66,7 @@ class DatadogExporterTest {
         Pass pass = ship(f, DatadogIntake.API_KEY);
 
         assertThat(intake.server.violations()).isEmpty();
+        assertThat(intake.dropped).isEmpty();
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(intake.server.requests()).hasSizeGreaterThanOrEqualTo(3);
         assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
@@ -91,6 +93,9 @@ class DatadogExporterTest {
         assertThat(intake.server.violations()).isEmpty();
         assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(intake.server.requests()).hasSize(2 + 2);
+        // Retry-After: 1 against a backoff of 0.05 s: each 429 was waited out for the second it asked for.
+        assertThat(intake.server.waitAfter(0)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(intake.server.waitAfter(1)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
     }
 
     @Test
@@ -152,6 +157,74 @@ class DatadogExporterTest {
         assertThat(intake.server.violations()).isEmpty();
         assertThat(intake.accepted).hasSize(11).anySatisfy(entry ->
                 assertThat(entry.path("message").asText()).startsWith("{\"tenantId\"").endsWith(io.auditshipper.exporter.encoding.Truncation.MARKER));
+    }
+
+    /** 20 logs 19 to 20 hours old (Datadog would answer 202 and drop them), 2 at 17h50 (inside, but too close to the edge), 100 recent. */
+    private static List<AuditLogTable.Row> someOutsideTheWindow(long seed) {
+        DemoAuditLogs demo = new DemoAuditLogs(seed);
+        List<AuditLogTable.Row> rows = new ArrayList<>(demo.rows(20, NOW.minus(Duration.ofHours(20)), NOW.minus(Duration.ofHours(19))));
+        rows.add(demo.row(NOW.minus(Duration.ofHours(17).plusMinutes(50))));
+        rows.add(demo.row(NOW.minus(Duration.ofHours(17).plusMinutes(50)).plusSeconds(1)));
+        rows.addAll(demo.rows(100, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30)));
+        return rows;
+    }
+
+    private static double outsideWindow(ShipperApp app, String action) {
+        return app.meters().get("kestra.shipper.outside.window.logs").tag("exporter", "datadog").tag("action", action)
+                .counter().count();
+    }
+
+    @Test
+    void logsOlderThanDatadogKeepsAreDeadLetteredWithTheReasonNotShippedToBeDropped() throws Exception {
+        List<AuditLogTable.Row> rows = someOutsideTheWindow(30);
+        ShipperFixture f = fixture(rows);
+        List<String> ids = ShipperFixture.idsInShippingOrder(rows);
+
+        try (ShipperApp app = new ShipperApp(f.config(task(f), Map.of("DATADOG_API_KEY", DatadogIntake.API_KEY)), f.clock)) {
+            Pass pass = app.runOnce();
+
+            assertThat(pass.allSucceeded()).isTrue();
+            assertThat(intake.dropped).as("nothing sent that Datadog drops").isEmpty();
+            assertThat(intake.acceptedIds()).containsExactlyElementsOf(ids.subList(22, 122));
+            List<String> parked = Files.readAllLines(dir.resolve("dead-letter/datadog.ndjson"));
+            assertThat(parked.stream().map(ShipperFixture::idOf).toList()).containsExactlyElementsOf(ids.subList(0, 22));
+            assertThat(parked).allSatisfy(line -> assertThat(JSON.readTree(line).path("reason").asText())
+                    .contains("Datadog drops logs dated more than 18 hours in the past"));
+            assertThat(outsideWindow(app, "dead_lettered")).isEqualTo(22);
+            assertThat(outsideWindow(app, "timestamp_rewritten")).isZero();
+            assertThat(app.meters().get("kestra.shipper.dead.lettered.logs").tag("exporter", "datadog").counter().count())
+                    .isEqualTo(22);
+        }
+    }
+
+    @Test
+    void withRewriteTimestampLogsOutsideTheWindowAreShippedAtTheShippingTimeKeepingTheirDateAsOriginalDate() throws Exception {
+        List<AuditLogTable.Row> rows = someOutsideTheWindow(31);
+        ShipperFixture f = fixture(rows);
+        List<AuditLogRecord> logs = ShipperFixture.inShippingOrder(rows);
+        String task = task(f).replace("    ddtags: env:test\n", "    ddtags: env:test\n    outsideWindow: REWRITE_TIMESTAMP\n");
+
+        try (ShipperApp app = new ShipperApp(f.config(task, Map.of("DATADOG_API_KEY", DatadogIntake.API_KEY)), f.clock)) {
+            Pass pass = app.runOnce();
+
+            assertThat(pass.allSucceeded()).isTrue();
+            assertThat(intake.dropped).as("nothing sent that Datadog drops").isEmpty();
+            assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            for (int i = 0; i < logs.size(); i++) {
+                JsonNode entry = intake.accepted.get(i);
+                if (i < 22) {
+                    assertThat(entry.path("date").asText()).isEqualTo(NOW.toString());
+                    assertThat(entry.path("original_date").asText()).isEqualTo(logs.get(i).timestamp().toString());
+                } else {
+                    assertThat(entry.path("date").asText()).isEqualTo(logs.get(i).timestamp().toString());
+                    assertThat(entry.has("original_date")).isFalse();
+                }
+                assertThat(JSON.readTree(entry.path("message").asText())).isEqualTo(JSON.readTree(logs.get(i).json()));
+            }
+            assertThat(outsideWindow(app, "timestamp_rewritten")).isEqualTo(22);
+            assertThat(outsideWindow(app, "dead_lettered")).isZero();
+            assertThat(dir.resolve("dead-letter/datadog.ndjson")).doesNotExist();
+        }
     }
 
     @Test

@@ -16,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Datadog's HTTP logs intake (v2) as documented: {@code POST /api/v2/logs}, {@code DD-API-KEY}, JSON array
  * of at most 1000 entries and 5 MB uncompressed, 1 MB per log; 202 on success, 403 on a bad key, 413 over
- * the limits, 400 on a malformed payload. Keeps the entries it accepted.
+ * the limits, 400 on a malformed payload. Keeps the entries it accepted; an entry whose {@code date} is more than
+ * 18 hours before or 2 hours after the intake's {@code now} is answered 202 like the others and dropped, as
+ * Datadog does (https://docs.datadoghq.com/api/latest/logs/#send-logs,
+ * https://docs.datadoghq.com/logs/log_configuration/processors/log_date_remapper/): kept in {@link #dropped}.
  */
 public final class DatadogIntake {
 
@@ -25,6 +28,14 @@ public final class DatadogIntake {
 
     public final FakeHttpIntake server = new FakeHttpIntake(this::intake);
     public final List<JsonNode> accepted = new CopyOnWriteArrayList<>();
+    /** Entries answered 202 and dropped for their date: shipped to be lost, which a test expects never to see. */
+    public final List<JsonNode> dropped = new CopyOnWriteArrayList<>();
+    private final java.time.Instant now;
+
+    /** An intake whose clock reads {@code now}, the time the shipper under test is given. */
+    public DatadogIntake(java.time.Instant now) {
+        this.now = now;
+    }
 
     Answer intake(Request request) {
         assertThat(request.method()).isEqualTo("POST");
@@ -55,7 +66,12 @@ public final class DatadogIntake {
             assertThat(entry.path("message").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
                     .as("one log is at most 1 MB").isLessThanOrEqualTo(1024 * 1024);
         }
-        entries.forEach(accepted::add);
+        for (JsonNode entry : entries) {
+            java.time.Instant date = java.time.Instant.parse(entry.path("date").asText());
+            boolean kept = !date.isBefore(now.minus(java.time.Duration.ofHours(18)))
+                    && !date.isAfter(now.plus(java.time.Duration.ofHours(2)));
+            (kept ? accepted : dropped).add(entry);
+        }
         return Answer.of(202, "{}");
     }
 

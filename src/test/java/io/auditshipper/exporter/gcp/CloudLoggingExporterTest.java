@@ -41,9 +41,13 @@ class CloudLoggingExporterTest {
     }
 
     private Pass ship(ShipperFixture f) throws Exception {
-        return f.runOnce(f.config(f.taskWith("  - id: googleOperationalSuite\n"
+        return f.runOnce(config(f));
+    }
+
+    private io.auditshipper.config.ShipperConfig config(ShipperFixture f) {
+        return f.config(f.taskWith("  - id: googleOperationalSuite\n"
                 + "    type: io.kestra.plugin.ee.gcp.operationalsuite.LogExporter\n    projectId: my-gcp-project\n"
-                + "    endpoint: " + logging.endpoint() + "\n")));
+                + "    endpoint: " + logging.endpoint() + "\n"));
     }
 
     private ShipperFixture fixture(List<AuditLogTable.Row> rows) throws Exception {
@@ -81,9 +85,16 @@ class CloudLoggingExporterTest {
         logging.rejectedIds = Set.of(ids.get(10), ids.get(1_100));
         logging.unavailable.set(2);
 
-        Pass pass = ship(f);
+        Pass pass;
+        double retries;
+        try (io.auditshipper.ShipperApp app = new io.auditshipper.ShipperApp(config(f), f.clock)) {
+            pass = app.runOnce();
+            retries = app.meters().get("kestra.shipper.retries").tag("exporter", "googleOperationalSuite").counter().count();
+        }
 
         assertThat(pass.allSucceeded()).isTrue();
+        assertThat(logging.answeredUnavailable).as("the server did answer UNAVAILABLE twice").hasValue(2);
+        assertThat(retries).as("the client's two retries, counted").isEqualTo(2);
         List<String> expected = new ArrayList<>(ids);
         expected.removeAll(logging.rejectedIds);
         assertThat(logging.entries).extracting(LogEntry::getInsertId).containsExactlyElementsOf(expected);

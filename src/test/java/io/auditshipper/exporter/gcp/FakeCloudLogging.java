@@ -46,6 +46,8 @@ public final class FakeCloudLogging implements AutoCloseable {
     final List<WriteLogEntriesRequest> requests = new CopyOnWriteArrayList<>();
     public final List<String> violations = new CopyOnWriteArrayList<>();
     final AtomicInteger unavailable = new AtomicInteger();
+    /** How many writes were answered UNAVAILABLE. */
+    final AtomicInteger answeredUnavailable = new AtomicInteger();
     volatile Set<String> rejectedIds = Set.of();
     private final Server server;
 
@@ -67,6 +69,7 @@ public final class FakeCloudLogging implements AutoCloseable {
     private void write(WriteLogEntriesRequest request, StreamObserver<WriteLogEntriesResponse> answer) {
         requests.add(request);
         if (unavailable.getAndDecrement() > 0) {
+            answeredUnavailable.incrementAndGet();
             answer.onError(Status.UNAVAILABLE.withDescription("try again").asRuntimeException());
             return;
         }

@@ -112,6 +112,8 @@ class NewRelicExporterTest {
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(intake.http.requests()).hasSize(3);
+        // Retry-After: 1 against a backoff of 0.05 s: the 429 was waited out for the second it asked for.
+        assertThat(intake.http.waitAfter(0)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
     }
 
     @Test

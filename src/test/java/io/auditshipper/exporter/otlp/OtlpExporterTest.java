@@ -131,6 +131,8 @@ class OtlpExporterTest {
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(accepted).hasSize(700);
         assertThat(collector.requests()).hasSize(2);
+        // Retry-After: 1 against a backoff of 0.05 s: the 503 was waited out for the second it asked for.
+        assertThat(collector.waitAfter(0)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
 
         ShipperFixture other = new ShipperFixture("h2", dir.resolve("second"), NOW);
         other.insert(new DemoAuditLogs(44).rows(10, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30)));

@@ -2,6 +2,8 @@ package io.auditshipper.exporter.storage;
 
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.model.Offset;
+import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.pipeline.Pass;
 import io.auditshipper.source.AuditLogTable;
 import io.auditshipper.support.AzuriteServer;
@@ -187,9 +189,17 @@ class ObjectStoreExporterTest {
         Store store = Store.create("gcs", "");
         GCS.failNext(FakeGcsServer.Upload.RESUMABLE_START, 2, 503);
 
-        Pass pass = ship(f, store);
+        Pass pass;
+        double retries;
+        try (io.auditshipper.ShipperApp app = new io.auditshipper.ShipperApp(f.config(f.taskWith(store.yaml())
+                .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")), f.clock)) {
+            pass = app.runOnce();
+            retries = app.meters().get("kestra.shipper.retries").tag("exporter", "store").counter().count();
+        }
 
         assertThat(pass.allSucceeded()).isTrue();
+        // The two 503s were retried by the exporter route and counted, not absorbed by the client uncounted.
+        assertThat(retries).isEqualTo(2);
         assertThat(store.objects().values().stream().flatMap(object -> lines(object.getKey(), false).stream())
                 .map(ShipperFixture::idOf).toList()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(GCS.violations()).isEmpty();
@@ -207,10 +217,18 @@ class ObjectStoreExporterTest {
     @ParameterizedTest
     @ValueSource(strings = {"s3", "azure", "gcs"})
     void rejectedCredentialsFailTheExporterAtTheFirstAnswerWithoutMovingItsOffsetWhileTheOthersShip(String kind) throws Exception {
-        List<AuditLogTable.Row> rows = new DemoAuditLogs(74).rows(300, NOW.minus(Duration.ofHours(5)), NOW.minusSeconds(60));
+        DemoAuditLogs demo = new DemoAuditLogs(74);
+        List<AuditLogTable.Row> shippedBefore = demo.rows(50, NOW.minus(Duration.ofHours(8)), NOW.minus(Duration.ofHours(6)));
+        List<AuditLogTable.Row> rows = demo.rows(300, NOW.minus(Duration.ofHours(5)), NOW.minusSeconds(60));
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
-        f.insert(rows);
+        f.insert(shippedBefore);
         Store store = Store.create(kind, "");
+        // A first pass with the right credentials: the exporter's stored offset is at the last of these 50.
+        assertThat(ship(f, store).allSucceeded()).isTrue();
+        Offset storedBefore = storedOffset("store");
+        assertThat(storedBefore).isEqualTo(ShipperFixture.inShippingOrder(shippedBefore).get(49).offset());
+        Map<String, Map.Entry<byte[], String>> objectsBefore = store.objects();
+        f.insert(rows);
         String task = f.taskWith(store.yaml()).replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")
                 // S3: a key id S3 does not know (403 InvalidAccessKeyId).
                 .replace("accessKeyId: " + S3.accessKey(), "accessKeyId: AKIANOTAKEYATALL0000");
@@ -239,6 +257,14 @@ class ObjectStoreExporterTest {
         assertThat(uploadsTo(store) - before).as("one upload, not retried").isEqualTo(1);
         assertThat(pass.shipped("file")).isEqualTo(300);
         assertThat(pass.order().compare(pass.offsetOf("store"), ShipperFixture.inShippingOrder(rows).get(0).offset())).as("offset before the first log").isNegative();
-        assertThat(store.objects()).isEmpty();
+        // What is stored, not only what the pass says: the failed exporter's offset did not move, the other's did.
+        assertThat(storedOffset("store")).as("the failed exporter's stored offset").isEqualTo(storedBefore);
+        assertThat(storedOffset("file")).isEqualTo(ShipperFixture.inShippingOrder(rows).get(299).offset());
+        assertThat(store.objects().keySet()).containsExactlyElementsOf(objectsBefore.keySet());
+    }
+
+    /** The exporter's offset as the offset store holds it (the file store of the fixture's task, key "test"). */
+    private Offset storedOffset(String exporterId) throws IOException {
+        return StoredOffsets.fromJson(Files.readString(dir.resolve("state/test.json")), "test").of(exporterId).orElseThrow();
     }
 }
