@@ -1,6 +1,10 @@
 package io.auditshipper;
 
 import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.model.Offset;
+import io.auditshipper.model.OffsetOrder;
+import io.auditshipper.offset.FileOffsetStore;
 import io.auditshipper.source.AuditLogTable;
 import io.auditshipper.support.S3Server;
 import io.auditshipper.support.SearchNode;
@@ -16,9 +20,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,15 +71,28 @@ class CrashRecoveryTest {
                 + "    endpointOverride: " + s3.endpoint() + "\n    accessKeyId: " + s3.accessKey() + "\n"
                 + "    secretKeyId: \"" + s3.secretKey() + "\"\n");
 
-        int killed = killAtRandomMomentsThenFinish(config, KILLS);
+        // A kill that left a file with logs after the file exporter's stored offset fell between a write and its
+        // commit: the case the names derived from the batch bounds are there for.
+        Map<String, Offset> offsets = rows.stream().map(AuditLogTable.Row::log)
+                .collect(Collectors.toMap(AuditLogRecord::id, AuditLogRecord::offset));
+        FileOffsetStore store = new FileOffsetStore(dir.resolve("state"), "crash");
+        AtomicInteger betweenWriteAndCommit = new AtomicInteger();
+        int killed = killAtRandomMomentsThenFinish(config, KILLS, () -> {
+            Offset committed = store.load().of("file").orElse(Offset.before(Instant.EPOCH));
+            if (f.shippedIds("file").stream().anyMatch(id -> OffsetOrder.CODE_POINT.isBefore(committed, offsets.get(id)))) {
+                betweenWriteAndCommit.incrementAndGet();
+            }
+        });
 
         List<String> shipped = f.shippedIds("file");
         Set<String> distinct = new HashSet<>(shipped);
         List<String> expected = ShipperFixture.idsInShippingOrder(rows);
         long lost = expected.stream().filter(id -> !distinct.contains(id)).count();
-        System.out.printf("crash test: %d kills (of %d wanted); %d logs, %d lines shipped, %d distinct, %d lost, %d duplicated%n",
-                killed, KILLS, LOGS, shipped.size(), distinct.size(), lost, shipped.size() - distinct.size());
+        System.out.printf("crash test: %d kills (of %d wanted), %d between a write and its commit; %d logs, %d lines shipped,"
+                + " %d distinct, %d lost, %d duplicated%n", killed, KILLS, betweenWriteAndCommit.get(), LOGS, shipped.size(),
+                distinct.size(), lost, shipped.size() - distinct.size());
         assertThat(killed).as("the shipper was killed mid-run").isGreaterThanOrEqualTo(2);
+        assertThat(betweenWriteAndCommit).as("kills that left written files uncommitted").hasPositiveValue();
         assertThat(lost).isZero();
         assertThat(shipped).containsExactlyElementsOf(expected);
 
@@ -124,7 +144,7 @@ class CrashRecoveryTest {
                 + "offsetStore:\n  type: file\n  directory: \"" + dir.resolve("state") + "\"\n"
                 + "logExporters:\n  - id: filtered\n    type: camel\n    uri: direct:my-filter\n    chunk: 250\n");
 
-        int killed = killAtRandomMomentsThenFinish(config, 3, "--routes", routes.toString());
+        int killed = killAtRandomMomentsThenFinish(config, 3, () -> { }, "--routes", routes.toString());
 
         List<String> kept = new ArrayList<>();
         try (var files = Files.list(dir.resolve("out-filtered"))) {
@@ -139,8 +159,11 @@ class CrashRecoveryTest {
         assertThat(kept).containsExactlyElementsOf(expected);
     }
 
-    /** Starts the shipper, kills it at a random moment of its pass, again, then lets a last run finish; the kills made. */
-    private int killAtRandomMomentsThenFinish(Path config, int kills, String... args) throws Exception {
+    /**
+     * Starts the shipper, kills it at a random moment of its pass ({@code afterKill} looks at what it left), again,
+     * then lets a last run finish; the kills made.
+     */
+    private int killAtRandomMomentsThenFinish(Path config, int kills, Runnable afterKill, String... args) throws Exception {
         Random random = new Random(7);
         int killed = 0;
         int runs = 0;
@@ -157,6 +180,7 @@ class CrashRecoveryTest {
             }
             shipper.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             killed++;
+            afterKill.run();
         }
         Process last = start(config, "final", args);
         assertThat(last.waitFor(180, TimeUnit.SECONDS)).isTrue();
