@@ -234,7 +234,7 @@ public enum RecordSchema {
             });
         } else if (IAM.contains(resource) || type.equals("IMPERSONATE")) {
             category.add("iam");
-            types.add(type.equals("IMPERSONATE") ? "admin" : crud(type, "change"));
+            types.add(type.equals("IMPERSONATE") ? "admin" : type.equals("READ") ? "info" : crud(type, "change"));
             if (resource.equals("USER") || resource.equals("SERVICE_ACCOUNT")) {
                 types.add("user");
             } else if (resource.equals("GROUP")) {

@@ -75,7 +75,7 @@ class OcsfSchemaTest {
 
     @Test
     void everyShapeOfKestraAuditLogIsAValidOcsfEvent() throws Exception {
-        List<AuditLogRecord> records = samples();
+        List<AuditLogRecord> records = samples(DATE);
         Map<Integer, Integer> perClass = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         for (AuditLogRecord record : records) {
@@ -149,11 +149,12 @@ class OcsfSchemaTest {
 
     // ------------------------------------------------------------------ the samples
 
-    private static List<AuditLogRecord> samples() {
+    /** Demo logs and every action on every kind of resource, with IPv4, IPv6, a host name or no address. */
+    static List<AuditLogRecord> samples(Instant date) {
         List<AuditLogRecord> records = new ArrayList<>();
         DemoAuditLogs demo = new DemoAuditLogs(7);
         for (int i = 0; i < 500; i++) {
-            records.add(demo.row(DATE.plusSeconds(i)).log());
+            records.add(demo.row(date.plusSeconds(i)).log());
         }
         String[] types = {"CREATE", "READ", "UPDATE", "DELETE", "LOGIN", "LOGOUT", "IMPERSONATE", "LOGIN_FAILURE",
                 "ACCOUNT_LOCKED", "UNKNOWN"};
@@ -163,16 +164,20 @@ class OcsfSchemaTest {
         for (String type : types) {
             for (String resource : resources) {
                 String detail = resource.equals("BINDING") && n % 2 == 0 ? "{\"userId\":\"bob@example.com\"}" : "{}";
-                records.add(log(type, resource, detail, ips[n++ % ips.length]));
+                records.add(log(type, resource, detail, ips[n++ % ips.length], date.plusMillis(n)));
             }
         }
-        records.add(new AuditLogRecord("malformed-1", DATE,
-                "{\"id\":\"malformed-1\",\"date\":\"" + DATE + "\",\"malformedValue\":\"not json\"}"));
-        records.add(new AuditLogRecord("bare-1", DATE, "{\"id\":\"bare-1\",\"type\":\"LOGIN\"}"));
+        records.add(new AuditLogRecord("malformed-1", date,
+                "{\"id\":\"malformed-1\",\"date\":\"" + date + "\",\"malformedValue\":\"not json\"}"));
+        records.add(new AuditLogRecord("bare-1", date, "{\"id\":\"bare-1\",\"type\":\"LOGIN\"}"));
         return records;
     }
 
     private static AuditLogRecord log(String type, String resource, String extraDetail, String ip) {
+        return log(type, resource, extraDetail, ip, DATE);
+    }
+
+    private static AuditLogRecord log(String type, String resource, String extraDetail, String ip, Instant date) {
         try {
             ObjectNode log = JSON.createObjectNode();
             String id = "id-" + type + "-" + resource;
@@ -184,7 +189,7 @@ class OcsfSchemaTest {
             detail.put("id", "res-1");
             detail.put("resourceType", resource);
             log.set("detail", detail);
-            log.put("date", DATE.toString());
+            log.put("date", date.toString());
             log.put("userId", "alice@example.com");
             if (ip != null) {
                 log.put("ipAddress", ip);
@@ -195,7 +200,7 @@ class OcsfSchemaTest {
             log.put("deleted", false);
             log.set("appliedPatch", JSON.readTree("[{\"op\":\"replace\",\"path\":\"/description\",\"value\":{\"a\":1}}]"));
             log.set("revertPatch", JSON.readTree("[{\"op\":\"replace\",\"path\":\"/description\",\"value\":\"x\"}]"));
-            return new AuditLogRecord(id, DATE, log.toString());
+            return new AuditLogRecord(id, date, log.toString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
