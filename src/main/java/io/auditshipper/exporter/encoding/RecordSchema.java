@@ -57,11 +57,20 @@ public enum RecordSchema {
     /** The record as shipped in this schema (same id and timestamp). */
     public abstract AuditLogRecord apply(AuditLogRecord record);
 
-    /** The exporter's {@code schema} (refused, naming the allowed values, unless one of them). */
+    /**
+     * The exporter's {@code schema} (refused, naming the allowed values, unless one of them). Syslog takes only
+     * {@code KESTRA}: it ships CEF, its own schema, built from the Kestra fields.
+     */
     public static RecordSchema of(ExporterConfig config) {
         String value = config.string(PROPERTY, KESTRA.name()).trim();
         try {
-            return valueOf(value.toUpperCase(Locale.ROOT));
+            RecordSchema schema = valueOf(value);
+            if (schema != KESTRA && config.type() == io.auditshipper.config.ExporterType.SYSLOG) {
+                throw new ConfigException("logExporters." + config.id() + "." + PROPERTY + ": '" + value
+                        + "' is not for the Syslog exporter, which ships CEF (its own schema, see the CEF mapping);"
+                        + " leave it out or set KESTRA");
+            }
+            return schema;
         } catch (IllegalArgumentException e) {
             throw new ConfigException("logExporters." + config.id() + "." + PROPERTY + ": '" + value + "' is not one of "
                     + Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", "))
