@@ -180,18 +180,18 @@ public enum RecordSchema {
                 ObjectNode api = out.putObject("api");
                 api.put("operation", type);
                 api.putObject("service").put("name", "Kestra");
-                ArrayNode resources = out.putArray("resources");
-                ObjectNode r = resources.addObject();
-                r.put("type", resource);
-                if (f.resourceId() != null) {
-                    r.put("uid", f.resourceId());
-                }
+                // A resource needs a uid or a name (OCSF's at_least_one): none without detail.id or flowId.
                 String name = f.flowId() != null ? f.flowId() : f.resourceId();
                 if (name != null) {
+                    ObjectNode r = out.putArray("resources").addObject();
+                    r.put("type", resource);
+                    if (f.resourceId() != null) {
+                        r.put("uid", f.resourceId());
+                    }
                     r.put("name", name);
-                }
-                if (f.namespace() != null) {
-                    r.put("namespace", f.namespace());
+                    if (f.namespace() != null) {
+                        r.put("namespace", f.namespace());
+                    }
                 }
             }
         }

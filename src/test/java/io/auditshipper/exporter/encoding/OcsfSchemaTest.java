@@ -137,10 +137,12 @@ class OcsfSchemaTest {
         ((ObjectNode) broken.path("metadata").path("product")).put("colour", "blue");
         ((ObjectNode) broken.path("src_endpoint")).put("ip", "not-an-ip");
         broken.put("type_uid", 600301);
+        ((ObjectNode) broken.path("actor")).removeAll();
         assertThat(String.join("\n", validate(broken))).contains("tenantId: not an attribute of api_activity",
                 "api: required by api_activity", "severity_id: 42 is not one of the enum's",
                 "time: \"yesterday\" is not timestamp_t", "metadata.product.colour: not an attribute of object product",
-                "src_endpoint.ip: \"not-an-ip\" is not an IP address", "type_uid 600301 is not");
+                "src_endpoint.ip: \"not-an-ip\" is not an IP address", "type_uid 600301 is not",
+                "actor.: object actor needs at_least_one of [process, user");
         broken = event.deepCopy();
         broken.put("activity_id", 7);
         broken.put("type_uid", 600307);
@@ -218,8 +220,10 @@ class OcsfSchemaTest {
         }
         Map<String, JsonNode> attributes = new LinkedHashMap<>();
         String category = null;
+        JsonNode constraints = null;
         for (JsonNode e : chain(className)) {
             merge(attributes, e.path("attributes"));
+            constraints = e.has("constraints") ? e.path("constraints") : constraints;
             category = e.has("category") ? e.path("category").asText() : category;
         }
         if (event.path("category_uid").asInt(-1) != CATEGORIES.get(category)) {
@@ -231,6 +235,7 @@ class OcsfSchemaTest {
             problems.add("type_uid " + event.path("type_uid") + " is not class_uid * 100 + activity_id = " + typeUid);
         }
         checkObject(className, event, attributes, "", problems, true);
+        checkConstraints(className, event, constraints, "", problems);
         return problems;
     }
 
@@ -324,6 +329,7 @@ class OcsfSchemaTest {
                 return;
             }
             checkObject("object " + type, value, objectAttributes(type), at + ".", problems, false);
+            checkConstraints("object " + type, value, OBJECT_CONSTRAINTS.get(type), at + ".", problems);
         }
     }
 
@@ -335,6 +341,31 @@ class OcsfSchemaTest {
         return t;
     }
 
+    /** OCSF's {@code at_least_one} and {@code just_one} constraints of a class or object (its own, else inherited). */
+    private static void checkConstraints(String owner, JsonNode value, JsonNode constraints, String path,
+                                         List<String> problems) {
+        if (constraints == null) {
+            return;
+        }
+        constraints.fields().forEachRemaining(c -> {
+            long present = 0;
+            List<String> names = new ArrayList<>();
+            for (JsonNode name : c.getValue()) {
+                names.add(name.asText());
+                present += value.has(name.asText()) ? 1 : 0;
+            }
+            boolean ok = switch (c.getKey()) {
+                case "at_least_one" -> present >= 1;
+                case "just_one" -> present == 1;
+                default -> true;
+            };
+            if (!ok) {
+                problems.add(path + ": " + owner + " needs " + c.getKey() + " of " + names);
+            }
+        });
+    }
+
+    private static final Map<String, JsonNode> OBJECT_CONSTRAINTS = new HashMap<>();
     private static final Map<String, Map<String, JsonNode>> OBJECTS = new HashMap<>();
 
     private static Map<String, JsonNode> objectAttributes(String name) {
@@ -348,6 +379,8 @@ class OcsfSchemaTest {
             }
             Map<String, JsonNode> attributes = new LinkedHashMap<>();
             chain.forEach(o -> merge(attributes, o.path("attributes")));
+            chain.stream().filter(o -> o.has("constraints")).reduce((a, b) -> b)
+                    .ifPresent(o -> OBJECT_CONSTRAINTS.put(n, o.path("constraints")));
             return attributes;
         });
     }
