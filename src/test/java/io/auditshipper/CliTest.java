@@ -294,6 +294,36 @@ class CliTest {
     }
 
     @Test
+    void schemaIsCheckedUpFrontNamingThePropertyAndTheAllowedValues() throws Exception {
+        String exporters = """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                logExporters:
+                  - id: file
+                    type: io.kestra.plugin.ee.core.log.FileLogExporter
+                    schema: OCSF
+                  - id: datadog
+                    type: io.kestra.plugin.ee.datadog.LogExporter
+                    basePath: http://127.0.0.1:9
+                    apiKey: dd-key
+                    schema: ECS
+                  - id: syslog
+                    type: io.kestra.plugin.ee.syslog.LogExporter
+                    host: 127.0.0.1
+                    schema: KESTRA
+                """;
+        Run good = run(Map.of(), "--check", "--config", write("good.yaml", exporters).toString());
+        Run bad = run(Map.of(), "--check", "--config", write("bad.yaml", exporters.replace("schema: OCSF", "schema: CEF")
+                .replace("schema: KESTRA", "schema: OCSF")).toString());
+
+        assertThat(good.exit()).as(good.output()).isZero();
+        assertThat(good.output()).contains("schema OCSF").contains("schema ECS");
+        assertThat(bad.exit()).as(bad.output()).isEqualTo(2);
+        assertThat(bad.output()).contains("logExporters.file.schema: 'CEF' is not one of KESTRA, OCSF, ECS")
+                .contains("logExporters.syslog.schema: 'OCSF' is not for the Syslog exporter")
+                .doesNotContain("configuration OK");
+    }
+
+    @Test
     void unknownArgumentsPrintUsage() throws Exception {
         Run run = run(Map.of(), "--onse");
         assertThat(run.exit()).isEqualTo(2);

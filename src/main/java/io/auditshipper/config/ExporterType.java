@@ -53,8 +53,8 @@ public enum ExporterType {
     /** Not one of Kestra's: any Camel endpoint URI as a destination. */
     CAMEL("camel", "uri");
 
-    /** Properties every exporter takes besides its own. */
-    private static final Set<String> COMMON = Set.of("id", "type", "chunk");
+    /** Properties every exporter takes besides its own ({@code schema}: KESTRA, OCSF or ECS, see RecordSchema). */
+    private static final Set<String> COMMON = Set.of("id", "type", "chunk", "schema");
 
     private final String kestraType;
     private final Set<String> properties;

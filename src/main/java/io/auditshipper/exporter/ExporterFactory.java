@@ -12,6 +12,7 @@ import io.auditshipper.exporter.gcp.CloudLoggingExporter;
 import io.auditshipper.exporter.azureblob.AzureBlobObjectStore;
 import io.auditshipper.exporter.gcs.GcsObjectStore;
 import io.auditshipper.exporter.s3.S3ObjectStore;
+import io.auditshipper.exporter.encoding.RecordSchema;
 import io.auditshipper.exporter.elasticsearch.ElasticsearchExporter;
 import io.auditshipper.exporter.opensearch.OpenSearchExporter;
 import io.auditshipper.exporter.storage.ObjectStoreExporter;
@@ -25,7 +26,14 @@ public final class ExporterFactory {
     private ExporterFactory() {
     }
 
+    /** The exporter, shipping each log in its {@code schema} ({@link RecordSchema}; KESTRA, the default, as stored). */
     public static LogExporter create(ExporterConfig config, ExporterContext context) {
+        RecordSchema schema = RecordSchema.of(config);
+        LogExporter exporter = destination(config, context);
+        return schema == RecordSchema.KESTRA ? exporter : new SchemaExporter(exporter, schema);
+    }
+
+    private static LogExporter destination(ExporterConfig config, ExporterContext context) {
         return switch (config.type()) {
             case FILE -> FileLogExporter.from(config);
             case DATADOG -> Datadog.exporter(config, context);
