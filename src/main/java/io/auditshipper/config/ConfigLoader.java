@@ -313,7 +313,7 @@ public final class ConfigLoader {
 
         private SourceConfig source(Object value, String p) {
             Section s = new Section(value, p, Set.of("type", "url", "username", "password", "apiToken", "tenant",
-                    "table", "columns", "pageSize", "createTable", "connectTimeout", "requestTimeout"));
+                    "table", "columns", "pageSize", "createTable", "connectTimeout", "requestTimeout", "apiVersion"));
             String kind = s.string("type", "jdbc").toUpperCase(Locale.ROOT);
             if (!kind.equals("JDBC") && !kind.equals("KESTRA")) {
                 problems.add(p + ".type: '" + kind.toLowerCase(Locale.ROOT) + "' is not a source; use jdbc or kestra");
@@ -329,11 +329,18 @@ public final class ConfigLoader {
                 problems.add(p + ".url: '" + SecretRedactor.redact(url) + "' is not an http(s) URL with a host, e.g. http://localhost:8080");
             }
             SourceConfig.Columns columns = columns(s.raw("columns"), p + ".columns");
+            String api = s.string("apiVersion", "AUTO").toUpperCase(Locale.ROOT);
+            if (!Set.of("AUTO", "V1", "V2").contains(api)) {
+                problems.add(p + ".apiVersion: '" + s.raw("apiVersion") + "' is not a Kestra API generation; use AUTO"
+                        + " (found from the server), V1 (Kestra 1.x) or V2 (Kestra 2.x)");
+                api = "AUTO";
+            }
             return new SourceConfig(k, url, s.string("username", null), s.string("password", null),
                     s.string("apiToken", null), s.string("tenant", "main"), s.string("table", "audit_logs"), columns,
                     s.positive("pageSize", 5000), s.bool("createTable", url != null && url.startsWith("jdbc:h2:")),
                     timeout(s.raw("connectTimeout"), p + ".connectTimeout", SourceConfig.DEFAULT_CONNECT_TIMEOUT),
-                    timeout(s.raw("requestTimeout"), p + ".requestTimeout", SourceConfig.DEFAULT_REQUEST_TIMEOUT));
+                    timeout(s.raw("requestTimeout"), p + ".requestTimeout", SourceConfig.DEFAULT_REQUEST_TIMEOUT),
+                    SourceConfig.ApiVersion.valueOf(api));
         }
 
         private Duration timeout(Object value, String property, Duration fallback) {
