@@ -263,4 +263,15 @@ class KestraApiGenerationsTest {
                 .countBefore(NOW)).isEqualTo(createOrLogin);
         assertThat(kestra.http.violations()).isEmpty();
     }
+
+    @Test
+    void apiVersionIsReadAndAWrongOneNamesTheProperty() {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        assertThat(f.config(task(f, "", "v2")).source().apiVersion()).isEqualTo(SourceConfig.ApiVersion.V2);
+        assertThat(f.config(task(f, "", null)).source().apiVersion()).isEqualTo(SourceConfig.ApiVersion.AUTO);
+        assertThatThrownBy(() -> f.config(task(f, "", "V3")))
+                .isInstanceOf(io.auditshipper.config.ConfigException.class)
+                .satisfies(e -> assertThat(((io.auditshipper.config.ConfigException) e).problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("source.apiVersion: 'V3' is not a Kestra API generation")));
+    }
 }
