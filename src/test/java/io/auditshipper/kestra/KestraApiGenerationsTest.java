@@ -125,7 +125,7 @@ class KestraApiGenerationsTest {
             assertThat(r.params("filters[namespace][PREFIX]")).containsExactly("company");
             assertThat(r.params("filters[action][NOT_IN]")).containsExactly("READ");
         });
-        assertThat(configsCalls()).as("AUTO asks the version once per pass").hasSize(2);
+        assertThat(configsCalls()).as("AUTO asks the version once per shipper (one per pass here)").hasSize(2);
         // The KV offset store and its lease work against the 2.x server (the same endpoints).
         StoredOffsets stored = new KestraKvOffsetStore(new KestraApiClient(kestra.url(), "main", FakeKestraServer.USER,
                 FakeKestraServer.PASSWORD, null), "system", "kestraOffsets").load();
