@@ -121,6 +121,30 @@ class CliTest {
     }
 
     @Test
+    void checkRefusesAnUnknownAuditActionAndAnUnknownApiVersionNamingTheProperties() throws Exception {
+        Path task = write("task.yaml", """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                types: [CREATE, DELETED]
+                excludeTypes: [READ, LOGGED_IN]
+                source:
+                  type: kestra
+                  url: http://localhost:8080
+                  apiVersion: V3
+                logExporters:
+                  - id: file
+                    type: io.kestra.plugin.ee.core.log.FileLogExporter
+                """);
+
+        Run run = run(Map.of(), "--check", "--config", task.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.output()).contains("types: unknown audit action 'DELETED'")
+                .contains("excludeTypes: unknown audit action 'LOGGED_IN'")
+                .contains("source.apiVersion: 'V3' is not a Kestra API generation")
+                .doesNotContain("configuration OK");
+    }
+
+    @Test
     void aBadConfigStopsBeforeAnythingRuns() throws Exception {
         Path task = write("task.yaml", """
                 type: io.kestra.plugin.ee.core.log.AuditLogShipper

@@ -42,6 +42,10 @@ public final class ConfigLoader {
             "ASSET", "KILL_SWITCH", "INVITATION", "NAMESPACE_FILE", "SECURITY_INTEGRATION", "TRIGGER",
             "TESTSUITE", "TESTSUITE_RUN", "VERSIONED_PLUGIN", "CREDENTIAL", "WORKER_GROUP", "INSTANCE");
 
+    /** Kestra's audit actions (the AuditLog's {@code type}, CrudEventType), as {@code types}/{@code excludeTypes} take them. */
+    static final Set<String> ACTIONS = Set.of("READ", "CREATE", "UPDATE", "DELETE", "LOGIN", "LOGOUT", "IMPERSONATE",
+            "LOGIN_FAILURE", "ACCOUNT_LOCKED", "UNKNOWN");
+
     /** Keys a Kestra flow may hold around the task; the shipper reads namespace, variables and triggers. */
     private static final Set<String> FLOW_KEYS = Set.of(
             "id", "namespace", "description", "labels", "inputs", "outputs", "variables", "tasks", "errors",
@@ -54,7 +58,7 @@ public final class ConfigLoader {
             "logLevel", "logToFile", "workerGroup", "runIf", "version");
 
     private static final Set<String> TASK_KEYS = Set.of(
-            "resources", "lookbackPeriod", "offsetKey", "namespace", "delete", "logExporters",
+            "resources", "types", "excludeTypes", "lookbackPeriod", "offsetKey", "namespace", "delete", "logExporters",
             "source", "offsetStore", "schedule", "settleDelay", "lateArrivalWindow", "chunk", "backoff", "deadLetterDirectory");
 
     private final Function<String, String> environment;
@@ -185,7 +189,9 @@ public final class ConfigLoader {
                             + String.join(", ", TASK_KEYS.stream().sorted().toList()));
                 }
             }
-            List<String> resources = resources(task.get("resources"), p + "resources");
+            List<String> resources = names(task.get("resources"), p + "resources", RESOURCES, "resource type", "[FLOW, EXECUTION]");
+            List<String> types = names(task.get("types"), p + "types", ACTIONS, "audit action", "[CREATE, UPDATE, DELETE]");
+            List<String> excludeTypes = names(task.get("excludeTypes"), p + "excludeTypes", ACTIONS, "audit action", "[READ]");
             Duration lookback = duration(task.get("lookbackPeriod"), p + "lookbackPeriod", Duration.ofDays(1));
             String offsetKey = string(task.get("offsetKey"), p + "offsetKey", "auditLogShipperOffset");
             if (!KV_KEY.matcher(offsetKey).matches()) {
@@ -209,23 +215,24 @@ public final class ConfigLoader {
             List<ExporterConfig> exporters = exporters(task.get("logExporters"), p + "logExporters");
             Path deadLetters = Path.of(string(task.get("deadLetterDirectory"), p + "deadLetterDirectory", "./dead-letter"));
             return new ShipperConfig(flowNamespace, resources, lookback, offsetKey, namespace, delete, exporters,
-                    source, offsets, cron, settle, lateWindow, chunk, retry, deadLetters);
+                    source, offsets, cron, settle, lateWindow, chunk, retry, deadLetters, types, excludeTypes);
         }
 
-        private List<String> resources(Object value, String property) {
+        /** A list of names out of {@code known}: resource types, audit actions. */
+        private List<String> names(Object value, String property, Set<String> known, String what, String example) {
             if (value == null) {
                 return List.of();
             }
             if (!(value instanceof List<?> list)) {
-                problems.add(property + ": expected a list of resource types, e.g. [FLOW, EXECUTION]");
+                problems.add(property + ": expected a list of " + what + "s, e.g. " + example);
                 return List.of();
             }
             List<String> out = new ArrayList<>();
             for (Object item : list) {
                 String name = String.valueOf(item);
-                if (!RESOURCES.contains(name)) {
-                    problems.add(property + ": unknown resource type '" + name + "'; use one of "
-                            + String.join(", ", RESOURCES.stream().sorted().toList()));
+                if (!known.contains(name)) {
+                    problems.add(property + ": unknown " + what + " '" + name + "'; use one of "
+                            + String.join(", ", known.stream().sorted().toList()));
                 } else {
                     out.add(name);
                 }
@@ -306,7 +313,7 @@ public final class ConfigLoader {
 
         private SourceConfig source(Object value, String p) {
             Section s = new Section(value, p, Set.of("type", "url", "username", "password", "apiToken", "tenant",
-                    "table", "columns", "pageSize", "createTable", "connectTimeout", "requestTimeout"));
+                    "table", "columns", "pageSize", "createTable", "connectTimeout", "requestTimeout", "apiVersion"));
             String kind = s.string("type", "jdbc").toUpperCase(Locale.ROOT);
             if (!kind.equals("JDBC") && !kind.equals("KESTRA")) {
                 problems.add(p + ".type: '" + kind.toLowerCase(Locale.ROOT) + "' is not a source; use jdbc or kestra");
@@ -322,11 +329,18 @@ public final class ConfigLoader {
                 problems.add(p + ".url: '" + SecretRedactor.redact(url) + "' is not an http(s) URL with a host, e.g. http://localhost:8080");
             }
             SourceConfig.Columns columns = columns(s.raw("columns"), p + ".columns");
+            String api = s.string("apiVersion", "AUTO").toUpperCase(Locale.ROOT);
+            if (!Set.of("AUTO", "V1", "V2").contains(api)) {
+                problems.add(p + ".apiVersion: '" + s.raw("apiVersion") + "' is not a Kestra API generation; use AUTO"
+                        + " (found from the server), V1 (Kestra 1.x) or V2 (Kestra 2.x)");
+                api = "AUTO";
+            }
             return new SourceConfig(k, url, s.string("username", null), s.string("password", null),
                     s.string("apiToken", null), s.string("tenant", "main"), s.string("table", "audit_logs"), columns,
                     s.positive("pageSize", 5000), s.bool("createTable", url != null && url.startsWith("jdbc:h2:")),
                     timeout(s.raw("connectTimeout"), p + ".connectTimeout", SourceConfig.DEFAULT_CONNECT_TIMEOUT),
-                    timeout(s.raw("requestTimeout"), p + ".requestTimeout", SourceConfig.DEFAULT_REQUEST_TIMEOUT));
+                    timeout(s.raw("requestTimeout"), p + ".requestTimeout", SourceConfig.DEFAULT_REQUEST_TIMEOUT),
+                    SourceConfig.ApiVersion.valueOf(api));
         }
 
         private Duration timeout(Object value, String property, Duration fallback) {

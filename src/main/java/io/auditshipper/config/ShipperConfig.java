@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The AuditLogShipper task as this shipper runs it: Kestra's properties ({@code resources},
- * {@code lookbackPeriod}, {@code offsetKey}, {@code namespace}, {@code delete}, {@code logExporters})
+ * {@code lookbackPeriod}, {@code offsetKey}, {@code namespace}, {@code delete}, {@code logExporters}, {@code types}, {@code excludeTypes})
  * and the shipper's own ({@code source}, {@code offsetStore}, {@code schedule}, {@code settleDelay}, {@code lateArrivalWindow},
  * {@code chunk}, {@code backoff}, {@code deadLetterDirectory}).
  */
@@ -24,5 +24,12 @@ public record ShipperConfig(
         Duration lateArrivalWindow,
         int chunk,
         RetryConfig retry,
-        java.nio.file.Path deadLetterDirectory) {
+        java.nio.file.Path deadLetterDirectory,
+        List<String> types,
+        List<String> excludeTypes) {
+
+    public ShipperConfig {
+        types = types == null ? List.of() : List.copyOf(types);
+        excludeTypes = excludeTypes == null ? List.of() : List.copyOf(excludeTypes);
+    }
 }

@@ -114,6 +114,11 @@ public final class KestraApiClient {
         return URI.create(baseUrl + "/api/v1/" + encode(tenant) + "/" + path + q);
     }
 
+    /** {@code /api/v1/<path>}, outside any tenant (such as {@code configs}). */
+    public URI globalUri(String path) {
+        return URI.create(baseUrl + "/api/v1/" + path);
+    }
+
     public static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }

@@ -64,7 +64,38 @@ public final class JdbcAuditLogSource implements AuditLogSource {
             String ns = Database.quote(config.columns().namespace());
             sql.append(" AND (").append(ns).append(" = ? OR ").append(ns).append(" LIKE ?)");
         }
+        if (!filter.types().isEmpty()) {
+            sql.append(" AND ").append(typeExpression()).append(" IN (").append(typeParameters(filter.types().size())).append(")");
+        }
+        if (!filter.excludeTypes().isEmpty()) {
+            String type = typeExpression();
+            sql.append(" AND (").append(type).append(" IS NULL OR ").append(type).append(" NOT IN (")
+                    .append(typeParameters(filter.excludeTypes().size())).append("))");
+        }
         return sql.toString();
+    }
+
+    /**
+     * The AuditLog's action, its top-level {@code type}, read from the JSON value (the table has no column for
+     * it). PostgreSQL: {@code value->>'type'} on the jsonb column, the text of the field. H2 (the value a CLOB of
+     * JSON text): H2 2.x has no JSON_VALUE, but parses text given {@code FORMAT JSON} and reads an object's field
+     * with a field reference, {@code (value FORMAT JSON)."type"}, a JSON value compared to the JSON strings
+     * {@code "READ"}...: exact whatever the spacing or escapes of the text, and only the top-level field (never
+     * {@code detail.type}); a log without one is NULL. A LIKE on the text would be neither.
+     */
+    private String typeExpression() {
+        String value = Database.quote(config.columns().value());
+        return database.isPostgres() ? "(" + value + " ->> 'type')" : "(" + value + " FORMAT JSON).\"type\"";
+    }
+
+    private String typeParameters(int count) {
+        String one = database.isPostgres() ? "?" : "? FORMAT JSON";
+        return String.join(", ", java.util.Collections.nCopies(count, one));
+    }
+
+    /** A type as bound in {@link #typeParameters}: the text on PostgreSQL, the JSON string on H2. */
+    private String typeValue(String type) {
+        return database.isPostgres() ? type : "\"" + type + "\"";
     }
 
     private int bindFilter(PreparedStatement statement, int index) throws SQLException {
@@ -74,6 +105,12 @@ public final class JdbcAuditLogSource implements AuditLogSource {
         if (filter.namespace() != null) {
             statement.setString(index++, filter.namespace());
             statement.setString(index++, filter.namespace().replace("%", "\\%").replace("_", "\\_") + ".%");
+        }
+        for (String type : filter.types()) {
+            statement.setString(index++, typeValue(type));
+        }
+        for (String type : filter.excludeTypes()) {
+            statement.setString(index++, typeValue(type));
         }
         return index;
     }

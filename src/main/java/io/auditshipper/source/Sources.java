@@ -9,7 +9,8 @@ public final class Sources {
     }
 
     public static AuditLogSource open(ShipperConfig config) {
-        AuditLogFilter filter = new AuditLogFilter(config.resources(), config.namespace());
+        AuditLogFilter filter = new AuditLogFilter(config.resources(), config.namespace(), config.types(),
+                config.excludeTypes());
         return switch (config.source().kind()) {
             case JDBC -> new JdbcAuditLogSource(config.source(), filter);
             case KESTRA -> new KestraApiAuditLogSource(config.source(), filter, config.retry(), java.time.Clock.systemUTC(),

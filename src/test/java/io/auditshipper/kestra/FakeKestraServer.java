@@ -52,6 +52,17 @@ import java.util.stream.Stream;
  * stored string (type STRING), or, with {@link #kvAsObject}, parsed (type JSON) as Kestra does with a JSON
  * body it stored; PUT takes the value as a {@code text/plain} body.</li>
  * </ul>
+ * <li>{@code GET /api/v1/configs}: {@code MiscController.EEConfiguration}, with {@link #version} as {@code version}.</li>
+ * </ul>
+ * A 1.x server ({@link #generation} 1, the default, version 1.3.0) also filters on {@code type}, one
+ * {@code CrudEventType} of the 1.3.0 spec (a list does not bind: 400). A 2.x server ({@link #v2()}, version
+ * 2.0.0-SNAPSHOT) answers the search as the 2.0 snapshot spec says: it takes only {@code page} and {@code size}
+ * (both optional, 1 and 10), {@code sort} and {@code filters[<field>][<OP>]=value} (PHP-style, a list
+ * comma-separated), and refuses anything else, the 1.x parameters included, with the same 400. The filters it
+ * applies: {@code startDate} (GREATER_THAN_OR_EQUAL_TO, GREATER_THAN), {@code endDate} (LESS_THAN_OR_EQUAL_TO,
+ * LESS_THAN), {@code namespace} (EQUALS, PREFIX: the namespace and its children), {@code resources} (IN, EQUALS),
+ * {@code action} (IN, NOT_IN, EQUALS, NOT_EQUALS); another field of QueryFilter.Field or operation is a 400 too.
+ * <p>
  * Every call needs {@code Authorization: Basic base64(user:password)} or {@code Authorization: Bearer token}
  * with the configured credentials, else 401. Every request is recorded ({@link #requests()}).
  * <p>
@@ -117,6 +128,10 @@ final class FakeKestraServer implements AutoCloseable {
     private volatile String failureRetryAfter;
     private final AtomicInteger hangs = new AtomicInteger();
     private volatile Duration hangFor = Duration.ZERO;
+    /** 1: the 1.3.0 search parameters; 2: the 2.0 snapshot's filters. */
+    volatile int generation = 1;
+    /** The {@code version} {@code /api/v1/configs} answers; null answers no version field. */
+    volatile String version = "1.3.0";
     /** KV values as stored, by {@code tenant/namespace/key}. */
     final Map<String, String> kv = new ConcurrentHashMap<>();
     private final Map<String, Integer> revisions = new ConcurrentHashMap<>();
@@ -137,6 +152,13 @@ final class FakeKestraServer implements AutoCloseable {
 
     String url() {
         return http.baseUrl();
+    }
+
+    /** This server as a Kestra 2.x: the 2.0 search filters only, version 2.0.0-SNAPSHOT. */
+    FakeKestraServer v2() {
+        generation = 2;
+        version = "2.0.0-SNAPSHOT";
+        return this;
     }
 
     void add(String auditLogJson) {
@@ -191,10 +213,15 @@ final class FakeKestraServer implements AutoCloseable {
     }
 
     static String auditLog(String id, String date, String resourceType, String namespace) {
+        return auditLog(id, date, resourceType, namespace, "UPDATE");
+    }
+
+    /** With this action ({@code type}). */
+    static String auditLog(String id, String date, String resourceType, String namespace, String action) {
         ObjectNode log = JSON.createObjectNode();
         log.put("tenantId", "main");
         log.put("id", id);
-        log.put("type", "UPDATE");
+        log.put("type", action);
         ObjectNode detail = log.putObject("detail");
         detail.put("type", "io.kestra.core.models.flows.Flow");
         detail.put("id", "flow-" + id);
@@ -237,6 +264,17 @@ final class FakeKestraServer implements AutoCloseable {
         Matcher search = SEARCH.matcher(request.path());
         if (search.matches()) {
             return request.method().equals("GET") ? search(request) : error(405, "Method Not Allowed");
+        }
+        if (request.path().equals("/api/v1/configs")) {
+            if (!request.method().equals("GET")) {
+                return error(405, "Method Not Allowed");
+            }
+            ObjectNode configs = JSON.createObjectNode().put("uuid", "fake-kestra").put("edition", "EE");
+            if (version != null) {
+                configs.put("version", version);
+            }
+            configs.put("isBasicAuthInitialized", true).put("systemNamespace", "system");
+            return json(200, configs.toString());
         }
         Matcher kvPath = KV.matcher(request.path());
         if (kvPath.matches()) {
@@ -310,7 +348,36 @@ final class FakeKestraServer implements AutoCloseable {
 
     /** The search parameters of the 1.3.0 spec this server implements; any other parameter is refused (400). */
     private static final Set<String> SEARCH_PARAMS = Set.of("page", "size", "sort", "startDate", "endDate", "resources",
-            "namespace");
+            "namespace", "type");
+    /** CrudEventType of the 1.3.0 spec (no UNKNOWN). */
+    static final Set<String> CRUD_EVENT_TYPES = Set.of("READ", "CREATE", "UPDATE", "DELETE", "LOGIN", "LOGOUT",
+            "IMPERSONATE", "LOGIN_FAILURE", "ACCOUNT_LOCKED");
+    /** QueryFilter.Field of the 2.0 snapshot spec, as the filters name them (camelCase). */
+    static final Set<String> FILTER_FIELDS = Set.of("q", "scope", "namespace", "kind", "labels", "tags", "metadata",
+            "flowId", "flowRevision", "id", "assetId", "type", "created", "updated", "startDate", "endDate",
+            "expirationDate", "state", "status", "email", "timeRange", "parentId", "triggerExecutionId", "triggerId",
+            "triggerState", "executionId", "taskId", "taskRunId", "childFilter", "workerId", "existingOnly", "userId",
+            "action", "resources", "details", "minLevel", "path", "parentPath", "version", "enabled", "username", "name",
+            "group", "expiredAt");
+    static final Set<String> FILTER_OPS = Set.of("EQUALS", "NOT_EQUALS", "GREATER_THAN", "LESS_THAN",
+            "GREATER_THAN_OR_EQUAL_TO", "LESS_THAN_OR_EQUAL_TO", "IN", "NOT_IN", "STARTS_WITH", "ENDS_WITH", "CONTAINS",
+            "REGEX", "PREFIX");
+    private static final Pattern FILTER = Pattern.compile("filters\\[([^\\]]+)]\\[([^\\]]+)]");
+
+    /** What a search asks for, from either generation's parameters. */
+    private static final class Criteria {
+        int page = 1;
+        int size = 10;
+        Instant start = Instant.MIN;
+        boolean startExclusive;
+        Instant end = Instant.MAX;
+        boolean endExclusive;
+        final List<String> resources = new ArrayList<>();
+        String namespace;
+        boolean namespaceExact;
+        final List<String> actionsIn = new ArrayList<>();
+        final List<String> actionsNotIn = new ArrayList<>();
+    }
 
     private Answer search(Request request) {
         hangIfAsked();
@@ -322,6 +389,63 @@ final class FakeKestraServer implements AutoCloseable {
         if (hook != null) {
             hook.accept(request);
         }
+        Object parsed = generation == 2 ? criteriaV2(request) : criteriaV1(request);
+        if (parsed instanceof Answer refused) {
+            return refused;
+        }
+        Criteria c = (Criteria) parsed;
+        int page = c.page;
+        int size = c.size;
+        Instant start = c.start;
+        Instant end = c.end;
+        List<String> resources = c.resources;
+        String namespace = c.namespace;
+        int pageSize = maxPageSize > 0 ? Math.min(size, maxPageSize) : size;
+        List<Held> matching;
+        synchronized (this) {
+            Comparator<Held> order = Comparator.comparing(Held::date);
+            if (shuffleTies != null) {
+                Map<Held, Integer> rank = new java.util.IdentityHashMap<>();
+                held.forEach(h -> rank.put(h, shuffleTies.nextInt()));
+                order = order.thenComparing(rank::get);
+            }
+            // Sorted by date only, as the API does: ties in the order the server holds them (a stable sort), or in
+            // a new order on each request when shuffleTies is set.
+            Stream<Held> byDate = inDateOrder && shuffleTies == null
+                    ? held.subList(firstAtOrAfter(start), held.size()).stream().takeWhile(h -> !h.date().isAfter(end))
+                    : held.stream().filter(h -> !h.date().isBefore(start) && !h.date().isAfter(end)).sorted(order);
+            matching = byDate
+                    .filter(h -> resources.isEmpty()
+                            || resources.contains(h.log().path("detail").path("resourceType").asText())
+                            || resources.contains(h.log().path("detail").path("permission").asText()))
+                    .filter(h -> {
+                        String ns = h.log().path("detail").path("namespace").asText(null);
+                        return namespace == null || (ns != null && (ns.equals(namespace)
+                                || (!c.namespaceExact && ns.startsWith(namespace + "."))));
+                    })
+                    .filter(h -> !(c.startExclusive && h.date().equals(start)) && !(c.endExclusive && h.date().equals(end)))
+                    .filter(h -> {
+                        String action = h.log().path("type").asText(null);
+                        return (c.actionsIn.isEmpty() || c.actionsIn.contains(action))
+                                && (action == null || !c.actionsNotIn.contains(action));
+                    })
+                    .toList();
+        }
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode results = body.putArray("results");
+        matching.stream().skip((long) (page - 1) * pageSize).limit(pageSize).forEach(h -> {
+            ObjectNode item = results.addObject();
+            item.set("auditLog", h.log());
+            ObjectNode apiUser = item.putObject("user");
+            apiUser.put("id", h.log().path("userId").asText());
+            apiUser.put("username", h.log().path("userId").asText() + "@kestra.io");
+        });
+        body.put("total", total.applyAsLong(matching.size()));
+        return json(200, body.toString());
+    }
+
+    /** The 1.3.0 parameters: a {@link Criteria}, or the 400 {@link Answer}. */
+    private Object criteriaV1(Request request) {
         Map<String, String> params = new LinkedHashMap<>();
         for (String pair : request.query() == null ? new String[0] : request.query().split("&")) {
             String name = URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8);
@@ -366,41 +490,103 @@ final class FakeKestraServer implements AutoCloseable {
             }
         }
         String namespace = params.get("namespace");
-        int pageSize = maxPageSize > 0 ? Math.min(size, maxPageSize) : size;
-        List<Held> matching;
-        synchronized (this) {
-            Comparator<Held> order = Comparator.comparing(Held::date);
-            if (shuffleTies != null) {
-                Map<Held, Integer> rank = new java.util.IdentityHashMap<>();
-                held.forEach(h -> rank.put(h, shuffleTies.nextInt()));
-                order = order.thenComparing(rank::get);
-            }
-            // Sorted by date only, as the API does: ties in the order the server holds them (a stable sort), or in
-            // a new order on each request when shuffleTies is set.
-            Stream<Held> byDate = inDateOrder && shuffleTies == null
-                    ? held.subList(firstAtOrAfter(start), held.size()).stream().takeWhile(h -> !h.date().isAfter(end))
-                    : held.stream().filter(h -> !h.date().isBefore(start) && !h.date().isAfter(end)).sorted(order);
-            matching = byDate
-                    .filter(h -> resources.isEmpty()
-                            || resources.contains(h.log().path("detail").path("resourceType").asText())
-                            || resources.contains(h.log().path("detail").path("permission").asText()))
-                    .filter(h -> {
-                        String ns = h.log().path("detail").path("namespace").asText(null);
-                        return namespace == null || (ns != null && (ns.equals(namespace) || ns.startsWith(namespace + ".")));
-                    })
-                    .toList();
+        if (params.containsKey("type") && !CRUD_EVENT_TYPES.contains(params.get("type"))) {
+            return badRequest(request, "type", "Failed to convert argument [type] for value [" + params.get("type")
+                    + "]: no CrudEventType " + params.get("type"));
         }
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode results = body.putArray("results");
-        matching.stream().skip((long) (page - 1) * pageSize).limit(pageSize).forEach(h -> {
-            ObjectNode item = results.addObject();
-            item.set("auditLog", h.log());
-            ObjectNode apiUser = item.putObject("user");
-            apiUser.put("id", h.log().path("userId").asText());
-            apiUser.put("username", h.log().path("userId").asText() + "@kestra.io");
-        });
-        body.put("total", total.applyAsLong(matching.size()));
-        return json(200, body.toString());
+        Criteria c = new Criteria();
+        c.page = page;
+        c.size = size;
+        c.start = start;
+        c.end = end;
+        c.resources.addAll(resources);
+        c.namespace = namespace;
+        if (params.containsKey("type")) {
+            c.actionsIn.add(params.get("type"));
+        }
+        return c;
+    }
+
+    /** The 2.0 snapshot's parameters: page, size, sort, filters[field][OP]; a {@link Criteria}, or the 400 {@link Answer}. */
+    private Object criteriaV2(Request request) {
+        Criteria c = new Criteria();
+        Set<String> seen = new java.util.HashSet<>();
+        for (String pair : request.query() == null ? new String[0] : request.query().split("&")) {
+            String name = URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8);
+            if (!seen.add(name)) {
+                return badRequest(request, name, "Parameter [" + name + "] given more than once; the spec sends a list "
+                        + "as one comma-separated value (explode: false)");
+            }
+            String value = request.params(name).get(0);
+            if (name.equals("page") || name.equals("size")) {
+                Integer n = integer(value);
+                if (n == null || n < 1) {
+                    return badRequest(request, name, "Failed to convert argument [" + name + "] for value [" + value
+                            + "]: a whole number of 1 or more is required");
+                }
+                if (name.equals("page")) {
+                    c.page = n;
+                } else {
+                    c.size = n;
+                }
+                continue;
+            }
+            if (name.equals("sort")) {
+                if (!value.equals("date:asc")) {
+                    return badRequest(request, "sort", "Unsupported sort [" + value + "]: this server sorts by date:asc");
+                }
+                continue;
+            }
+            Matcher f = FILTER.matcher(name);
+            if (!f.matches()) {
+                return badRequest(request, name, "Unknown or unsupported query parameter [" + name + "]");
+            }
+            String field = f.group(1);
+            String op = f.group(2);
+            if (!FILTER_FIELDS.contains(field) || !FILTER_OPS.contains(op)) {
+                return badRequest(request, "filters", "Failed to convert argument [filters]: no QueryFilter field ["
+                        + field + "] with operation [" + op + "]");
+            }
+            try {
+                switch (field + " " + op) {
+                    case "startDate GREATER_THAN_OR_EQUAL_TO", "startDate GREATER_THAN" -> {
+                        c.start = OffsetDateTime.parse(value).toInstant();
+                        c.startExclusive = op.equals("GREATER_THAN");
+                    }
+                    case "endDate LESS_THAN_OR_EQUAL_TO", "endDate LESS_THAN" -> {
+                        c.end = OffsetDateTime.parse(value).toInstant();
+                        c.endExclusive = op.equals("LESS_THAN");
+                    }
+                    case "namespace EQUALS", "namespace PREFIX" -> {
+                        c.namespace = value;
+                        c.namespaceExact = op.equals("EQUALS");
+                    }
+                    case "resources IN", "resources EQUALS" -> {
+                        for (String resource : value.split(",")) {
+                            if (!RESOURCE_TYPES.contains(resource)) {
+                                return badRequest(request, "filters", "Failed to convert argument [filters]: no ResourceType " + resource);
+                            }
+                            c.resources.add(resource);
+                        }
+                    }
+                    case "action IN", "action EQUALS", "action NOT_IN", "action NOT_EQUALS" -> {
+                        List<String> actions = List.of(value.split(","));
+                        for (String action : actions) {
+                            if (!CRUD_EVENT_TYPES.contains(action) && !action.equals("UNKNOWN")) {
+                                return badRequest(request, "filters", "Failed to convert argument [filters]: no action " + action);
+                            }
+                        }
+                        (op.startsWith("NOT") ? c.actionsNotIn : c.actionsIn).addAll(actions);
+                    }
+                    default -> {
+                        return badRequest(request, "filters", "Unsupported filter [" + field + "][" + op + "] for audit logs");
+                    }
+                }
+            } catch (DateTimeParseException e) {
+                return badRequest(request, "filters", "Failed to convert argument [filters]: " + e.getMessage());
+            }
+        }
+        return c;
     }
 
     /** The index of the first log held dated at or after {@code start}, {@link #held} being in date order. */
