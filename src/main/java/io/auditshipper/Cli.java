@@ -2,19 +2,23 @@ package io.auditshipper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The command line: {@code [--config FILE] [--routes DIR] [--once] [--check] [--demo N] [--offsets]
- * [--set-offset E=T[/ID]]...}.
+ * [--set-offset E=T[/ID]]... [--verify [EXPORTER...] [--from T] [--to T]]}.
  */
-record Cli(Path config, Path routes, boolean once, boolean check, int demo, boolean offsets, List<String> setOffsets) {
+record Cli(Path config, Path routes, boolean once, boolean check, int demo, boolean offsets, List<String> setOffsets,
+           boolean verify, List<String> verifyExporters, Instant from, Instant to) {
 
     static final String USAGE = """
             usage: java -jar kestra-audit-shipper.jar [--config FILE] [--routes DIR] [--once] [--check] [--demo N]
                                                       [--offsets] [--set-offset EXPORTER=TIMESTAMP[/ID]]...
+                                                      [--verify [EXPORTER...] [--from TIMESTAMP] [--to TIMESTAMP]]
               --config FILE  the Kestra flow or AuditLogShipper task YAML (default: $SHIPPER_CONFIG, else shipper.yaml
                              here, else built-in defaults)
               --routes DIR   also load every *.yaml Camel route file in DIR, after the built-in routes (default:
@@ -26,7 +30,13 @@ record Cli(Path config, Path routes, boolean once, boolean check, int demo, bool
               --set-offset EXPORTER=TIMESTAMP[/ID]
                              set an exporter's offset (all=... sets every exporter's) under the offset store's
                              lock, and exit: it ships next what comes after; without /ID, the logs stamped
-                             TIMESTAMP and later (repeatable)""";
+                             TIMESTAMP and later (repeatable)
+              --verify [EXPORTER...]
+                             compare the source's ids with what each exporter (default: all) holds, and exit: 0
+                             when nothing is missing, 1 otherwise. Only the file exporter (JSON) is read so far
+              --from TIMESTAMP, --to TIMESTAMP
+                             with --verify, the range of logs to check, ISO-8601 instants (default: from now minus
+                             lookbackPeriod to each exporter's stored offset)""";
 
     /** A command line that cannot be understood. */
     static final class UsageException extends RuntimeException {
@@ -51,6 +61,10 @@ record Cli(Path config, Path routes, boolean once, boolean check, int demo, bool
         int demo = 0;
         boolean offsets = false;
         List<String> setOffsets = new ArrayList<>();
+        boolean verify = false;
+        List<String> verifyExporters = new ArrayList<>();
+        Instant from = null;
+        Instant to = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> config = Path.of(value(args, ++i, "--config"));
@@ -70,6 +84,14 @@ record Cli(Path config, Path routes, boolean once, boolean check, int demo, bool
                 }
                 case "--offsets" -> offsets = true;
                 case "--set-offset" -> setOffsets.add(value(args, ++i, "--set-offset"));
+                case "--verify" -> {
+                    verify = true;
+                    while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        verifyExporters.add(args[++i]);
+                    }
+                }
+                case "--from" -> from = instant(value(args, ++i, "--from"), "--from");
+                case "--to" -> to = instant(value(args, ++i, "--to"), "--to");
                 case "--help", "-h" -> throw new UsageException("");
                 default -> throw new UsageException("unknown argument '" + args[i] + "'");
             }
@@ -86,7 +108,25 @@ record Cli(Path config, Path routes, boolean once, boolean check, int demo, bool
         if (offsets && !setOffsets.isEmpty()) {
             throw new UsageException("--offsets and --set-offset go alone: --set-offset prints the offsets it set");
         }
-        return new Cli(config, routes, once, check, demo, offsets, List.copyOf(setOffsets));
+        if ((from != null || to != null) && !verify) {
+            throw new UsageException("--from and --to go with --verify");
+        }
+        if (from != null && to != null && from.isAfter(to)) {
+            throw new UsageException("--from " + from + " is after --to " + to);
+        }
+        if (verify && (once || check || demo > 0 || offsets || !setOffsets.isEmpty())) {
+            throw new UsageException("--verify goes alone (with --config, --from and --to)");
+        }
+        return new Cli(config, routes, once, check, demo, offsets, List.copyOf(setOffsets), verify,
+                List.copyOf(verifyExporters), from, to);
+    }
+
+    private static Instant instant(String value, String option) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new UsageException(option + ": '" + value + "' is not an ISO-8601 instant such as 2026-11-20T10:00:00Z");
+        }
     }
 
     private static String value(String[] args, int i, String option) {

@@ -52,6 +52,9 @@ public final class Main {
         if (cli.check()) {
             return check(config, userRoutes, out, err);
         }
+        if (cli.verify()) {
+            return new VerifyCommand(config, Clock.systemUTC(), out, err).run(cli.verifyExporters(), cli.from(), cli.to());
+        }
         if (cli.offsets() || !cli.setOffsets().isEmpty()) {
             return new OffsetCommands(config, Clock.systemUTC(), out, err).run(cli.setOffsets());
         }

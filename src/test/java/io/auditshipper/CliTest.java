@@ -366,6 +366,46 @@ class CliTest {
         assertThat(second.output()).contains("read 0 logs").contains("shipped        0");
     }
 
+    @Test
+    void verifyReportsAnIntactRunThenADeletedAndADuplicatedLine() throws Exception {
+        assertThat(run(Map.of(), "--demo", "500", "--once").exit()).isZero();
+
+        Run intact = run(Map.of(), "--verify");
+        assertThat(intact.exit()).as(intact.output()).isZero();
+        assertThat(intact.output()).contains("expected   500").contains("found      500").contains("missing    0")
+                .contains("duplicated 0").contains("extra      0");
+
+        Path file;
+        try (var files = Files.list(dir.resolve("out"))) {
+            file = files.filter(f -> f.getFileName().toString().endsWith(".ndjson")).sorted().findFirst().orElseThrow();
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        String removed = lines.remove(lines.size() - 1);
+        String removedId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(removed).path("id").asText();
+        Files.write(file, lines);
+        Run deleted = run(Map.of(), "--verify", "file");
+        assertThat(deleted.exit()).as(deleted.output()).isEqualTo(1);
+        assertThat(deleted.output()).contains("found      499").contains("missing    1: " + removedId);
+
+        lines.add(removed);
+        lines.add(lines.get(0));
+        Files.write(file, lines);
+        Run duplicated = run(Map.of(), "--verify");
+        assertThat(duplicated.exit()).as(duplicated.output()).isZero();
+        assertThat(duplicated.output()).contains("found      500").contains("duplicated 1: ")
+                .contains("missing    0");
+    }
+
+    @Test
+    void verifyRefusesAnUnknownExporterAndABadTimestampBeforeRunning() throws Exception {
+        Run unknown = run(Map.of(), "--verify", "nope");
+        assertThat(unknown.exit()).as(unknown.output()).isEqualTo(2);
+        assertThat(unknown.output()).contains("no exporter 'nope'");
+        Run badTime = run(Map.of(), "--verify", "--from", "yesterday");
+        assertThat(badTime.exit()).as(badTime.output()).isEqualTo(2);
+        assertThat(badTime.output()).contains("'yesterday' is not an ISO-8601 instant");
+    }
+
     private long shippedLines() throws IOException {
         try (var files = Files.list(dir.resolve("out"))) {
             return files.mapToLong(f -> {
