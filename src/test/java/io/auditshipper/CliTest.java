@@ -389,11 +389,14 @@ class CliTest {
 
         lines.add(removed);
         lines.add(lines.get(0));
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var stranger = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(lines.get(0));
+        lines.add(stranger.put("id", "0notFromTheSource").toString());
         Files.write(file, lines);
         Run duplicated = run(Map.of(), "--verify");
         assertThat(duplicated.exit()).as(duplicated.output()).isZero();
         assertThat(duplicated.output()).contains("found      500").contains("duplicated 1: ")
-                .contains("missing    0");
+                .contains("missing    0").contains("extra      1: 0notFromTheSource");
     }
 
     @Test
