@@ -2,7 +2,6 @@ package io.auditshipper.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Map;
 
 /** One entry of {@code logExporters}: Kestra's id and type, and its properties with secrets resolved. */
@@ -33,12 +32,11 @@ public record ExporterConfig(String id, ExporterType type, int chunk, Map<String
         return URI.create(value);
     }
 
-    /** An absolute http or https URL with a host. */
-    static boolean isHttpUrl(String value) {
+    /** An absolute http or https URL with a host (the scheme in lower case, as the clients compare it). */
+    public static boolean isHttpUrl(String value) {
         try {
             URI uri = new URI(value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
         } catch (URISyntaxException e) {
             return false;
         }

@@ -55,15 +55,10 @@ public record SearchConnection(List<URI> hosts, String username, String password
     }
 
     private static URI url(String at, String text) {
-        try {
-            URI uri = URI.create(text);
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw new IllegalArgumentException(text);
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
+        if (!ExporterConfig.isHttpUrl(text)) {
             throw new ConfigException(at + ": '" + text + "' is not an http(s) URL, e.g. https://search.example.com:9200");
         }
+        return URI.create(text);
     }
 
     public static int port(URI host) {
