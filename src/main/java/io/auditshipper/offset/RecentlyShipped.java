@@ -109,6 +109,11 @@ public final class RecentlyShipped {
         return horizon;
     }
 
+    /** Logs stamped before this are neither kept nor taken for late ones (null before the first pass sets it). */
+    public synchronized Instant horizon() {
+        return horizon;
+    }
+
     /** True once, after a change: whether there is anything new to store. */
     public synchronized boolean takeChanged() {
         boolean was = changed;

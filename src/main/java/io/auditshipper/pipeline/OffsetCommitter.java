@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The idempotent commit after each batch: each exporter that acknowledged the batch moves its offset to
@@ -83,8 +84,9 @@ public final class OffsetCommitter {
         if (delete) {
             // Logs after the late-arrival horizon stay: one committed late among them would be deleted unshipped.
             Offset horizon = Offset.before(pass.lateHorizon());
-            Optional<Offset> was = before.global(pass.exporterIds(), pass.order()).map(offset -> pass.order().min(offset, horizon));
-            Optional<Offset> now = next.global(pass.exporterIds(), pass.order()).map(offset -> pass.order().min(offset, horizon));
+            UnaryOperator<Offset> deletable = offset -> pass.order().min(offset, horizon);
+            Optional<Offset> was = before.global(pass.exporterIds(), pass.order()).map(deletable);
+            Optional<Offset> now = next.global(pass.exporterIds(), pass.order()).map(deletable);
             if (now.isPresent() && (was.isEmpty() || pass.order().isBefore(was.get(), now.get()))) {
                 pass.countDeleted(source.deleteUpTo(now.get()));
             }

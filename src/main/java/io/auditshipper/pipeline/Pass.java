@@ -29,7 +29,6 @@ public final class Pass {
     private final List<String> exporterIds;
     private final OffsetOrder order;
     private final RecentlyShipped recent;
-    private final Instant lateHorizon;
     private final Map<String, AtomicLong> late = new LinkedHashMap<>();
     private final Set<String> active = ConcurrentHashMap.newKeySet();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
@@ -42,13 +41,12 @@ public final class Pass {
     private volatile AutoCloseable reading = () -> { };
 
     Pass(Instant startedAt, Instant until, List<String> exporterIds, Set<String> due, StoredOffsets offsets, OffsetOrder order,
-         RecentlyShipped recent, Instant lateHorizon) {
+         RecentlyShipped recent) {
         this.startedAt = startedAt;
         this.until = until;
         this.exporterIds = List.copyOf(exporterIds);
         this.order = order;
         this.recent = recent;
-        this.lateHorizon = lateHorizon;
         this.active.addAll(due);
         this.offsets = offsets;
         exporterIds.forEach(id -> {
@@ -81,7 +79,7 @@ public final class Pass {
 
     /** Logs stamped before this are neither re-read for late ones nor recorded as shipped. */
     public Instant lateHorizon() {
-        return lateHorizon;
+        return recent.horizon();
     }
 
     /**

@@ -105,8 +105,8 @@ public final class PassPlanner {
         // first pass after it became visible, provided passes come at least once per window.
         RecentlyShipped recent = offsetStore.loadRecent();
         recent.track(pinned.exporters());
-        Instant lateHorizon = recent.advanceHorizon(now.minus(config.lateArrivalWindow().multipliedBy(2)));
-        Pass pass = new Pass(now, until, exporterIds, due, pinned, source.order(), recent, lateHorizon);
+        recent.advanceHorizon(now.minus(config.lateArrivalWindow().multipliedBy(2)));
+        Pass pass = new Pass(now, until, exporterIds, due, pinned, source.order(), recent);
         exchange.setProperty(PASS, pass);
         lastPass = pass;
         if (due.isEmpty()) {
@@ -225,7 +225,7 @@ public final class PassPlanner {
                 pass == null ? "" : " (global " + pass.globalOffset().map(Offset::toString).orElse("none") + ")");
         if (pass == null) {
             Instant now = clock.instant();
-            pass = new Pass(now, now, exporterIds, Set.of(), StoredOffsets.NONE, source.order(), RecentlyShipped.none(), now);
+            pass = new Pass(now, now, exporterIds, Set.of(), StoredOffsets.NONE, source.order(), RecentlyShipped.none());
             lastPass = pass;
         } else {
             pass.stopReading();

@@ -91,7 +91,7 @@ class ExporterRoutesTest extends CamelTestSupport {
         Batch batch = new Batch(records);
         Pass pass = new Pass(NOW, NOW, List.of("siem"), Set.of("siem"),
                 new StoredOffsets(Map.of("siem", Offset.before(NOW.minus(Duration.ofHours(1))))), OffsetOrder.UTF16,
-                RecentlyShipped.none(), NOW);
+                RecentlyShipped.none());
         return template.send("direct:export-siem", exchange -> {
             exchange.setProperty(ExporterInbox.BATCH, batch);
             exchange.setProperty(PassPlanner.PASS, pass);
