@@ -137,7 +137,8 @@ public final class Main {
         return OK;
     }
 
-    private static void printConfigErrors(RuntimeException e, PrintStream err) {
+    /** Configuration problems, one a line, redacted: what every command prints before exiting 2. */
+    static void printConfigErrors(RuntimeException e, PrintStream err) {
         err.println("configuration error" + (e instanceof ConfigException c && c.problems().size() > 1 ? "s" : "")
                 + ":" + System.lineSeparator() + indent(SecretRedactor.redact(e.getMessage())));
     }

@@ -1,5 +1,6 @@
 package io.auditshipper;
 
+import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.config.ShipperConfig;
@@ -49,8 +50,8 @@ final class OffsetCommands {
         Map<String, Offset> wanted;
         try {
             wanted = parse(assignments);
-        } catch (IllegalArgumentException e) {
-            err.println("configuration error:" + System.lineSeparator() + "  " + e.getMessage());
+        } catch (ConfigException e) {
+            Main.printConfigErrors(e, err);
             return Main.BAD_CONFIG;
         }
         try (OffsetStore store = OffsetStores.open(config)) {
@@ -148,7 +149,7 @@ final class OffsetCommands {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join(System.lineSeparator() + "  ", problems));
+            throw new ConfigException(problems);
         }
         all.putAll(named);
         return all;

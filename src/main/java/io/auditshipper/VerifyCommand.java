@@ -89,8 +89,7 @@ final class VerifyCommand {
             }
         }
         if (!problems.isEmpty()) {
-            err.println("configuration error" + (problems.size() > 1 ? "s" : "") + ":" + System.lineSeparator() + "  "
-                    + String.join(System.lineSeparator() + "  ", problems));
+            Main.printConfigErrors(new ConfigException(problems), err);
             return Main.BAD_CONFIG;
         }
         Instant start = from != null ? from : clock.instant().minus(config.lookbackPeriod()).truncatedTo(ChronoUnit.MICROS);
