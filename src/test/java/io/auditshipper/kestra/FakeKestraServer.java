@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditshipper.support.FakeHttpIntake;
 import io.auditshipper.support.FakeHttpIntake.Answer;
 import io.auditshipper.support.FakeHttpIntake.Request;
+import io.auditshipper.support.ShipperFixture;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -152,6 +153,16 @@ final class FakeKestraServer implements AutoCloseable {
 
     String url() {
         return http.baseUrl();
+    }
+
+    /**
+     * A task reading this server through the kestra source (pages of 100, batches of 300) into {@code f}'s file
+     * exporter "file": {@code taskLines} go at the task's level, {@code sourceLines} (credentials, options) in its source.
+     */
+    String shipperTask(ShipperFixture f, String taskLines, String sourceLines) {
+        return "type: io.kestra.plugin.ee.core.log.AuditLogShipper\noffsetKey: kestraOffsets\nchunk: 300\nsettleDelay: PT5S\n"
+                + taskLines + "source:\n  type: kestra\n  url: " + url() + "\n  tenant: main\n  pageSize: 100\n" + sourceLines
+                + "logExporters:\n" + f.fileExporterYaml("file");
     }
 
     /** This server as a Kestra 2.x: the 2.0 search filters only, version 2.0.0-SNAPSHOT. */

@@ -52,12 +52,9 @@ class KestraApiGenerationsTest {
     }
 
     private String task(ShipperFixture f, String extra, String apiVersion) {
-        return "type: io.kestra.plugin.ee.core.log.AuditLogShipper\noffsetKey: kestraOffsets\nchunk: 300\nsettleDelay: PT5S\n"
-                + "backoff:\n  maxRetries: 0\n" + extra
-                + "source:\n  type: kestra\n  url: " + kestra.url() + "\n  tenant: main\n  pageSize: 100\n"
-                + (apiVersion == null ? "" : "  apiVersion: " + apiVersion + "\n")
-                + "  username: " + FakeKestraServer.USER + "\n  password: " + FakeKestraServer.PASSWORD + "\n"
-                + "logExporters:\n" + f.fileExporterYaml("file");
+        return kestra.shipperTask(f, "backoff:\n  maxRetries: 0\n" + extra,
+                (apiVersion == null ? "" : "  apiVersion: " + apiVersion + "\n")
+                        + "  username: " + FakeKestraServer.USER + "\n  password: " + FakeKestraServer.PASSWORD + "\n");
     }
 
     /** {@code count} logs, runs of {@code run} sharing a date, from {@code start} a second apart, added to the server. */

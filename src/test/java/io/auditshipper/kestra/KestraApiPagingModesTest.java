@@ -57,11 +57,8 @@ class KestraApiPagingModesTest {
     }
 
     private String task(ShipperFixture f, String extraSource) {
-        return "type: io.kestra.plugin.ee.core.log.AuditLogShipper\noffsetKey: kestraOffsets\nchunk: 300\nsettleDelay: PT5S\n"
-                + "backoff:\n  maxRetries: 3\n  initialDelay: PT0.05S\n  maxDelay: PT2S\n"
-                + "source:\n  type: kestra\n  url: " + kestra.url() + "\n  tenant: main\n  pageSize: 100\n"
-                + "  apiToken: " + FakeKestraServer.TOKEN + "\n" + extraSource
-                + "logExporters:\n" + f.fileExporterYaml("file");
+        return kestra.shipperTask(f, "backoff:\n  maxRetries: 3\n  initialDelay: PT0.05S\n  maxDelay: PT2S\n",
+                "  apiToken: " + FakeKestraServer.TOKEN + "\n" + extraSource);
     }
 
     private AuditLogRecord give(Instant date) {

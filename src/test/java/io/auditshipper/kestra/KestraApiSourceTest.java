@@ -40,10 +40,7 @@ class KestraApiSourceTest {
     }
 
     private String task(ShipperFixture f, String auth, String extra) {
-        return "type: io.kestra.plugin.ee.core.log.AuditLogShipper\noffsetKey: kestraOffsets\nchunk: 300\nsettleDelay: PT5S\n"
-                + "backoff:\n  maxRetries: 0\n" + extra
-                + "source:\n  type: kestra\n  url: " + kestra.url() + "\n  tenant: main\n  pageSize: 100\n" + auth
-                + "logExporters:\n" + f.fileExporterYaml("file");
+        return kestra.shipperTask(f, "backoff:\n  maxRetries: 0\n" + extra, auth);
     }
 
     private static final String BASIC = "  username: " + FakeKestraServer.USER + "\n  password: \"{{ secret('KESTRA_PASSWORD') }}\"\n";
