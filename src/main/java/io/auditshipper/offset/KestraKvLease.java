@@ -12,13 +12,9 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A lease on an offset key in the Kestra KV store, which has no lock and no compare-and-set to build one on.
@@ -42,17 +38,17 @@ final class KestraKvLease implements AutoCloseable {
     private final String offsetKey;
     private final Duration duration;
     private final Duration readBackDelay;
-    private final Clock clock;
+    private final LeaseTimer timer;
     private final String holder;
-    private ScheduledExecutorService renewal;
+    private LeaseTimer.Repeating renewal;
 
-    KestraKvLease(KestraApiClient client, URI uri, String offsetKey, Duration duration, Duration readBackDelay, Clock clock) {
+    KestraKvLease(KestraApiClient client, URI uri, String offsetKey, Duration duration, Duration readBackDelay, LeaseTimer timer) {
         this.client = client;
         this.uri = uri;
         this.offsetKey = offsetKey;
         this.duration = duration;
         this.readBackDelay = readBackDelay;
-        this.clock = clock;
+        this.timer = timer;
         this.holder = host() + "/" + ManagementFactory.getRuntimeMXBean().getPid() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -63,20 +59,15 @@ final class KestraKvLease implements AutoCloseable {
         refuseIfHeldByAnother(read());
         write();
         try {
-            Thread.sleep(readBackDelay.toMillis());
+            timer.sleep(readBackDelay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OffsetStoreException("interrupted while taking the lease " + uri, e);
         }
         refuseIfHeldByAnother(read());
-        renewal = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "kestra-kv-lease");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = Math.max(1, duration.toMillis() / 3);
-        renewal.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("holding the lease on offsetKey {} in Kestra KV as {}, renewed every {} ms", offsetKey, holder, every);
+        Duration every = duration.dividedBy(3);
+        renewal = timer.every(every, this::renew, "kestra-kv-lease");
+        LOG.info("holding the lease on offsetKey {} in Kestra KV as {}, renewed every {} ms", offsetKey, holder, every.toMillis());
     }
 
     /** @throws OffsetStoreException unless this process holds the lease (it is not checked before {@link #acquire()}) */
@@ -106,7 +97,7 @@ final class KestraKvLease implements AutoCloseable {
     }
 
     private void refuseIfHeldByAnother(Holding current) {
-        if (current != null && !current.holder().equals(holder) && current.expiresAt().isAfter(clock.instant())) {
+        if (current != null && !current.holder().equals(holder) && current.expiresAt().isAfter(timer.now())) {
             throw new OffsetStoreException("another shipper holds the lease on offsetKey " + offsetKey + " in Kestra KV "
                     + uri + " (" + current.holder() + ", until " + current.expiresAt() + "); only one instance may ship:"
                     + " stop the other one, or wait for its lease to expire if it died", null);
@@ -115,7 +106,7 @@ final class KestraKvLease implements AutoCloseable {
 
     private void write() {
         ObjectNode value = JSON.createObjectNode().put("holder", holder)
-                .put("expiresAt", clock.instant().plus(duration).toString());
+                .put("expiresAt", timer.now().plus(duration).toString());
         try {
             client.put(uri, value.toString());
         } catch (KestraApiClient.KestraApiException e) {
@@ -149,7 +140,7 @@ final class KestraKvLease implements AutoCloseable {
         if (renewal == null) {
             return;
         }
-        renewal.shutdownNow();
+        renewal.stop();
         renewal = null;
         try {
             Holding current = read();

@@ -6,7 +6,6 @@ import io.auditshipper.kestra.KestraApiClient;
 
 import java.io.IOException;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -29,16 +28,16 @@ public final class KestraKvOffsetStore implements OffsetStore {
     private final KestraKvLease lease;
 
     public KestraKvOffsetStore(KestraApiClient client, String namespace, String key) {
-        this(client, namespace, key, LEASE, LEASE_READ_BACK, Clock.systemUTC());
+        this(client, namespace, key, LEASE, LEASE_READ_BACK, LeaseTimer.system());
     }
 
-    /** With the lease's timings and clock given (tests shorten them). */
+    /** With the lease's timings and timer given (tests drive them by hand). */
     public KestraKvOffsetStore(KestraApiClient client, String namespace, String key, Duration lease, Duration leaseReadBack,
-                               Clock clock) {
+                               LeaseTimer timer) {
         this.client = client;
         this.namespace = namespace;
         this.key = key;
-        this.lease = new KestraKvLease(client, kvUri(client, namespace, key + ".lease"), key, lease, leaseReadBack, clock);
+        this.lease = new KestraKvLease(client, kvUri(client, namespace, key + ".lease"), key, lease, leaseReadBack, timer);
     }
 
     private static URI kvUri(KestraApiClient client, String namespace, String key) {

@@ -267,7 +267,8 @@ final class FakeKestraServer implements AutoCloseable {
         return false;
     }
 
-    private Answer answer(Request request) {
+    /** The server's own answer; a test that injects failures wraps it. */
+    Answer answer(Request request) {
         if (!authorized(request)) {
             return new Answer(401, Map.of("WWW-Authenticate", "Basic realm=\"Kestra\"",
                     "Content-Type", "application/json"), "{\"message\":\"Unauthorized\"}");

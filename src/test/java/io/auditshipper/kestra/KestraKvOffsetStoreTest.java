@@ -7,14 +7,13 @@ import io.auditshipper.offset.KestraKvOffsetStore;
 import io.auditshipper.offset.OffsetStoreException;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.support.FakeHttpIntake.Request;
-import io.auditshipper.support.MutableClock;
+import io.auditshipper.support.ManualLeaseTimer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -205,9 +204,14 @@ class KestraKvOffsetStoreTest {
                 .hasMessageContaining("500").hasMessageContaining("storage down");
     }
 
-    private KestraKvOffsetStore leasedStore(Duration lease, Clock clock) {
+    /** A store with a 60 s lease on {@code timer}: the lease's clock, read-back pause and renewals move only with it. */
+    private KestraKvOffsetStore leasedStore(ManualLeaseTimer timer) {
         return new KestraKvOffsetStore(new KestraApiClient(kestra.url(), "main", FakeKestraServer.USER, FakeKestraServer.PASSWORD,
-                null), "company.team", "kestraOffsets", lease, Duration.ofMillis(50), clock);
+                null), "company.team", "kestraOffsets", Duration.ofSeconds(60), Duration.ofSeconds(1), timer);
+    }
+
+    private static Instant leaseExpiry(String lease) throws Exception {
+        return Instant.parse(JSON.readTree(lease).get("expiresAt").asText());
     }
 
     private static String foreignLease(String holder, Instant expiresAt) {
@@ -216,8 +220,9 @@ class KestraKvOffsetStoreTest {
 
     @Test
     void oneShipperAtATimeHoldsTheKeyThroughALeaseBesideTheOffsets() {
-        KestraKvOffsetStore first = leasedStore(Duration.ofSeconds(60), Clock.systemUTC());
-        KestraKvOffsetStore second = leasedStore(Duration.ofSeconds(60), Clock.systemUTC());
+        ManualLeaseTimer timer = new ManualLeaseTimer(Instant.now());
+        KestraKvOffsetStore first = leasedStore(timer);
+        KestraKvOffsetStore second = leasedStore(timer);
 
         first.lock();
         first.save(severalExporters());
@@ -228,35 +233,59 @@ class KestraKvOffsetStoreTest {
         assertThat(kestra.kv).containsKeys(OFFSETS, LEASE);
         first.close();
         assertThat(kestra.kv).as("released on close").containsOnlyKeys(OFFSETS);
+        assertThat(timer.running()).as("the released lease is no longer renewed").isZero();
         assertThatCode(second::lock).doesNotThrowAnyException();
         assertThat(second.load()).isEqualTo(severalExporters());
         second.close();
     }
 
     @Test
-    void theHolderRenewsItsLeaseWhileItRuns() throws Exception {
-        KestraKvOffsetStore holder = leasedStore(Duration.ofMillis(600), Clock.systemUTC());
+    void theHolderRenewsItsLeaseEveryThirdOfItSoItOutlivesItsFirstExpiry() throws Exception {
+        ManualLeaseTimer timer = new ManualLeaseTimer(Instant.parse("2026-11-29T10:00:00Z"));
+        KestraKvOffsetStore holder = leasedStore(timer);
         holder.lock();
-        String taken = kestra.kv.get(LEASE);
+        Instant firstExpiry = leaseExpiry(kestra.kv.get(LEASE));
 
-        Thread.sleep(1_500);
+        timer.advance(Duration.ofSeconds(100));
 
-        assertThat(kestra.kv.get(LEASE)).isNotEqualTo(taken);
-        assertThatThrownBy(leasedStore(Duration.ofMillis(600), Clock.systemUTC())::lock)
-                .hasMessageContaining("another shipper holds the lease");
+        assertThat(timer.runs()).as("renewed 20, 40, 60, 80 and 100 s after it was read back").isEqualTo(5);
+        assertThat(timer.now()).isAfter(firstExpiry);
+        assertThat(leaseExpiry(kestra.kv.get(LEASE))).isEqualTo(timer.now().plusSeconds(60));
+        assertThatThrownBy(leasedStore(timer)::lock).hasMessageContaining("another shipper holds the lease");
+        assertThatCode(() -> holder.save(severalExporters())).doesNotThrowAnyException();
+        holder.close();
+    }
+
+    @Test
+    void aRenewalThatFailsIsTriedAgainAtTheNextAndTheLeaseIsKept() throws Exception {
+        ManualLeaseTimer timer = new ManualLeaseTimer(Instant.parse("2026-11-29T10:00:00Z"));
+        KestraKvOffsetStore holder = leasedStore(timer);
+        holder.lock();
+        boolean[] down = {true};
+        kestra.http.respondWith(request -> down[0] && request.method().equals("PUT")
+                ? new io.auditshipper.support.FakeHttpIntake.Answer(503, Map.of(), "{\"message\":\"Service Unavailable\"}")
+                : kestra.answer(request));
+
+        timer.advance(Duration.ofSeconds(20));
+        Instant notRenewed = leaseExpiry(kestra.kv.get(LEASE));
+        down[0] = false;
+        timer.advance(Duration.ofSeconds(20));
+
+        assertThat(notRenewed).as("the failed renewal wrote nothing").isEqualTo(Instant.parse("2026-11-29T10:01:00Z"));
+        assertThat(leaseExpiry(kestra.kv.get(LEASE))).isEqualTo(timer.now().plusSeconds(60));
         assertThatCode(() -> holder.save(severalExporters())).doesNotThrowAnyException();
         holder.close();
     }
 
     @Test
     void theLeaseOfAShipperThatDiedExpiresAndIsTakenOver() {
-        MutableClock clock = new MutableClock(Instant.now());
+        ManualLeaseTimer timer = new ManualLeaseTimer(Instant.now());
         // killed without closing: its lease stays, no longer renewed
-        kestra.kv.put(LEASE, foreignLease("dead-pod/7/0bad0bad", clock.instant().plusSeconds(30)));
-        KestraKvOffsetStore next = leasedStore(Duration.ofSeconds(60), clock);
+        kestra.kv.put(LEASE, foreignLease("dead-pod/7/0bad0bad", timer.now().plusSeconds(30)));
+        KestraKvOffsetStore next = leasedStore(timer);
 
         assertThatThrownBy(next::lock).hasMessageContaining("dead-pod/7/0bad0bad").hasMessageContaining("wait for its lease to expire");
-        clock.advance(Duration.ofSeconds(31));
+        timer.advance(Duration.ofSeconds(31));
         next.lock();
 
         assertThat(kestra.kv.get(LEASE)).doesNotContain("dead-pod");
@@ -265,18 +294,22 @@ class KestraKvOffsetStoreTest {
 
     @Test
     void aShipperWhoseLeaseWasTakenOverWritesNoOffsets() {
-        KestraKvOffsetStore stalled = leasedStore(Duration.ofSeconds(60), Clock.systemUTC());
+        ManualLeaseTimer timer = new ManualLeaseTimer(Instant.now());
+        KestraKvOffsetStore stalled = leasedStore(timer);
         stalled.lock();
         stalled.save(StoredOffsets.NONE.advance("file", new Offset(Instant.parse("2026-11-20T10:00:00Z"), "a"), OffsetOrder.CODE_POINT));
         String committed = kestra.kv.get(OFFSETS);
-        // it stalled past its lease and another shipper took the key
-        kestra.kv.put(LEASE, foreignLease("new-pod/1/5eed5eed", Instant.now().plusSeconds(60)));
+        // it stalled past its lease (no renewal ran) and another shipper took the key
+        timer.sleep(Duration.ofSeconds(61));
+        kestra.kv.put(LEASE, foreignLease("new-pod/1/5eed5eed", timer.now().plusSeconds(60)));
 
         assertThatThrownBy(() -> stalled.save(severalExporters())).isInstanceOf(OffsetStoreException.class)
                 .hasMessageContaining("lost the lease on offsetKey kestraOffsets").hasMessageContaining("new-pod/1/5eed5eed");
         assertThatThrownBy(stalled::load).hasMessageContaining("lost the lease");
         assertThat(kestra.kv.get(OFFSETS)).isEqualTo(committed);
+        timer.advance(Duration.ofSeconds(20));
+        assertThat(kestra.kv.get(LEASE)).as("its renewal leaves the new holder's lease alone").contains("new-pod/1/5eed5eed");
         stalled.close();
-        assertThat(kestra.kv.get(LEASE)).as("the new holder's lease is left alone").contains("new-pod/1/5eed5eed");
+        assertThat(kestra.kv.get(LEASE)).as("and so does its close").contains("new-pod/1/5eed5eed");
     }
 }
