@@ -102,7 +102,7 @@ class ConfigLoaderTest {
         String flow = "id: f\nnamespace: company\ntasks:\n  - id: ship\n" + TASK.indent(4).replaceFirst("^    ", "    ")
                 + "triggers:\n  - id: every5\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: \"*/5 * * * 1-5\"\n";
         ShipperConfig config = loader(Map.of()).parse(flow, "test");
-        assertThat(config.quartzCron()).isEqualTo("0 */5 * ? * 2-6");
+        assertThat(config.quartzCron()).isEqualTo("0 */5 * ? * 2,3,4,5,6");
         assertThat(config.offsetStore().namespace()).isEqualTo("company");
     }
 

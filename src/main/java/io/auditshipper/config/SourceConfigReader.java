@@ -1,0 +1,53 @@
+package io.auditshipper.config;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** Reads the task's {@code source}: the backend database (jdbc, the default) or the Kestra API. */
+final class SourceConfigReader {
+
+    private static final Set<String> PROPERTIES = Set.of("type", "url", "username", "password", "apiToken", "tenant",
+            "table", "columns", "pageSize", "createTable", "connectTimeout", "requestTimeout", "apiVersion");
+
+    private SourceConfigReader() {
+    }
+
+    static SourceConfig read(Object value, String p, ConfigValues values) {
+        ConfigValues.Section s = values.section(value, p, PROPERTIES);
+        String kind = s.string("type", "jdbc").toUpperCase(Locale.ROOT);
+        if (!kind.equals("JDBC") && !kind.equals("KESTRA")) {
+            values.problem(p + ".type: '" + kind.toLowerCase(Locale.ROOT) + "' is not a source; use jdbc or kestra");
+            kind = "JDBC";
+        }
+        SourceConfig.Kind k = SourceConfig.Kind.valueOf(kind);
+        String url = s.string("url", k == SourceConfig.Kind.JDBC ? "jdbc:h2:file:./data/audit-logs" : null);
+        if (url == null) {
+            values.problem(p + ".url: missing; give the Kestra server's address, e.g. http://localhost:8080");
+        } else if (k == SourceConfig.Kind.JDBC && !url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            values.problem(p + ".url: '" + url + "' is neither an H2 (jdbc:h2:...) nor a PostgreSQL (jdbc:postgresql:...) URL");
+        } else if (k == SourceConfig.Kind.KESTRA && !ExporterConfig.isHttpUrl(url)) {
+            values.problem(p + ".url: '" + SecretRedactor.redact(url) + "' is not an http(s) URL with a host, e.g. http://localhost:8080");
+        }
+        String api = s.string("apiVersion", "AUTO").toUpperCase(Locale.ROOT);
+        if (!Set.of("AUTO", "V1", "V2").contains(api)) {
+            values.problem(p + ".apiVersion: '" + s.raw("apiVersion") + "' is not a Kestra API generation; use AUTO"
+                    + " (found from the server), V1 (Kestra 1.x) or V2 (Kestra 2.x)");
+            api = "AUTO";
+        }
+        return new SourceConfig(k, url, s.string("username", null), s.string("password", null),
+                s.string("apiToken", null), s.string("tenant", "main"), s.string("table", "audit_logs"),
+                columns(s.raw("columns"), p + ".columns", values), s.positive("pageSize", 5000),
+                s.bool("createTable", url != null && url.startsWith("jdbc:h2:")),
+                s.positiveDuration("connectTimeout", SourceConfig.DEFAULT_CONNECT_TIMEOUT),
+                s.positiveDuration("requestTimeout", SourceConfig.DEFAULT_REQUEST_TIMEOUT),
+                SourceConfig.ApiVersion.valueOf(api));
+    }
+
+    private static SourceConfig.Columns columns(Object value, String p, ConfigValues values) {
+        SourceConfig.Columns d = SourceConfig.Columns.DEFAULT;
+        ConfigValues.Section s = values.section(value, p, Set.of("key", "value", "timestamp", "namespace", "resource", "tenant"));
+        return new SourceConfig.Columns(s.string("key", d.key()), s.string("value", d.value()),
+                s.string("timestamp", d.timestamp()), s.string("namespace", d.namespace()),
+                s.string("resource", d.resource()), s.string("tenant", d.tenant()));
+    }
+}
