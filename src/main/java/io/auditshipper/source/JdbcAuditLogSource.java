@@ -146,9 +146,11 @@ public final class JdbcAuditLogSource implements AuditLogSource {
             select.setFetchSize(config.pageSize());
             List<AuditLogRecord> page = new ArrayList<>(config.pageSize());
             try (ResultSet rows = select.executeQuery()) {
+                String valueType = rows.getMetaData().getColumnTypeName(2);
+                boolean validJson = "jsonb".equalsIgnoreCase(valueType) || "json".equalsIgnoreCase(valueType);
                 while (rows.next()) {
                     Instant timestamp = rows.getObject(3, OffsetDateTime.class).toInstant();
-                    page.add(StoredValues.record(rows.getString(1), timestamp, rows.getString(2)));
+                    page.add(StoredValues.record(rows.getString(1), timestamp, rows.getString(2), validJson));
                 }
             }
             return page;
