@@ -73,10 +73,10 @@ import java.util.stream.Stream;
  * answers with {@code Retry-After} ({@link #failNextSearches}), and searches that hang ({@link #hangNextSearches}).
  * Requests are answered concurrently, so a hung search does not hold the next one.
  */
-final class FakeKestraServer implements AutoCloseable {
+public final class FakeKestraServer implements AutoCloseable {
 
-    static final String USER = "admin@kestra.io";
-    static final String PASSWORD = "kestra-password-123";
+    public static final String USER = "admin@kestra.io";
+    public static final String PASSWORD = "kestra-password-123";
     static final String TOKEN = "kestra-api-token-456";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,7 +99,7 @@ final class FakeKestraServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    final FakeHttpIntake http = new FakeHttpIntake(this::answer, null, threads);
+    public final FakeHttpIntake http = new FakeHttpIntake(this::answer, null, threads);
 
     /** An audit log held, with its date parsed. */
     private record Held(JsonNode log, Instant date) {
@@ -140,7 +140,7 @@ final class FakeKestraServer implements AutoCloseable {
     /** Answer KV values as a parsed JSON object (type JSON), as Kestra does for JSON strings it stored. */
     volatile boolean kvAsObject;
 
-    FakeKestraServer() {
+    public FakeKestraServer() {
         this(USER, PASSWORD, TOKEN);
     }
 
@@ -151,7 +151,7 @@ final class FakeKestraServer implements AutoCloseable {
         this.token = token;
     }
 
-    String url() {
+    public String url() {
         return http.baseUrl();
     }
 
@@ -166,13 +166,13 @@ final class FakeKestraServer implements AutoCloseable {
     }
 
     /** This server as a Kestra 2.x: the 2.0 search filters only, version 2.0.0-SNAPSHOT. */
-    FakeKestraServer v2() {
+    public FakeKestraServer v2() {
         generation = 2;
         version = "2.0.0-SNAPSHOT";
         return this;
     }
 
-    void add(String auditLogJson) {
+    public void add(String auditLogJson) {
         JsonNode log;
         try {
             log = JSON.readTree(auditLogJson);
@@ -214,7 +214,7 @@ final class FakeKestraServer implements AutoCloseable {
     }
 
     /** The audit log searches received, in order. */
-    List<Request> searches() {
+    public List<Request> searches() {
         return http.requests().stream().filter(r -> SEARCH.matcher(r.path()).matches()).toList();
     }
 

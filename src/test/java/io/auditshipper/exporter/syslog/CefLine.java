@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One line rsyslog received, read back as a consumer would: the RFC 5424 header, then a CEF message whose header
  * fields and extension values are unescaped by CEF's rules (a reader written from the spec, not from the encoder).
  */
-record CefLine(int pri, String timestamp, String hostname, String appName, String msgId, List<String> header,
+public record CefLine(int pri, String timestamp, String hostname, String appName, String msgId, List<String> header,
                Map<String, String> extension) {
 
-    static CefLine parse(String line) {
+    public static CefLine parse(String line) {
         assertThat(line).startsWith("<");
         int close = line.indexOf('>');
         int pri = Integer.parseInt(line.substring(1, close));

@@ -17,15 +17,15 @@ import java.util.List;
  * imtcp with the gtls driver (certificate from {@link TestCa}), each writing what it receives to its own file with a
  * raw template ({@code %rawmsg%}: the message exactly as received, one per line).
  */
-final class Rsyslog implements AutoCloseable {
+public final class Rsyslog implements AutoCloseable {
 
-    final int udpPort;
-    final int tcpPort;
-    final int tlsPort;
+    public final int udpPort;
+    public final int tcpPort;
+    public final int tlsPort;
     private final Path dir;
     private final Process process;
 
-    Rsyslog(Path dir, TestCa ca) throws Exception {
+    public Rsyslog(Path dir, TestCa ca) throws Exception {
         this.dir = dir;
         Files.createDirectories(dir.resolve("work"));
         try (DatagramSocket udp = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
@@ -75,7 +75,7 @@ final class Rsyslog implements AutoCloseable {
     }
 
     /** Waits until the lines matching {@code filter} are at least {@code count} (rsyslog writes asynchronously), then a little more. */
-    List<String> await(String input, java.util.function.Predicate<String> filter, int count) throws Exception {
+    public List<String> await(String input, java.util.function.Predicate<String> filter, int count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (lines(input).stream().filter(filter).count() < count && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -84,7 +84,7 @@ final class Rsyslog implements AutoCloseable {
         return lines(input).stream().filter(filter).toList();
     }
 
-    String output() throws IOException {
+    public String output() throws IOException {
         return Files.readString(dir.resolve("rsyslogd.out"));
     }
 

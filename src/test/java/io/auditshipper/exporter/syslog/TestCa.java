@@ -15,11 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A throwaway CA and a server certificate for 127.0.0.1 it signed, made with the JDK's keytool: PEM files for
  * rsyslog's gtls driver (CA, certificate, PKCS#8 key) and a PKCS12 trust store holding the CA for the exporter.
  */
-record TestCa(Path caPem, Path certPem, Path keyPem, Path trustStore) {
+public record TestCa(Path caPem, Path certPem, Path keyPem, Path trustStore) {
 
     static final String PASSWORD = "changeit";
 
-    static TestCa create(Path dir) throws Exception {
+    public static TestCa create(Path dir) throws Exception {
         Files.createDirectories(dir);
         Path ca = dir.resolve("ca.p12");
         Path server = dir.resolve("server.p12");
