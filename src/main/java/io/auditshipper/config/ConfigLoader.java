@@ -59,7 +59,8 @@ public final class ConfigLoader {
 
     private static final Set<String> TASK_KEYS = Set.of(
             "resources", "types", "excludeTypes", "lookbackPeriod", "offsetKey", "namespace", "delete", "logExporters",
-            "source", "offsetStore", "schedule", "settleDelay", "lateArrivalWindow", "chunk", "backoff", "deadLetterDirectory");
+            "source", "offsetStore", "schedule", "settleDelay", "lateArrivalWindow", "chunk", "backoff", "deadLetterDirectory",
+            "verifyBeforeDelete");
 
     private final Function<String, String> environment;
     private final Path secretsDirectory;
@@ -199,6 +200,7 @@ public final class ConfigLoader {
             }
             String namespace = string(task.get("namespace"), p + "namespace", null);
             boolean delete = bool(task.get("delete"), p + "delete", false);
+            boolean verifyBeforeDelete = bool(task.get("verifyBeforeDelete"), p + "verifyBeforeDelete", true);
             // Logs per batch, committed together; each exporter still cuts its requests by its own chunk.
             int chunk = positive(task.get("chunk"), p + "chunk", 5000);
             Duration settle = duration(task.get("settleDelay"), p + "settleDelay", Duration.ofSeconds(5));
@@ -215,7 +217,8 @@ public final class ConfigLoader {
             List<ExporterConfig> exporters = exporters(task.get("logExporters"), p + "logExporters");
             Path deadLetters = Path.of(string(task.get("deadLetterDirectory"), p + "deadLetterDirectory", "./dead-letter"));
             return new ShipperConfig(flowNamespace, resources, lookback, offsetKey, namespace, delete, exporters,
-                    source, offsets, cron, settle, lateWindow, chunk, retry, deadLetters, types, excludeTypes);
+                    source, offsets, cron, settle, lateWindow, chunk, retry, deadLetters, types, excludeTypes,
+                    verifyBeforeDelete);
         }
 
         /** A list of names out of {@code known}: resource types, audit actions. */
