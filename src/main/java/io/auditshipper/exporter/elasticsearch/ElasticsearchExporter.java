@@ -28,7 +28,6 @@ import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalInt;
@@ -55,26 +54,18 @@ public final class ElasticsearchExporter extends SearchExporter {
         SearchConnection connection = SearchConnection.from(config);
         RestClient client = restClient(connection);
         return new SearchIndexReader("Elasticsearch", connection, config.required("indexName", "kestra-logs"),
-                new SearchIndexReader.Transport() {
-                    @Override
-                    public SearchIndexReader.Answer send(String method, String path, String json) throws IOException {
-                        Request request = new Request(method, path);
-                        request.setJsonEntity(json);
-                        try {
-                            Response response = client.performRequest(request);
-                            return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
-                                    EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
-                        } catch (ResponseException e) {
-                            return new SearchIndexReader.Answer(e.getResponse().getStatusLine().getStatusCode(),
-                                    EntityUtils.toString(e.getResponse().getEntity(), StandardCharsets.UTF_8));
-                        }
+                (method, path, json) -> {
+                    Request request = new Request(method, path);
+                    request.setJsonEntity(json);
+                    Response response;
+                    try {
+                        response = client.performRequest(request);
+                    } catch (ResponseException e) {
+                        response = e.getResponse();
                     }
-
-                    @Override
-                    public void close() throws IOException {
-                        client.close();
-                    }
-                });
+                    return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
+                            EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
+                }, client);
     }
 
     private static RestClient restClient(SearchConnection connection) {

@@ -19,7 +19,6 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.message.BasicHeader;
 import io.auditshipper.exporter.search.SearchIndexReader;
-import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.ParseException;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.opensearch.client.Request;
@@ -66,34 +65,22 @@ public final class OpenSearchExporter extends SearchExporter {
         SearchConnection connection = SearchConnection.from(config);
         RestClient client = restClient(connection, status -> { });
         return new SearchIndexReader("OpenSearch", connection, config.required("indexName", "kestra-logs"),
-                new SearchIndexReader.Transport() {
-                    @Override
-                    public SearchIndexReader.Answer send(String method, String path, String json) throws IOException {
-                        Request request = new Request(method, path);
-                        request.setJsonEntity(json);
-                        try {
-                            Response response = client.performRequest(request);
-                            return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
-                                    text(response.getEntity()));
-                        } catch (ResponseException e) {
-                            return new SearchIndexReader.Answer(e.getResponse().getStatusLine().getStatusCode(),
-                                    text(e.getResponse().getEntity()));
-                        }
+                (method, path, json) -> {
+                    Request request = new Request(method, path);
+                    request.setJsonEntity(json);
+                    Response response;
+                    try {
+                        response = client.performRequest(request);
+                    } catch (ResponseException e) {
+                        response = e.getResponse();
                     }
-
-                    @Override
-                    public void close() throws IOException {
-                        client.close();
+                    try {
+                        return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
+                                EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
+                    } catch (ParseException e) {
+                        throw new IOException(e);
                     }
-                });
-    }
-
-    private static String text(HttpEntity entity) throws IOException {
-        try {
-            return EntityUtils.toString(entity, StandardCharsets.UTF_8);
-        } catch (ParseException e) {
-            throw new IOException(e);
-        }
+                }, client);
     }
 
     private static RestClient restClient(SearchConnection connection, IntConsumer onStatus) {

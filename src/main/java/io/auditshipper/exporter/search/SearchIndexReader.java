@@ -26,8 +26,9 @@ public final class SearchIndexReader implements DestinationReader {
     public record Answer(int status, String body) {
     }
 
-    /** The engine's own low-level client, with the exporter's hosts, credentials, headers, path prefix and TLS. */
-    public interface Transport extends Closeable {
+    /** A request through the engine's own low-level client (the exporter's hosts, credentials, headers, TLS). */
+    @FunctionalInterface
+    public interface Transport {
         Answer send(String method, String path, String json) throws IOException;
     }
 
@@ -39,12 +40,15 @@ public final class SearchIndexReader implements DestinationReader {
     private final SearchConnection connection;
     private final String index;
     private final Transport transport;
+    private final Closeable client;
 
-    public SearchIndexReader(String engine, SearchConnection connection, String index, Transport transport) {
+    public SearchIndexReader(String engine, SearchConnection connection, String index, Transport transport,
+                             Closeable client) {
         this.engine = engine;
         this.connection = connection;
         this.index = index;
         this.transport = transport;
+        this.client = client;
     }
 
     @Override
@@ -116,7 +120,7 @@ public final class SearchIndexReader implements DestinationReader {
     @Override
     public void close() {
         try {
-            transport.close();
+            client.close();
         } catch (IOException e) {
             // Closing the client's connections: nothing is lost when it fails.
         }
