@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.pipeline.Pass;
+import io.auditshipper.model.Offset;
+import io.auditshipper.source.AuditLogSource;
 import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.source.Sources;
 import io.auditshipper.support.AzuriteServer;
 import io.auditshipper.support.FakeGcsServer;
 import io.auditshipper.support.S3Server;
@@ -161,7 +164,7 @@ class VerifyDestinationsTest {
     @Test
     void verifyBeforeDeleteKeepsALogMissingAtOneDestinationAndEverythingAfterIt() throws Exception {
         Tampered done = shipThenTakeOneLogOutOfS3AndDelete(true);
-        List<String> left = sourceIds(done);
+        List<String> left = sourceIds();
         // The missing log is the first one kept: everything before it was proven present and deleted.
         assertThat(left).isNotEmpty().startsWith(done.removed());
         assertThat(left).hasSize(expectedAfter(done));
@@ -170,7 +173,7 @@ class VerifyDestinationsTest {
     @Test
     void withoutVerifyBeforeDeleteTheLogMissingAtADestinationIsDeleted() throws Exception {
         Tampered done = shipThenTakeOneLogOutOfS3AndDelete(false);
-        assertThat(sourceIds(done)).isEmpty();
+        assertThat(sourceIds()).isEmpty();
     }
 
     private ShipperFixture deleting;
@@ -203,10 +206,11 @@ class VerifyDestinationsTest {
         return done;
     }
 
-    private List<String> sourceIds(Tampered done) throws Exception {
+    /** The ids the source still holds, in shipping order. */
+    private List<String> sourceIds() throws Exception {
         List<String> left = new ArrayList<>();
-        try (var source = io.auditshipper.source.Sources.open(deleting.config(deleting.taskWith("")))) {
-            for (var pages = source.read(io.auditshipper.model.Offset.before(Instant.EPOCH), NOW); pages.hasNext(); ) {
+        try (AuditLogSource source = Sources.open(deleting.config(deleting.taskWith("")))) {
+            for (var pages = source.read(Offset.before(Instant.EPOCH), NOW); pages.hasNext(); ) {
                 pages.next().forEach(log -> left.add(log.id()));
             }
         }

@@ -60,8 +60,9 @@ public final class DestinationReaders {
         if (naming.format() != RecordFormat.JSON) {
             return new Readable(null, naming.format() + " objects are not readable here yet (JSON only), skipped");
         }
-        // A late batch's object is named after its first log and reaches at most the late-arrival window past it.
-        Duration slack = config.lateArrivalWindow().plus(config.settleDelay());
+        // A late batch's object is named after its first log, which a pass looks for back to twice the late-arrival
+        // window before its start (the horizon of RecentlyShipped): the object reaches no further past its name.
+        Duration slack = config.lateArrivalWindow().multipliedBy(2).plus(config.settleDelay());
         if (exporter.type() == ExporterType.FILE) {
             Path prefixPath = Path.of(exporter.string("outputDirectory", "./out")).resolve(naming.prefix());
             Path folder = prefixPath.getParent() == null ? Path.of(".") : prefixPath.getParent();

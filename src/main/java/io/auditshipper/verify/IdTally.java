@@ -7,10 +7,10 @@ import java.util.List;
 /**
  * How many times a destination holds each id the source holds in a range, in 9 bytes an id: the ids are kept as a
  * sorted {@code long[]} of their 64-bit hash (8 bytes) with a {@code byte[]} count beside it (1 byte, saturating),
- * so a million ids take 9 MB (twice that while the array grows) where a set of Strings took about 100 MB. A
- * destination's record is counted by a binary search; one whose hash is not there is extra (counted, the first
- * {@link #LISTED} ids kept). The names of the missing and duplicated ids are not kept: a second read of the source
- * asks {@link #held} for each.
+ * so a million ids take 9 MB (up to three times that for a moment while the array grows) where a set of Strings
+ * took about 100 MB. A destination's record is counted by a binary search; one whose hash is not there is extra
+ * (counted, the first {@link #LISTED} ids kept). The names of the missing and duplicated ids are not kept: a
+ * second read of the source asks {@link #held} for each.
  *
  * <p>Two different ids with one hash would count as one. At 64 bits that is not a concern: for n ids the chance
  * that any two share a hash is about n²/2⁶⁵, 3·10⁻⁸ for a million ids and 3·10⁻⁶ for ten million (the hash is

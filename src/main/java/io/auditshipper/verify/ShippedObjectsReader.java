@@ -37,6 +37,8 @@ public final class ShippedObjectsReader implements DestinationReader {
     private record Named(String name, Instant firstDate) {
     }
 
+    private static final Comparator<Named> NAME_ORDER = Comparator.comparing(Named::firstDate).thenComparing(Named::name);
+
     private final String location;
     private final ObjectNaming naming;
     private final boolean gzip;
@@ -85,8 +87,6 @@ public final class ShippedObjectsReader implements DestinationReader {
         }
         return unreadable;
     }
-
-    private static final Comparator<Named> NAME_ORDER = Comparator.comparing(Named::firstDate).thenComparing(Named::name);
 
     @Override
     public String describe() {
