@@ -67,16 +67,17 @@ public final class DestinationReaders {
             Path prefixPath = Path.of(exporter.string("outputDirectory", "./out")).resolve(naming.prefix());
             Path folder = prefixPath.getParent() == null ? Path.of(".") : prefixPath.getParent();
             ObjectNaming local = new ObjectNaming(prefixPath.getFileName().toString(), naming.format(), 1);
-            return new Readable(new ShippedObjectsReader(folder.toAbsolutePath().normalize().toString(), local, false,
-                    slack, prefix -> filesIn(folder, prefix), name -> Files.newInputStream(folder.resolve(name))), null);
+            String location = folder.toAbsolutePath().normalize().toString();
+            return new Readable(new ShippedObjectsReader("files", location, local, false, slack,
+                    prefix -> filesIn(folder, prefix), name -> Files.newInputStream(folder.resolve(name))), null);
         }
         ObjectStore store = switch (exporter.type()) {
             case AWS_S3 -> S3ObjectStore.from(exporter);
             case GCP_GCS -> GcsObjectStore.from(exporter);
             default -> AzureBlobObjectStore.from(exporter);
         };
-        return new Readable(new ShippedObjectsReader(store.describe(), naming, ObjectStoreExporter.gzip(exporter), slack,
-                store::names, store::open), null);
+        return new Readable(new ShippedObjectsReader("objects", store.describe(), naming,
+                ObjectStoreExporter.gzip(exporter), slack, store::names, store::open), null);
     }
 
     private static List<String> filesIn(Path folder, String prefix) throws IOException {

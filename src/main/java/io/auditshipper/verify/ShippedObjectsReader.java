@@ -39,6 +39,7 @@ public final class ShippedObjectsReader implements DestinationReader {
 
     private static final Comparator<Named> NAME_ORDER = Comparator.comparing(Named::firstDate).thenComparing(Named::name);
 
+    private final String kind;
     private final String location;
     private final ObjectNaming naming;
     private final boolean gzip;
@@ -46,8 +47,10 @@ public final class ShippedObjectsReader implements DestinationReader {
     private final Lister lister;
     private final Opener opener;
 
-    public ShippedObjectsReader(String location, ObjectNaming naming, boolean gzip, Duration slack, Lister lister,
-                                Opener opener) {
+    /** {@code kind}: "files" or "objects", for the report. */
+    public ShippedObjectsReader(String kind, String location, ObjectNaming naming, boolean gzip, Duration slack,
+                                Lister lister, Opener opener) {
+        this.kind = kind;
         this.location = location;
         this.naming = naming;
         this.gzip = gzip;
@@ -90,6 +93,6 @@ public final class ShippedObjectsReader implements DestinationReader {
 
     @Override
     public String describe() {
-        return naming.format() + (gzip ? "+gzip" : "") + " objects " + location + "/" + naming.prefix() + "-*";
+        return naming.format() + (gzip ? "+gzip" : "") + " " + kind + " " + location + "/" + naming.prefix() + "-*";
     }
 }
