@@ -33,7 +33,8 @@ record Cli(Path config, Path routes, boolean once, boolean check, int demo, bool
                              TIMESTAMP and later (repeatable)
               --verify [EXPORTER...]
                              compare the source's ids with what each exporter (default: all) holds, and exit: 0
-                             when nothing is missing, 1 otherwise. Only the file exporter (JSON) is read so far
+                             when nothing is missing, 1 otherwise (file, S3, GCS, Azure Blob, Elasticsearch and
+                             OpenSearch are read back; the others are reported skipped)
               --from TIMESTAMP, --to TIMESTAMP
                              with --verify, the range of logs to check, ISO-8601 instants (default: from now minus
                              lookbackPeriod to each exporter's stored offset)""";

@@ -19,6 +19,7 @@ import io.auditshipper.pipeline.Pass;
 import io.auditshipper.pipeline.PassPlanner;
 import io.auditshipper.source.AuditLogSource;
 import io.auditshipper.source.Sources;
+import io.auditshipper.verify.VerifiedDelete;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -55,6 +56,7 @@ public final class ShipperApp implements AutoCloseable {
     private final ShipperConfig config;
     private final AuditLogSource source;
     private final OffsetStore offsetStore;
+    private final VerifiedDelete verifiedDelete;
     private final Map<String, LogExporter> exporters = new LinkedHashMap<>();
     private final PassPlanner planner;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -76,6 +78,7 @@ public final class ShipperApp implements AutoCloseable {
         }
         this.source = Sources.open(config);
         this.offsetStore = OffsetStores.open(config);
+        this.verifiedDelete = VerifiedDelete.of(config, source);
         this.shipperMeters = new ShipperMeters(meters, exporters.keySet(), clock);
         this.planner = new PassPlanner(config, source, offsetStore, shipperMeters, retryBudget, clock);
     }
@@ -117,7 +120,7 @@ public final class ShipperApp implements AutoCloseable {
         main.bind("passPlanner", planner);
         main.bind("exporterInbox", new ExporterInbox(retryBudget));
         main.bind("exportAcknowledgements", new ExportAcknowledgements());
-        main.bind("offsetCommitter", new OffsetCommitter(offsetStore, source, config.delete(), shipperMeters));
+        main.bind("offsetCommitter", new OffsetCommitter(offsetStore, source, config.delete(), verifiedDelete, shipperMeters));
         // Camel's metrics and the shipper's own share this registry, served at /observe/metrics.
         main.bind("prometheusMeterRegistry", meters);
         main.bind("exporterRedeliveries", (Processor) exchange -> ShipperMeters.retries(meters,
@@ -201,6 +204,7 @@ public final class ShipperApp implements AutoCloseable {
 
     @Override
     public void close() {
+        verifiedDelete.close();
         source.close();
         offsetStore.close();
     }

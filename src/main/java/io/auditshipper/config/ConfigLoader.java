@@ -47,7 +47,8 @@ public final class ConfigLoader {
 
     private static final Set<String> TASK_KEYS = Set.of(
             "resources", "types", "excludeTypes", "lookbackPeriod", "offsetKey", "namespace", "delete", "logExporters",
-            "source", "offsetStore", "schedule", "settleDelay", "lateArrivalWindow", "chunk", "backoff", "deadLetterDirectory");
+            "source", "offsetStore", "schedule", "settleDelay", "lateArrivalWindow", "chunk", "backoff", "deadLetterDirectory",
+            "verifyBeforeDelete");
 
     private final Function<String, String> environment;
     private final Path secretsDirectory;
@@ -112,6 +113,7 @@ public final class ConfigLoader {
         }
         String namespace = values.string(task.get("namespace"), p + "namespace", null);
         boolean delete = values.bool(task.get("delete"), p + "delete", false);
+        boolean verifyBeforeDelete = values.bool(task.get("verifyBeforeDelete"), p + "verifyBeforeDelete", true);
         // Logs per batch, committed together; each exporter still cuts its requests by its own chunk.
         int chunk = values.positive(task.get("chunk"), p + "chunk", 5000);
         Duration settle = values.duration(task.get("settleDelay"), p + "settleDelay", Duration.ofSeconds(5));
@@ -132,7 +134,8 @@ public final class ConfigLoader {
             throw new ConfigException(values.problems());
         }
         return new ShipperConfig(flow.namespace(), resources, lookback, offsetKey, namespace, delete, exporters,
-                source, offsets, cron, settle, lateWindow, chunk, retry, deadLetters, types, excludeTypes);
+                source, offsets, cron, settle, lateWindow, chunk, retry, deadLetters, types, excludeTypes,
+                verifyBeforeDelete);
     }
 
     private static RetryConfig retry(Object value, String p, ConfigValues values) {

@@ -7,7 +7,7 @@ import java.util.List;
  * The AuditLogShipper task as this shipper runs it: Kestra's properties ({@code resources},
  * {@code lookbackPeriod}, {@code offsetKey}, {@code namespace}, {@code delete}, {@code logExporters}, {@code types}, {@code excludeTypes})
  * and the shipper's own ({@code source}, {@code offsetStore}, {@code schedule}, {@code settleDelay}, {@code lateArrivalWindow},
- * {@code chunk}, {@code backoff}, {@code deadLetterDirectory}).
+ * {@code chunk}, {@code backoff}, {@code deadLetterDirectory}, {@code verifyBeforeDelete}).
  */
 public record ShipperConfig(
         String flowNamespace,
@@ -26,7 +26,8 @@ public record ShipperConfig(
         RetryConfig retry,
         java.nio.file.Path deadLetterDirectory,
         List<String> types,
-        List<String> excludeTypes) {
+        List<String> excludeTypes,
+        boolean verifyBeforeDelete) {
 
     public ShipperConfig {
         types = types == null ? List.of() : List.copyOf(types);

@@ -7,6 +7,7 @@ import io.auditshipper.offset.OffsetStore;
 import io.auditshipper.offset.RecentlyShipped;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.source.AuditLogSource;
+import io.auditshipper.verify.VerifiedDelete;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -30,13 +31,16 @@ public final class OffsetCommitter {
     private final OffsetStore store;
     private final AuditLogSource source;
     private final boolean delete;
+    private final VerifiedDelete verifiedDelete;
     private final ShipperMeters meters;
     private long lastProgress = System.nanoTime();
 
-    public OffsetCommitter(OffsetStore store, AuditLogSource source, boolean delete, ShipperMeters meters) {
+    public OffsetCommitter(OffsetStore store, AuditLogSource source, boolean delete, VerifiedDelete verifiedDelete,
+                           ShipperMeters meters) {
         this.store = store;
         this.source = source;
         this.delete = delete;
+        this.verifiedDelete = verifiedDelete;
         this.meters = meters;
     }
 
@@ -88,7 +92,8 @@ public final class OffsetCommitter {
             Optional<Offset> was = before.global(pass.exporterIds(), pass.order()).map(deletable);
             Optional<Offset> now = next.global(pass.exporterIds(), pass.order()).map(deletable);
             if (now.isPresent() && (was.isEmpty() || pass.order().isBefore(was.get(), now.get()))) {
-                pass.countDeleted(source.deleteUpTo(now.get()));
+                // verifyBeforeDelete: only up to what every readable destination is checked to hold.
+                verifiedDelete.deletableUpTo(now.get()).ifPresent(upTo -> pass.countDeleted(source.deleteUpTo(upTo)));
             }
         }
     }

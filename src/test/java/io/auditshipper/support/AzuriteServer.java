@@ -111,6 +111,12 @@ public final class AzuriteServer implements AutoCloseable {
                 properties.getContentEncoding());
     }
 
+    /** Writes (or overwrites) a blob, as someone with access to the container would. */
+    public void write(String container, String blob, byte[] content) {
+        client().getBlobContainerClient(container).getBlobClient(blob)
+                .upload(com.azure.core.util.BinaryData.fromBytes(content), true);
+    }
+
     private synchronized BlobServiceClient client() {
         if (client == null) {
             client = new BlobServiceClientBuilder().connectionString(connectionString()).buildClient();

@@ -163,6 +163,12 @@ public final class FakeGcsServer implements AutoCloseable {
         return object;
     }
 
+    /** Writes (or overwrites) an object straight into the bucket, as someone with access to it would. */
+    public void write(String bucket, String name, byte[] content) {
+        objects.computeIfAbsent(bucket, b -> new ConcurrentSkipListMap<>()).put(name, new StoredObject(bucket, name,
+                generations.incrementAndGet(), content, "application/x-ndjson", null, Map.of(), Instant.now()));
+    }
+
     /** Requests GCS would refuse, or that carry metadata no reader could use; a test expects none. */
     public List<String> violations() {
         return List.copyOf(violations);

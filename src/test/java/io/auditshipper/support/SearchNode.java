@@ -143,6 +143,10 @@ public final class SearchNode implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    public HttpResponse<String> delete(String path) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(url() + path)).DELETE().build());
+    }
+
     private HttpResponse<String> send(HttpRequest request) throws IOException {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());

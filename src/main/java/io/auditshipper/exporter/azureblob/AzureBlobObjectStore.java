@@ -13,6 +13,10 @@ import io.auditshipper.exporter.storage.ObjectStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.azure.storage.blob.BlobConstants;
 
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
+
+import java.io.InputStream;
 import java.util.Map;
 
 /**
@@ -75,6 +79,17 @@ public final class AzureBlobObjectStore implements ObjectStore {
     public Map<String, Object> headers(StoredObject object) {
         return Map.of(BlobConstants.BLOB_NAME, object.name(),
                 BlobConstants.BLOB_HTTP_HEADERS, new BlobHttpHeaders().setContentType(object.contentType()));
+    }
+
+    @Override
+    public Iterable<String> names(String namePrefix) {
+        return () -> client.getBlobContainerClient(container).listBlobs(new ListBlobsOptions().setPrefix(namePrefix), null)
+                .stream().map(BlobItem::getName).iterator();
+    }
+
+    @Override
+    public InputStream open(String name) {
+        return client.getBlobContainerClient(container).getBlobClient(name).openInputStream();
     }
 
     @Override

@@ -20,10 +20,15 @@ import org.apache.http.auth.UsernamePasswordCredentials;
 import org.apache.http.conn.ssl.NoopHostnameVerifier;
 import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.apache.http.message.BasicHeader;
+import io.auditshipper.exporter.search.SearchIndexReader;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -39,6 +44,31 @@ public final class ElasticsearchExporter extends SearchExporter {
 
     @Override
     protected Component component() {
+        ElasticsearchComponent component = new ElasticsearchComponent();
+        component.setClient(restClient(connection));
+        return component;
+    }
+
+    /** For {@code --verify}: the exporter's index read back over the same connection settings. */
+    public static SearchIndexReader reader(ExporterConfig config) {
+        SearchConnection connection = SearchConnection.from(config);
+        RestClient client = restClient(connection);
+        return new SearchIndexReader("Elasticsearch", connection, config.required("indexName", "kestra-logs"),
+                (method, path, json) -> {
+                    Request request = new Request(method, path);
+                    request.setJsonEntity(json);
+                    Response response;
+                    try {
+                        response = client.performRequest(request);
+                    } catch (ResponseException e) {
+                        response = e.getResponse();
+                    }
+                    return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
+                            EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
+                }, client);
+    }
+
+    private static RestClient restClient(SearchConnection connection) {
         RestClientBuilder builder = RestClient.builder(connection.hosts().stream()
                 .map(uri -> new HttpHost(uri.getHost(), SearchConnection.port(uri), uri.getScheme())).toArray(HttpHost[]::new));
         builder.setDefaultHeaders(connection.headers().entrySet().stream()
@@ -57,9 +87,7 @@ public final class ElasticsearchExporter extends SearchExporter {
             }
             return http;
         });
-        ElasticsearchComponent component = new ElasticsearchComponent();
-        component.setClient(builder.build());
-        return component;
+        return builder.build();
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -70,6 +72,25 @@ public record ObjectNaming(String prefix, RecordFormat format, int maxLinesPerFi
      */
     public String nameFor(Offset first) {
         return prefix + "-" + STAMP.format(first.timestamp()) + "-" + safe(first.id()) + "." + format.extension();
+    }
+
+    /**
+     * The date of the first record of the object {@code name} this naming gave ({@code suffix} after the extension,
+     * e.g. {@code .gz}); null when {@code name} is not one of its names (another prefix that starts alike, another
+     * format), so a reader of a shared folder or bucket takes only this exporter's objects.
+     */
+    public Instant firstDate(String name, String suffix) {
+        String start = prefix + "-";
+        String end = "." + format.extension() + suffix;
+        if (!name.startsWith(start) || !name.endsWith(end) || name.length() < start.length() + 24 + end.length()
+                || name.charAt(start.length() + 23) != '-') {
+            return null;
+        }
+        try {
+            return STAMP.parse(name.substring(start.length(), start.length() + 23), Instant::from);
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 
     private static String safe(String id) {

@@ -11,6 +11,8 @@ import io.auditshipper.exporter.storage.ObjectStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.storage.GoogleCloudStorageConstants;
 
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +30,7 @@ public final class GcsObjectStore implements ObjectStore {
     private final String clientBean;
     private final String bucket;
     private final StorageOptions options;
+    private Storage reader;
 
     private GcsObjectStore(String exporterId, String bucket, StorageOptions options) {
         this.clientBean = "gcs-client-" + exporterId;
@@ -69,6 +72,25 @@ public final class GcsObjectStore implements ObjectStore {
         return Map.of(GoogleCloudStorageConstants.OBJECT_NAME, object.name(),
                 GoogleCloudStorageConstants.CONTENT_LENGTH, object.length(),
                 GoogleCloudStorageConstants.CONTENT_TYPE, object.contentType());
+    }
+
+    @Override
+    public Iterable<String> names(String namePrefix) {
+        return () -> reader().list(bucket, Storage.BlobListOption.prefix(namePrefix)).streamAll()
+                .map(blob -> blob.getName()).iterator();
+    }
+
+    @Override
+    public InputStream open(String name) {
+        return Channels.newInputStream(reader().reader(bucket, name));
+    }
+
+    /** The client {@code --verify} reads through, built once. */
+    private synchronized Storage reader() {
+        if (reader == null) {
+            reader = options.getService();
+        }
+        return reader;
     }
 
     @Override

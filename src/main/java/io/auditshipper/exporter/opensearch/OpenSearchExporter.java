@@ -18,6 +18,11 @@ import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.message.BasicHeader;
+import io.auditshipper.exporter.search.SearchIndexReader;
+import org.apache.hc.core5.http.ParseException;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.opensearch.client.Request;
+import org.opensearch.client.Response;
 import org.opensearch.client.ResponseException;
 import org.opensearch.client.RestClient;
 import org.opensearch.client.RestClientBuilder;
@@ -25,7 +30,10 @@ import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch.core.BulkRequest;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.OptionalInt;
 
 /**
@@ -47,6 +55,35 @@ public final class OpenSearchExporter extends SearchExporter {
 
     @Override
     protected Component component() {
+        OpensearchComponent component = new OpensearchComponent();
+        component.setClient(restClient(connection, status -> lastStatus = status));
+        return component;
+    }
+
+    /** For {@code --verify}: the exporter's index read back over the same connection settings. */
+    public static SearchIndexReader reader(ExporterConfig config) {
+        SearchConnection connection = SearchConnection.from(config);
+        RestClient client = restClient(connection, status -> { });
+        return new SearchIndexReader("OpenSearch", connection, config.required("indexName", "kestra-logs"),
+                (method, path, json) -> {
+                    Request request = new Request(method, path);
+                    request.setJsonEntity(json);
+                    Response response;
+                    try {
+                        response = client.performRequest(request);
+                    } catch (ResponseException e) {
+                        response = e.getResponse();
+                    }
+                    try {
+                        return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
+                                EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
+                    } catch (ParseException e) {
+                        throw new IOException(e);
+                    }
+                }, client);
+    }
+
+    private static RestClient restClient(SearchConnection connection, IntConsumer onStatus) {
         RestClientBuilder builder = RestClient.builder(connection.hosts().stream()
                 .map(uri -> new HttpHost(uri.getScheme(), uri.getHost(), SearchConnection.port(uri))).toArray(HttpHost[]::new));
         builder.setDefaultHeaders(connection.headers().entrySet().stream()
@@ -55,7 +92,7 @@ public final class OpenSearchExporter extends SearchExporter {
             builder.setPathPrefix(connection.pathPrefix());
         }
         builder.setHttpClientConfigCallback(http -> {
-            http.addResponseInterceptorLast((response, entity, httpContext) -> lastStatus = response.getCode());
+            http.addResponseInterceptorLast((response, entity, httpContext) -> onStatus.accept(response.getCode()));
             if (connection.username() != null) {
                 BasicCredentialsProvider credentials = new BasicCredentialsProvider();
                 credentials.setCredentials(new AuthScope(null, -1),
@@ -70,9 +107,7 @@ public final class OpenSearchExporter extends SearchExporter {
             }
             return http;
         });
-        OpensearchComponent component = new OpensearchComponent();
-        component.setClient(builder.build());
-        return component;
+        return builder.build();
     }
 
     @Override

@@ -11,6 +11,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.InputStream;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +67,17 @@ public final class S3ObjectStore implements ObjectStore {
         return Map.of(AWS2S3Constants.KEY, object.name(),
                 AWS2S3Constants.CONTENT_LENGTH, object.length(),
                 AWS2S3Constants.CONTENT_TYPE, object.contentType());
+    }
+
+    @Override
+    public Iterable<String> names(String namePrefix) {
+        return () -> client.listObjectsV2Paginator(list -> list.bucket(bucket).prefix(namePrefix)).contents().stream()
+                .map(S3Object::key).iterator();
+    }
+
+    @Override
+    public InputStream open(String name) {
+        return client.getObject(get -> get.bucket(bucket).key(name));
     }
 
     @Override

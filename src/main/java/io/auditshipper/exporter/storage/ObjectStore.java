@@ -2,6 +2,8 @@ package io.auditshipper.exporter.storage;
 
 import org.apache.camel.CamelContext;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 
 /**
@@ -25,6 +27,12 @@ public interface ObjectStore {
 
     /** The exporter's properties that give its credentials, named in the error when the store refuses them. */
     String credentialProperties();
+
+    /** For {@code --verify}: the names of the stored objects that start with {@code namePrefix}, page by page. */
+    Iterable<String> names(String namePrefix) throws IOException;
+
+    /** For {@code --verify}: one stored object's bytes, streamed. */
+    InputStream open(String name) throws IOException;
 
     /** What is written: the object's name, its bytes' length and media type. */
     record StoredObject(String name, long length, String contentType) {

@@ -42,12 +42,17 @@ public final class ObjectStoreExporter implements LogExporter {
     }
 
     public static ObjectStoreExporter from(ExporterConfig config, ObjectStore store, int defaultMaxLinesPerFile) {
+        return new ObjectStoreExporter(config.id(), store, ObjectNaming.from(config, defaultMaxLinesPerFile), gzip(config));
+    }
+
+    /** Kestra's {@code compression}: whether objects are written gzipped ({@code GZIP}) or not ({@code NONE}). */
+    public static boolean gzip(ExporterConfig config) {
         String compression = config.string("compression", "NONE").toUpperCase(Locale.ROOT);
         if (!compression.equals("NONE") && !compression.equals("GZIP")) {
             throw new ConfigException("logExporters." + config.id() + ".compression: '" + compression
                     + "' is not a compression; use NONE or GZIP");
         }
-        return new ObjectStoreExporter(config.id(), store, ObjectNaming.from(config, defaultMaxLinesPerFile), compression.equals("GZIP"));
+        return compression.equals("GZIP");
     }
 
     @Override

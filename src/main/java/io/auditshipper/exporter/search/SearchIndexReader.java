@@ -1,0 +1,128 @@
+package io.auditshipper.exporter.search;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditshipper.verify.DestinationReader;
+import io.auditshipper.verify.LogLines;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * An Elasticsearch or OpenSearch exporter's index read back for {@code --verify}: a scroll (both engines have it,
+ * on every version the exporters support) over the documents whose {@code date} lies in the range, in index order
+ * ({@code _doc}, the cheapest), fetching only {@code _id} and the {@code id} and {@code date} of the source. A
+ * document counts under its source's {@code id} (its {@code _id} when it has none), so a log's content indexed a
+ * second time under another {@code _id} shows as a duplicate, not as a stranger.
+ */
+public final class SearchIndexReader implements DestinationReader {
+
+    /** One HTTP answer: its status and body. */
+    public record Answer(int status, String body) {
+    }
+
+    /** A request through the engine's own low-level client (the exporter's hosts, credentials, headers, TLS). */
+    @FunctionalInterface
+    public interface Transport {
+        Answer send(String method, String path, String json) throws IOException;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PAGE = 5000;
+    private static final String KEEP_ALIVE = "2m";
+
+    private final String engine;
+    private final SearchConnection connection;
+    private final String index;
+    private final Transport transport;
+    private final Closeable client;
+
+    public SearchIndexReader(String engine, SearchConnection connection, String index, Transport transport,
+                             Closeable client) {
+        this.engine = engine;
+        this.connection = connection;
+        this.index = index;
+        this.transport = transport;
+        this.client = client;
+    }
+
+    @Override
+    public long read(Instant from, Instant until, Each each) throws IOException {
+        ObjectNode query = JSON.createObjectNode();
+        query.put("size", PAGE);
+        query.putArray("sort").add("_doc");
+        query.putArray("_source").add("id").add("date");
+        // The date is indexed at millisecond precision: the range is widened to whole milliseconds, and the check
+        // sorts out, by the source's own date, what lies outside the range.
+        query.putObject("query").putObject("range").putObject("date")
+                .put("gte", from.truncatedTo(ChronoUnit.MILLIS).toString())
+                .put("lte", until.truncatedTo(ChronoUnit.MILLIS).plusMillis(1).toString());
+        Answer answer = transport.send("POST", "/" + URLEncoder.encode(index, StandardCharsets.UTF_8)
+                + "/_search?scroll=" + KEEP_ALIVE, query.toString());
+        if (answer.status() == 404 && answer.body().contains("index_not_found_exception")) {
+            return 0;
+        }
+        long unreadable = 0;
+        String scrollId = null;
+        try {
+            while (true) {
+                JsonNode page = answered(answer, "/" + index + "/_search");
+                scrollId = page.path("_scroll_id").asText(null);
+                JsonNode hits = page.path("hits").path("hits");
+                if (hits.isEmpty()) {
+                    return unreadable;
+                }
+                for (JsonNode hit : hits) {
+                    JsonNode source = hit.path("_source");
+                    String id = source.path("id").isTextual() ? source.path("id").asText() : hit.path("_id").asText(null);
+                    if (id == null) {
+                        unreadable++;
+                        continue;
+                    }
+                    each.held(new HeldLog(id, date(source.path("date"))));
+                }
+                if (scrollId == null) {
+                    return unreadable;
+                }
+                answer = transport.send("POST", "/_search/scroll", JSON.createObjectNode()
+                        .put("scroll", KEEP_ALIVE).put("scroll_id", scrollId).toString());
+            }
+        } finally {
+            if (scrollId != null) {
+                // Frees the search context now rather than when its keep-alive runs out; a failure here changes nothing.
+                transport.send("DELETE", "/_search/scroll", JSON.createObjectNode().put("scroll_id", scrollId).toString());
+            }
+        }
+    }
+
+    private JsonNode answered(Answer answer, String path) throws IOException {
+        if (answer.status() != 200) {
+            throw new IOException(engine + " " + connection.urls(path) + " answered " + answer.status() + ": "
+                    + answer.body().substring(0, Math.min(answer.body().length(), 500)));
+        }
+        return JSON.readTree(answer.body());
+    }
+
+    private static Instant date(JsonNode date) {
+        return date.isTextual() ? LogLines.date(date.asText()) : null;
+    }
+
+    @Override
+    public String describe() {
+        return engine + " " + connection.describe() + " index " + index;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // Closing the client's connections: nothing is lost when it fails.
+        }
+    }
+}
