@@ -39,7 +39,7 @@ public final class Pass {
     /** The exporters the stream under way started with, and of them those still given its batches. */
     private final Set<String> members = ConcurrentHashMap.newKeySet();
     private final Set<String> streaming = ConcurrentHashMap.newKeySet();
-    /** Of {@link #streaming}, those that acknowledged logs in this stream. */
+    /** Of the stream's members, those that acknowledged logs in it. */
     private final Set<String> progressed = ConcurrentHashMap.newKeySet();
     private volatile int catchUps;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
@@ -128,10 +128,6 @@ public final class Pass {
 
     public boolean isActive(String exporterId) {
         return active.contains(exporterId);
-    }
-
-    public boolean anyActive() {
-        return !active.isEmpty();
     }
 
     /** Whether the exporter is given the batches of the stream under way. */
