@@ -15,12 +15,14 @@
 # source.pageSize; unset = the shipper's defaults), BENCH_PG_PORT (fixed PostgreSQL port; default a free
 # one), BENCH_SKIP_BUILD=1 (reuse target/), BENCH_JSTACK=SECONDS (a jstack of the shipper every SECONDS
 # into bench/work/jstack/), BENCH_KEEP=1 (keep bench/work; implied by BENCH_JSTACK), BENCH_JAVA_OPTS (extra
-# shipper JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/shipper.jfr,settings=profile).
+# shipper JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/shipper.jfr,settings=profile),
+# BENCH_ONLY=isolation (only the file exporter alone and beside a down Datadog exporter: sections 2, 3, 4b).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOGS=${BENCH_LOGS:-1000000}
 HEAP=${BENCH_HEAP:-512m}
 JSTACK=${BENCH_JSTACK:-}
+ONLY=${BENCH_ONLY:-}
 KEEP=${BENCH_KEEP:-${JSTACK:+1}}
 WORK=bench/work
 ROOT=$(pwd)
@@ -93,6 +95,33 @@ measure() {
   SECONDS_TAKEN=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
 }
 
+# seconds_to LOG START PATTERN: seconds from START (epoch) to the first line of LOG matching PATTERN, or -1.
+seconds_to() {
+  local line
+  line=$(grep -m1 "$3" "$1" | cut -d' ' -f1)
+  [ -n "$line" ] || { echo -1; return; }
+  awk -v s="$2" -v e="$(date -d "$line" +%s.%N)" 'BEGIN { printf "%.2f", e - s }'
+}
+
+# The file exporter beside a down Datadog exporter (4b) against the file exporter alone (2), in seconds from
+# `java -jar`: its first committed batch, its last (alone, the pass's end; beside the down one, the end of the
+# stream they share, after which the down one retries on its own: "catching up"), and the pass's end.
+print_isolation() {
+  awk -v logs="$LOGS" \
+      -v first_alone="$(seconds_to "$WORK/shipper.log" "$SHIP_START" "first batch committed")" \
+      -v last_alone="$(seconds_to "$WORK/shipper.log" "$SHIP_START" "pass finished")" \
+      -v first_down="$(seconds_to "$WORK/shipper-down.log" "$DOWN_START" "first batch committed")" \
+      -v last_down="$(seconds_to "$WORK/shipper-down.log" "$DOWN_START" "catching up")" \
+      -v end_down="$(seconds_to "$WORK/shipper-down.log" "$DOWN_START" "pass finished")" 'BEGIN {
+  printf "\n%-46s %9s %14s %13s %10s\n", "one exporter down: file exporter, s from java -jar", "logs", "first commit", "last commit", "pass end"
+  printf "%-46s %9d %14.2f %13.2f %10.2f\n", "file alone", logs, first_alone, last_alone, last_alone
+  printf "%-46s %9d %14.2f %13.2f %10.2f\n", "file beside a Datadog refusing connections", logs, first_down, last_down, end_down
+  printf "(the down exporter adds %+.2f s to the file exporter'"'"'s first commit and %+.2f s to its last; the pass then\n", \
+    first_down - first_alone, last_down - last_alone
+  printf " waits for the down one'"'"'s catch-up on its own: backoff, then its retries)\n"
+}'
+}
+
 # Maven's output only when it fails.
 mvn_quiet() {
   mvn -B -q "$@" > "$WORK/mvn.log" 2>&1 || { cat "$WORK/mvn.log"; echo "mvn $* failed"; exit 1; }
@@ -119,10 +148,12 @@ PORT=$(cat "$WORK/pg.port")
 grep -E "^loaded" "$WORK/pg.log"
 
 # 1. The read limit, in a JVM of its own and with the same heap as the shipper.
-measure "$WORK/copy.log" java -Xmx"$HEAP" -cp "$CP" io.auditshipper.bench.BenchCopy "$PORT" "$LOGS"
-[ "$RC" -eq 0 ] || { cat "$WORK/copy.log"; echo "the raw COPY failed"; exit 1; }
-read -r _ RAW_ROWS RAW_SECONDS RAW_BYTES < <(grep "^RAW " "$WORK/copy.log")
-COPY_WALL=$SECONDS_TAKEN; COPY_KB=$PEAK_KB
+if [ "$ONLY" != isolation ]; then
+  measure "$WORK/copy.log" java -Xmx"$HEAP" -cp "$CP" io.auditshipper.bench.BenchCopy "$PORT" "$LOGS"
+  [ "$RC" -eq 0 ] || { cat "$WORK/copy.log"; echo "the raw COPY failed"; exit 1; }
+  read -r _ RAW_ROWS RAW_SECONDS RAW_BYTES < <(grep "^RAW " "$WORK/copy.log")
+  COPY_WALL=$SECONDS_TAKEN; COPY_KB=$PEAK_KB
+fi
 
 # 2. The shipper, as it runs in production: the shaded jar, one catch-up pass.
 cat > "$WORK/bench.yaml" <<YAML
@@ -164,11 +195,35 @@ echo "output: $SHIPPED lines, $DISTINCT distinct ids, $FILES files, $(du -sh "$W
 
 # 3b. --verify of what section 2 shipped: the source's ids in the range (all N) against the file exporter's
 #     files, streamed, with the same heap as the shipping run. It must find every log, once.
-measure "$WORK/verify.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --verify file
-if [ "$RC" -ne 0 ] || ! grep -q "^  found      $LOGS\$" "$WORK/verify.log" || ! grep -q "^  duplicated 0\$" "$WORK/verify.log"; then
-  cat "$WORK/verify.log"; echo "--verify did not find the $LOGS logs shipped, once each (exit $RC)"; exit 1
+if [ "$ONLY" != isolation ]; then
+  measure "$WORK/verify.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --verify file
+  if [ "$RC" -ne 0 ] || ! grep -q "^  found      $LOGS\$" "$WORK/verify.log" || ! grep -q "^  duplicated 0\$" "$WORK/verify.log"; then
+    cat "$WORK/verify.log"; echo "--verify did not find the $LOGS logs shipped, once each (exit $RC)"; exit 1
+  fi
+  VERIFY_WALL=$SECONDS_TAKEN; VERIFY_KB=$PEAK_KB
 fi
-VERIFY_WALL=$SECONDS_TAKEN; VERIFY_KB=$PEAK_KB
+
+# 4b. One exporter down: the file exporter beside a Datadog exporter whose port refuses connections. The
+#     file exporter must ship everything, committing as it would alone: the down one gets one attempt in the
+#     stream they share, then retries on its own once the file exporter is done, and fails the pass (exit 1).
+sed -e "s|^offsetKey: bench|offsetKey: bench-down|" -e "s|outputDirectory: $WORK/out|outputDirectory: $WORK/out-down|" \
+    "$WORK/bench.yaml" > "$WORK/bench-down.yaml"
+cat >> "$WORK/bench-down.yaml" <<YAML
+  - id: datadog
+    type: io.kestra.plugin.ee.datadog.LogExporter
+    basePath: http://127.0.0.1:1
+    apiKey: bench-key
+YAML
+measure "$WORK/shipper-down.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-down.yaml" --once
+[ "$RC" -eq 1 ] || { tail -30 "$WORK/shipper-down.log"; echo "expected exit 1 with an exporter down, got $RC"; exit 1; }
+DOWN_START=$START_EPOCH
+[ "$(cat "$WORK"/out-down/*.ndjson | wc -l)" -eq "$LOGS" ] || { echo "with Datadog down, the file exporter shipped another count"; exit 1; }
+rm -rf "$WORK/out-down"
+if [ "$ONLY" = isolation ]; then
+  echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
+  print_isolation
+  exit 0
+fi
 
 # 4. The HTTP path: the same rows to a Datadog-shaped intake on 127.0.0.1 (gzipped JSON, 1000 per request).
 java -cp "$CP" io.auditshipper.bench.BenchIntake "$WORK" > "$WORK/intake.log" 2>&1 &
@@ -189,23 +244,6 @@ DD_PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper-d
 touch "$WORK/intake.stop"; wait $INTAKE_PID || true; INTAKE_PID=
 read -r _ DD_REQUESTS DD_ENTRIES < <(grep "^INTAKE " "$WORK/intake.log")
 [ "$DD_ENTRIES" -eq "$LOGS" ] || { echo "the intake got $DD_ENTRIES entries, expected $LOGS"; exit 1; }
-
-# 4b. One exporter down: the file exporter beside a Datadog exporter whose port refuses connections. The
-#     down one fails the pass (exit 1) once its retries are spent; the file exporter must ship everything.
-sed -e "s|^offsetKey: bench|offsetKey: bench-down|" -e "s|outputDirectory: $WORK/out|outputDirectory: $WORK/out-down|" \
-    "$WORK/bench.yaml" > "$WORK/bench-down.yaml"
-cat >> "$WORK/bench-down.yaml" <<YAML
-  - id: datadog
-    type: io.kestra.plugin.ee.datadog.LogExporter
-    basePath: http://127.0.0.1:1
-    apiKey: bench-key
-YAML
-measure "$WORK/shipper-down.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-down.yaml" --once
-[ "$RC" -eq 1 ] || { tail -30 "$WORK/shipper-down.log"; echo "expected exit 1 with an exporter down, got $RC"; exit 1; }
-DOWN_WALL=$SECONDS_TAKEN; DOWN_START=$START_EPOCH
-DOWN_PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper-down.log" | tail -1)
-[ "$(cat "$WORK"/out-down/*.ndjson | wc -l)" -eq "$LOGS" ] || { echo "with Datadog down, the file exporter shipped another count"; exit 1; }
-rm -rf "$WORK/out-down"
 
 # 4c. The Kestra API source: the same logs through GET /api/v1/main/auditlogs/search of the test suite's server
 #     (written from Kestra's 1.3.0 spec, holding the file exporter's output, dates found by binary search as a
@@ -346,15 +384,8 @@ measure "$WORK/shipper-10k.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar targe
 if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-10k.log"; echo "the shipper failed on 10,000 logs (exit $RC)"; exit 1; fi
 SMALL_WALL=$SECONDS_TAKEN; SMALL_KB=$PEAK_KB
 [ "$(cat "$WORK"/out-10k/*.ndjson | wc -l)" -eq 10000 ] || { echo "the 10,000-log run shipped another count"; exit 1; }
-# seconds from the process start to the log line of the first committed batch
-first_batch() {
-  local line
-  line=$(grep -m1 "first batch committed" "$1" | cut -d' ' -f1)
-  awk -v s="$2" -v e="$(date -d "$line" +%s.%N)" 'BEGIN { printf "%.2f", e - s }'
-}
-FIRST_1M=$(first_batch "$WORK/shipper.log" "$SHIP_START")
-FIRST_10K=$(first_batch "$WORK/shipper-10k.log" "$START_EPOCH")
-FIRST_DOWN=$(first_batch "$WORK/shipper-down.log" "$DOWN_START")
+FIRST_1M=$(seconds_to "$WORK/shipper.log" "$SHIP_START" "first batch committed")
+FIRST_10K=$(seconds_to "$WORK/shipper-10k.log" "$START_EPOCH" "first batch committed")
 
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
 awk -v logs="$LOGS" -v ship="$SHIP_WALL" -v pass_ms="${PASS_MS:-0}" -v shipkb="$SHIP_KB" -v heap="$HEAP" \
@@ -382,14 +413,7 @@ awk -v logs="$LOGS" -v wall="$DD_WALL" -v pass_ms="${DD_PASS_MS:-0}" -v kb="$DD_
     printf "%-50s %10d %9.2f %10.0f %11.1f %13s\n", "shipper, the pass alone", logs, pass, logs / pass, requests / pass, "\""
   printf "(%d requests of gzipped JSON, every entry counted by the intake)\n", requests
 }'
-awk -v logs="$LOGS" -v wall="$DOWN_WALL" -v pass_ms="${DOWN_PASS_MS:-0}" -v alone_ms="${PASS_MS:-0}" -v first="$FIRST_DOWN" \
-    -v first_alone="$FIRST_1M" 'BEGIN {
-  printf "\n%-50s %10s %9s %10s %22s\n", "one exporter down (file + refused Datadog)", "logs", "seconds", "logs/s", "first batch committed"
-  printf "%-50s %10d %9.2f %10.0f %20.2f s\n", "file exporter, java -jar --once (wall)", logs, wall, logs / wall, first
-  if (pass_ms > 0) printf "%-50s %10d %9.2f %10.0f\n", "the pass alone", logs, pass_ms / 1000, logs / (pass_ms / 1000)
-  printf "(file alone: pass %.2f s, first batch %.2f s; the difference is the down exporter'"'"'s first round of retries)\n",
-    alone_ms / 1000, first_alone
-}'
+print_isolation
 awk -v logs="$LOGS" -v wall="$API_WALL" -v pass_ms="${API_PASS_MS:-0}" -v kb="$API_KB" -v curl="$CURL_API_WALL" \
     -v pages="$API_PAGES" 'BEGIN {
   printf "\n%-50s %10s %9s %10s %13s\n", "Kestra API source (spec server, 127.0.0.1) -> files", "logs", "seconds", "logs/s", "peak RSS MiB"

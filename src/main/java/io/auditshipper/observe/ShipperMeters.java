@@ -86,6 +86,11 @@ public final class ShipperMeters {
                 .tag(EXPORTER, exporterId).register(registry).increment(logs);
     }
 
+    /** The exporter's failed batch is sent again, in a catch-up stream of the pass. */
+    public void retried(String exporterId) {
+        retries(registry, exporterId).increment();
+    }
+
     public void failed(String exporterId) {
         failureCounter(exporterId).increment();
     }

@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Cuts the source's pages into batches of {@code chunk} records for the splitter, pulling the next page
  * only when needed. Stops early, at a batch boundary, once {@code keepGoing} says so (no exporter left in
- * the pass, or the shipper is stopping).
+ * the stream, or the shipper is stopping).
  * <p>
  * Every exporter's stored offset also ends a batch, so an exporter's batches always start right after its own
  * offset, whichever exporters lag behind it or take part in the pass. A batch shipped again after a crash (its

@@ -1,6 +1,7 @@
 package io.auditshipper.pipeline;
 
 import io.auditshipper.config.SecretRedactor;
+import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Batch;
@@ -24,6 +25,8 @@ public final class ExporterInbox {
     public static final String EXPORTER_ID = "exporterId";
     public static final String BATCH = "batch";
     private static final Logger LOG = LoggerFactory.getLogger(ExporterInbox.class);
+    /** How HttpDelivery, BulkIndexer and the syslog exporter say that their retries are spent. */
+    private static final String RETRIES_SPENT = "gave up after";
 
     private final RetryBudget retryBudget;
 
@@ -42,7 +45,7 @@ public final class ExporterInbox {
      */
     public ExportResult acknowledge(@Body List<AuditLogRecord> shipped, @ExchangeProperty(BATCH) Batch batch,
                                     @ExchangeProperty(EXPORTER_ID) String exporterId) {
-        return new ExportResult(exporterId, shipped.size(), batch.late() ? null : batch.last(), null);
+        return new ExportResult(exporterId, shipped.size(), batch.late() ? null : batch.last(), null, false);
     }
 
     /**
@@ -53,13 +56,26 @@ public final class ExporterInbox {
         return redelivery != null && redelivery <= retryBudget.of(exporterId).maxRetries();
     }
 
-    /** Called once the retries are exhausted: the batch is not acknowledged, and the exporter leaves the pass. */
+    /**
+     * Whether the destination refused the batch for good: a {@link DestinationUnavailableException} is raised both
+     * when the destination refuses the credentials or the configuration (401/403, a wrong index or endpoint: the
+     * same answer again on a catch-up) and when the exporter's own retries are spent; only the latter says it
+     * "gave up after" its attempts. Any other exception is one Camel redelivers, so worth trying again.
+     */
+    private static boolean refused(Throwable cause) {
+        return cause instanceof DestinationUnavailableException && !String.valueOf(cause.getMessage()).contains(RETRIES_SPENT);
+    }
+
+    /**
+     * Called once the retries the exporter may spend ({@link RetryBudget}: none while it shares the pass's stream)
+     * are spent: the batch is not acknowledged, and the exporter leaves the stream of batches.
+     */
     public ExportResult failed(@ExchangeProperty(BATCH) Batch batch, @ExchangeProperty(EXPORTER_ID) String exporterId,
                                @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause) {
         String error = SecretRedactor.redact(cause instanceof FileSystemException fs
                 ? "cannot write " + fs.getFile() + ": " + IoReasons.of(fs)
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage());
-        LOG.warn("exporter {} failed on logs {}..{} after retries: {}", exporterId, batch.first(), batch.last(), error);
-        return new ExportResult(exporterId, 0, null, error);
+        LOG.warn("exporter {} failed on logs {}..{}: {}", exporterId, batch.first(), batch.last(), error);
+        return new ExportResult(exporterId, 0, null, error, refused(cause));
     }
 }

@@ -19,7 +19,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The idempotent commit after each batch: each exporter that acknowledged the batch moves its offset to
- * the batch's last log (never backwards: a repeated commit is a no-op), failed ones drop out of the pass,
+ * the batch's last log (never backwards: a repeated commit is a no-op), failed ones leave the stream of batches,
  * and the offsets are stored before the next batch is read. With {@code delete}, the logs every exporter
  * now holds are removed from the source.
  */
@@ -62,8 +62,8 @@ public final class OffsetCommitter {
                     pass.countLate(result.exporterId(), result.shipped());
                 }
             } else {
-                pass.fail(result.exporterId(), result.error());
-                meters.failed(result.exporterId());
+                // Counted as given up (ShipperMeters.failed) only if no catch-up stream takes it again.
+                pass.fail(result.exporterId(), result.error(), result.refused());
             }
         }
         // Before the offsets: a crash between the two ships the batch again (it lies ahead of the old offsets),

@@ -20,7 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One run over the source: from the oldest offset of the exporters that are due, up to {@code until}
  * (now minus the settle delay). Batches are committed in order, so its offsets are only touched by one
- * thread at a time; exporters that fail drop out of the pass and keep their last acknowledged offset.
+ * thread at a time; exporters that fail keep their last acknowledged offset.
+ * <p>
+ * A pass is one or more streams of batches: first the one all due exporters share, then catch-up streams for
+ * those that failed in it, re-read from their own offsets. An exporter whose batch fails leaves the stream it is
+ * in (it is given no further batch of it, so its offset has no gap) and counts as failed unless a catch-up
+ * stream takes it again.
  */
 public final class Pass {
 
@@ -31,7 +36,14 @@ public final class Pass {
     private final RecentlyShipped recent;
     private final Map<String, AtomicLong> late = new LinkedHashMap<>();
     private final Set<String> active = ConcurrentHashMap.newKeySet();
+    /** The exporters the stream under way started with, and of them those still given its batches. */
+    private final Set<String> members = ConcurrentHashMap.newKeySet();
+    private final Set<String> streaming = ConcurrentHashMap.newKeySet();
+    /** Of the stream's members, those that acknowledged logs in it. */
+    private final Set<String> progressed = ConcurrentHashMap.newKeySet();
+    private volatile int catchUps;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> shipped = new LinkedHashMap<>();
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
@@ -48,6 +60,8 @@ public final class Pass {
         this.order = order;
         this.recent = recent;
         this.active.addAll(due);
+        this.members.addAll(due);
+        this.streaming.addAll(due);
         this.offsets = offsets;
         exporterIds.forEach(id -> {
             shipped.put(id, new AtomicLong());
@@ -116,13 +130,63 @@ public final class Pass {
         return active.contains(exporterId);
     }
 
-    public boolean anyActive() {
-        return !active.isEmpty();
+    /** Whether the exporter is given the batches of the stream under way. */
+    boolean isStreaming(String exporterId) {
+        return streaming.contains(exporterId);
     }
 
-    void fail(String exporterId, String error) {
+    boolean anyStreaming() {
+        return !streaming.isEmpty();
+    }
+
+    /**
+     * The exporter's batch failed: it leaves the stream, and the pass fails for it unless it catches up, which it
+     * may not when the destination {@code refused} it for good.
+     */
+    void fail(String exporterId, String error, boolean refused) {
+        streaming.remove(exporterId);
         active.remove(exporterId);
         failures.put(exporterId, error);
+        if (refused) {
+            this.refused.add(exporterId);
+        }
+    }
+
+    /** Whether a destination refused the exporter's batch for good (credentials, configuration) in this pass. */
+    boolean refused(String exporterId) {
+        return refused.contains(exporterId);
+    }
+
+    /** Starts a catch-up stream for these exporters, which failed in the last one; the others get none of it. */
+    void catchUp(Set<String> exporterIds) {
+        members.clear();
+        streaming.clear();
+        progressed.clear();
+        members.addAll(exporterIds);
+        streaming.addAll(exporterIds);
+        active.addAll(exporterIds);
+        failures.keySet().removeAll(exporterIds);
+        catchUps++;
+    }
+
+    /** How many catch-up streams this pass started. */
+    int catchUps() {
+        return catchUps;
+    }
+
+    /** Whether the stream under way is the first, shared by several exporters (whose retries would hold the others). */
+    boolean streamShared() {
+        return catchUps == 0 && members.size() > 1;
+    }
+
+    /** The exporters that failed in the stream under way (or just ended), in the configuration's order. */
+    List<String> leftTheStream() {
+        return exporterIds.stream().filter(id -> members.contains(id) && failures.containsKey(id)).toList();
+    }
+
+    /** Whether the exporter acknowledged logs in the stream under way (or just ended). */
+    boolean progressed(String exporterId) {
+        return progressed.contains(exporterId);
     }
 
     public Map<String, String> failures() {
@@ -163,6 +227,9 @@ public final class Pass {
 
     void countShipped(String exporterId, int count) {
         shipped.get(exporterId).addAndGet(count);
+        if (count > 0) {
+            progressed.add(exporterId);
+        }
     }
 
     public long shipped(String exporterId) {

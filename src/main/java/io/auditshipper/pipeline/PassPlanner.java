@@ -26,8 +26,11 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -45,6 +48,7 @@ public final class PassPlanner {
     private final OffsetStore offsetStore;
     private final Clock clock;
     private final ExporterHealth health;
+    private final RetryBudget retryBudget;
     private final ShipperMeters meters;
     private final List<String> exporterIds;
     /** Reads the next page ahead; passes never overlap, so one thread serves them all. */
@@ -54,6 +58,8 @@ public final class PassPlanner {
         return thread;
     });
     private volatile boolean stopping;
+    /** Released when the shipper stops, cutting short a wait before a catch-up stream. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     /** One pass at a time: two would read from the same offsets and ship the same logs twice. */
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Pass lastPass;
@@ -65,6 +71,7 @@ public final class PassPlanner {
         this.source = source;
         this.offsetStore = offsetStore;
         this.clock = clock;
+        this.retryBudget = retryBudget;
         this.health = new ExporterHealth(config.retry(), retryBudget);
         this.exporterIds = config.exporters().stream().map(e -> e.id()).toList();
     }
@@ -113,12 +120,73 @@ public final class PassPlanner {
             LOG.info("pass skipped: every exporter is backing off after failures");
             return List.<Batch>of().iterator();
         }
-        Offset from = due.stream().map(pass::offsetOf).min(pass.order()).orElseThrow();
-        LOG.info("pass started: reading {} after {} up to {} for {}", source.describe(), from, until, due);
-        ReadAhead<List<AuditLogRecord>> pages = new ReadAhead<>(source.read(from, until), reader);
+        LOG.info("pass started: reading {} after {} up to {} for {}", source.describe(),
+                due.stream().map(pass::offsetOf).min(pass.order()).orElseThrow(), until, due);
+        // Alone in the stream, an exporter holds nobody back: it keeps its retries, and has no catch-up after.
+        retryBudget.markSharing(pass.streamShared() ? due : Set.of());
+        return stream(pass, due);
+    }
+
+    /**
+     * A stream of batches for {@code exporters}: the logs committed late that they lack, then the source read from
+     * the oldest of their offsets up to the pass's end.
+     */
+    private BatchIterator stream(Pass pass, Set<String> exporters) {
+        Offset from = exporters.stream().map(pass::offsetOf).min(pass.order()).orElseThrow();
+        ReadAhead<List<AuditLogRecord>> pages = new ReadAhead<>(source.read(from, pass.until()), reader);
         pass.reading(pages);
         List<Offset> cuts = exporterIds.stream().map(pass::offsetOf).filter(cut -> pass.order().isBefore(from, cut)).toList();
-        return new BatchIterator(lateBatches(pass, due), pages, config.chunk(), () -> pass.anyActive() && !stopping, pass, cuts);
+        return new BatchIterator(lateBatches(pass, exporters), pages, config.chunk(), () -> pass.anyStreaming() && !stopping,
+                pass, cuts);
+    }
+
+    /**
+     * Once a stream is over (every batch of it committed), a catch-up stream for the exporters that failed in it,
+     * after the task's backoff, read from their own offsets and shipped to them alone with the whole retry budget
+     * (nobody waits on them any more); or null, the pass being over. Taken again: an exporter that left the shared
+     * stream, or a catch-up stream in which it acknowledged logs, up to {@code maxRetries} catch-up streams. Not
+     * taken: one the destination refused for good (credentials, configuration), one known to be down (the backoff
+     * between passes does its waiting), or any once the shipper is stopping.
+     */
+    public Iterator<Batch> catchUp(@ExchangeProperty(PASS) Pass pass) {
+        pass.stopReading();
+        int streamsOver = pass.catchUps() + 1;
+        boolean sharedStreamOver = pass.streamShared();
+        Set<String> again = new LinkedHashSet<>();
+        for (String id : pass.leftTheStream()) {
+            boolean mayCatchUp = streamsOver <= config.retry().maxRetries() && !stopping && !retryBudget.isDown(id)
+                    && !pass.refused(id) && (streamsOver == 1 ? sharedStreamOver : pass.progressed(id));
+            if (mayCatchUp) {
+                again.add(id);
+            } else {
+                meters.failed(id);
+            }
+        }
+        if (again.isEmpty()) {
+            return null;
+        }
+        Duration backoff = config.retry().delayAfter(streamsOver, ThreadLocalRandom.current().nextDouble());
+        LOG.info("catching up {} from their own offsets in {} ms (catch-up {} of at most {})", again, backoff.toMillis(),
+                streamsOver, config.retry().maxRetries());
+        if (!sleep(backoff)) {
+            again.forEach(meters::failed);
+            return null;
+        }
+        pass.catchUp(again);
+        // The catch-up sends each exporter's failed batch again: a retry, as an inline one would have been.
+        again.forEach(meters::retried);
+        retryBudget.markSharing(Set.of());
+        return stream(pass, again);
+    }
+
+    /** Waits, unless the shipper stops meanwhile; whether the wait ran its course. */
+    private boolean sleep(Duration wait) {
+        try {
+            return !stopped.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
@@ -175,7 +243,7 @@ public final class PassPlanner {
     /** The exporter routes that still need something of this batch. */
     public String recipients(@Body Batch batch, @ExchangeProperty(PASS) Pass pass) {
         return exporterIds.stream()
-                .filter(id -> pass.isActive(id) && (batch.late() ? !pass.pending(batch, id).isEmpty()
+                .filter(id -> pass.isStreaming(id) && (batch.late() ? !pass.pending(batch, id).isEmpty()
                         : pass.order().isBefore(pass.offsetOf(id), batch.last())))
                 .map(id -> "direct:export-" + id)
                 .collect(Collectors.joining(","));
@@ -184,6 +252,7 @@ public final class PassPlanner {
     /** Ends the pass: updates each exporter's backoff and logs what was read, shipped and where each stands. */
     public Pass close(@ExchangeProperty(PASS) Pass pass) {
         pass.stopReading();
+        retryBudget.markSharing(Set.of());
         running.set(false);
         Instant now = clock.instant();
         StringBuilder summary = new StringBuilder();
@@ -229,6 +298,7 @@ public final class PassPlanner {
             lastPass = pass;
         } else {
             pass.stopReading();
+            retryBudget.markSharing(Set.of());
             running.set(false);
         }
         pass.abort(error);
@@ -239,6 +309,7 @@ public final class PassPlanner {
     /** Called when the shipper stops: the pass in flight ends at the next batch boundary. */
     public void stop() {
         stopping = true;
+        stopped.countDown();
     }
 
     public Pass lastPass() {

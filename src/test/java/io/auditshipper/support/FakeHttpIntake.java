@@ -75,13 +75,19 @@ public final class FakeHttpIntake implements AutoCloseable {
      */
     public FakeHttpIntake(Function<Request, Answer> responder, javax.net.ssl.SSLContext tls,
                           java.util.concurrent.Executor executor) {
+        this(responder, tls, executor, 0);
+    }
+
+    /** On {@code port} (0: any free one), for a test that opens it only once a client has found it closed. */
+    public FakeHttpIntake(Function<Request, Answer> responder, javax.net.ssl.SSLContext tls,
+                          java.util.concurrent.Executor executor, int port) {
         this.responder = responder;
         try {
             if (tls == null) {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
             } else {
                 com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
-                        new InetSocketAddress("127.0.0.1", 0), 0);
+                        new InetSocketAddress("127.0.0.1", port), 0);
                 https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
                 server = https;
             }

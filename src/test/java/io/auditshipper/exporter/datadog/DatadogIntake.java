@@ -26,7 +26,7 @@ public final class DatadogIntake {
     public static final String API_KEY = "dd-key-789";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public final FakeHttpIntake server = new FakeHttpIntake(this::intake);
+    public final FakeHttpIntake server;
     public final List<JsonNode> accepted = new CopyOnWriteArrayList<>();
     /** Entries answered 202 and dropped for their date: shipped to be lost, which a test expects never to see. */
     public final List<JsonNode> dropped = new CopyOnWriteArrayList<>();
@@ -34,10 +34,17 @@ public final class DatadogIntake {
 
     /** An intake whose clock reads {@code now}, the time the shipper under test is given. */
     public DatadogIntake(java.time.Instant now) {
-        this.now = now;
+        this(now, 0);
     }
 
-    Answer intake(Request request) {
+    /** On {@code port} (0: any free one). */
+    public DatadogIntake(java.time.Instant now, int port) {
+        this.now = now;
+        this.server = new FakeHttpIntake(this::intake, null, null, port);
+    }
+
+    /** Datadog's answer to a request; public for a test that puts its own answers in front of it. */
+    public Answer intake(Request request) {
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.path()).isEqualTo("/api/v2/logs");
         if (!API_KEY.equals(request.header("DD-API-KEY"))) {

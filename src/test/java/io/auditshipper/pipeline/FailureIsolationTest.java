@@ -1,0 +1,175 @@
+package io.auditshipper.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.ShipperApp;
+import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.exporter.datadog.DatadogIntake;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.model.Offset;
+import io.auditshipper.model.OffsetOrder;
+import io.auditshipper.offset.FileOffsetStore;
+import io.auditshipper.offset.StoredOffsets;
+import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.FakeHttpIntake.Answer;
+import io.auditshipper.support.FakeHttpIntake.Request;
+import io.auditshipper.support.ShipperFixture;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A destination never makes the others wait: in the stream of batches the exporters share, a failing one gets one
+ * attempt and leaves it; it retries in a catch-up stream of its own once the others have committed everything.
+ * Read from the offsets the others had stored when the failing destination saw each attempt, not from timings.
+ */
+class FailureIsolationTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int LOGS = 3_000;
+    private static final int CHUNK = 250;
+
+    @TempDir
+    Path dir;
+
+    private final List<AuditLogTable.Row> rows = new DemoAuditLogs(41).rows(LOGS, NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(60));
+    private final List<AuditLogRecord> sorted = ShipperFixture.inShippingOrder(rows);
+    private final Offset end = sorted.get(LOGS - 1).offset();
+
+    /** The fixture's file exporter "file" beside a Datadog exporter at {@code datadogUrl}; 12 batches of 250. */
+    private ShipperConfig config(ShipperFixture f, String datadogUrl, String initialDelay) {
+        return f.config(f.taskWith("  - id: datadog\n    type: io.kestra.plugin.ee.datadog.LogExporter\n    basePath: " + datadogUrl
+                        + "\n    apiKey: " + DatadogIntake.API_KEY + "\n")
+                .replace("chunk: 1000", "chunk: " + CHUNK).replace("initialDelay: PT0.05S", "initialDelay: " + initialDelay));
+    }
+
+    private StoredOffsets stored() {
+        return new FileOffsetStore(dir.resolve("state"), "test").load();
+    }
+
+    private static double count(MeterRegistry meters, String name, String exporterId) {
+        return meters.get(name).tag("exporter", exporterId).counter().count();
+    }
+
+    /** The id of the first log a Datadog request carries. */
+    private static String firstId(Request request) {
+        try {
+            return JSON.readTree(JSON.readTree(request.body()).get(0).path("message").asText()).path("id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aDestinationAnswering503IsRetriedOnlyOnceTheOthersHaveCommittedEverything() throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        DatadogIntake intake = new DatadogIntake(NOW);
+        List<Optional<Offset>> fileOffsetAtEachAttempt = new CopyOnWriteArrayList<>();
+        intake.server.respondWith(request -> {
+            fileOffsetAtEachAttempt.add(stored().of("file"));
+            return Answer.of(503, "{\"errors\":[\"Service Unavailable\"]}");
+        });
+        try (intake.server; ShipperApp app = new ShipperApp(config(f, intake.server.baseUrl(), "PT0.05S"), f.clock)) {
+            Pass pass = app.runOnce();
+
+            assertThat(pass.failures()).containsOnlyKeys("datadog");
+            assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            // One attempt in the shared stream, then a catch-up (a retry) with the task's 3 retries; none of them
+            // before "file" had committed its last batch.
+            assertThat(fileOffsetAtEachAttempt).hasSize(5);
+            assertThat(fileOffsetAtEachAttempt.subList(1, 5)).containsOnly(Optional.of(end));
+            assertThat(count(app.meters(), "kestra.shipper.retries", "datadog")).isEqualTo(4);
+            assertThat(count(app.meters(), "kestra.shipper.export.failures", "datadog")).isEqualTo(1);
+            assertThat(count(app.meters(), "kestra.shipper.logs.shipped", "file")).isEqualTo(LOGS);
+            assertThat(stored().of("file")).contains(end);
+            assertThat(OffsetOrder.CODE_POINT.isBefore(stored().of("datadog").orElseThrow(), sorted.get(0).offset()))
+                    .as("the down exporter's offset has not moved").isTrue();
+            assertThat(intake.server.violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRefusedDestinationThatComesBackGetsEveryLogOnceInTheSamePass() throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        // The port refuses connections until "file" has committed its last batch; then Datadog comes back.
+        AtomicReference<DatadogIntake> intake = new AtomicReference<>();
+        Thread comesBack = new Thread(() -> {
+            try {
+                while (!stored().of("file").equals(Optional.of(end))) {
+                    Thread.sleep(5);
+                }
+                intake.set(new DatadogIntake(NOW, port));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        comesBack.start();
+        Pass pass;
+        try {
+            pass = f.runOnce(config(f, "http://127.0.0.1:" + port, "PT0.5S"));
+        } finally {
+            comesBack.join(10_000);
+            comesBack.interrupt();
+        }
+        try (var server = intake.get().server) {
+            assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+            assertThat(intake.get().acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            assertThat(stored().of("datadog")).contains(end);
+            assertThat(server.violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void anExporterFailingOnBatch5Of12GetsBatches5To12InItsCatchUpAndTheOthersNothingTwice() throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        DatadogIntake intake = new DatadogIntake(NOW);
+        String batch5 = sorted.get(4 * CHUNK).id();
+        // Batch 5 fails for as long as "file" has not committed everything: every retry made before that fails too.
+        intake.server.respondWith(request -> firstId(request).equals(batch5) && !stored().of("file").equals(Optional.of(end))
+                ? Answer.of(503, "{\"errors\":[\"Service Unavailable\"]}")
+                : intake.intake(request));
+        try (intake.server; ShipperApp app = new ShipperApp(config(f, intake.server.baseUrl(), "PT0.05S"), f.clock)) {
+            Pass pass = app.runOnce();
+
+            assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+            List<String> batchStarts = new ArrayList<>();
+            for (int batch = 0; batch < LOGS / CHUNK; batch++) {
+                batchStarts.add(sorted.get(batch * CHUNK).id());
+            }
+            List<String> expectedRequests = new ArrayList<>(batchStarts.subList(0, 5));
+            expectedRequests.addAll(batchStarts.subList(4, batchStarts.size()));
+            assertThat(intake.server.requests().stream().map(FailureIsolationTest::firstId).toList())
+                    .as("batches 1-5 in the shared stream (5 failing), then 5-12 in the catch-up")
+                    .containsExactlyElementsOf(expectedRequests);
+            assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            assertThat(pass.shipped("file")).isEqualTo(LOGS);
+            assertThat(count(app.meters(), "kestra.shipper.logs.shipped", "file")).isEqualTo(LOGS);
+            assertThat(count(app.meters(), "kestra.shipper.logs.shipped", "datadog")).isEqualTo(LOGS);
+            assertThat(count(app.meters(), "kestra.shipper.export.failures", "datadog")).isZero();
+            assertThat(stored().exporters()).containsEntry("file", end).containsEntry("datadog", end);
+            assertThat(intake.server.violations()).isEmpty();
+        }
+    }
+}
