@@ -67,7 +67,7 @@ public final class RetryPolicy {
                 throw new DestinationUnavailableException("exporter " + exporterId + ": gave up after " + failures
                         + " attempts: " + again.reason(), null);
             }
-            Duration wait = wait(retry, failures, again.after());
+            Duration wait = wait(retry, failures, again.after(), jitter.getAsDouble());
             LOG.warn("exporter {}: {}; retrying in {} ms", exporterId, SecretRedactor.redact(again.reason()), wait.toMillis());
             retries.increment();
             try {
@@ -79,9 +79,13 @@ public final class RetryPolicy {
         }
     }
 
-    /** The wait after the {@code failures}-th failed attempt: what the destination asked for, within maxDelay, else the backoff. */
-    Duration wait(RetryConfig retry, int failures, Optional<Duration> asked) {
+    /**
+     * The wait after the {@code failures}-th failed attempt: what the destination asked for ({@code Retry-After}),
+     * within {@code maxDelay}, else the backoff's delay with this {@code jitter}. Every retry of the shipper, the
+     * source's included, waits this long.
+     */
+    public static Duration wait(RetryConfig retry, int failures, Optional<Duration> asked, double jitter) {
         return asked.map(after -> after.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : after)
-                .orElseGet(() -> retry.delayAfter(failures, jitter.getAsDouble()));
+                .orElseGet(() -> retry.delayAfter(failures, jitter));
     }
 }

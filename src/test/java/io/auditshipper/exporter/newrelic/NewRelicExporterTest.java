@@ -102,7 +102,7 @@ class NewRelicExporterTest {
         f.insert(rows);
         AtomicInteger calls = new AtomicInteger();
         intake.http.respondWith(request -> switch (calls.incrementAndGet()) {
-            case 1 -> new Answer(429, Map.of("Retry-After", "1"), "");
+            case 1 -> new Answer(429, Map.of("Retry-After", "2"), "");
             case 2 -> Answer.of(500, "{\"error\":\"internal\"}");
             default -> intake.logApi(request);
         });
@@ -112,8 +112,11 @@ class NewRelicExporterTest {
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(intake.http.requests()).hasSize(3);
-        // Retry-After: 1 against a backoff of 0.05 s: the 429 was waited out for the second it asked for.
-        assertThat(intake.http.waitAfter(0)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        // The 429 waited out for the 2 s it asked for (not the backoff's 0.05 s); the 500, which asked nothing, for the
+        // backoff's second delay: 0.1 s plus up to 25% jitter.
+        assertThat(f.retryWaits.waits()).hasSize(2);
+        assertThat(f.retryWaits.waits().get(0)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(f.retryWaits.waits().get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(125));
     }
 
     @Test

@@ -191,15 +191,19 @@ class ObjectStoreExporterTest {
 
         Pass pass;
         double retries;
-        try (io.auditshipper.ShipperApp app = new io.auditshipper.ShipperApp(f.config(f.taskWith(store.yaml())
-                .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")), f.clock)) {
+        try (io.auditshipper.ShipperApp app = f.app(f.config(f.taskWith(store.yaml())
+                .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")))) {
             pass = app.runOnce();
             retries = app.meters().get("kestra.shipper.retries").tag("exporter", "store").counter().count();
         }
 
         assertThat(pass.allSucceeded()).isTrue();
-        // The two 503s were retried by the exporter route and counted, not absorbed by the client uncounted.
+        // The two 503s were retried by the exporter's retry policy and counted, not absorbed by the client uncounted.
         assertThat(retries).isEqualTo(2);
+        // After the task's backoff (0.05 s, then 0.1 s, each with up to 25% jitter).
+        assertThat(f.retryWaits.waits()).hasSize(2);
+        assertThat(f.retryWaits.waits().get(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(62));
+        assertThat(f.retryWaits.waits().get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(125));
         assertThat(store.objects().values().stream().flatMap(object -> lines(object.getKey(), false).stream())
                 .map(ShipperFixture::idOf).toList()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(GCS.violations()).isEmpty();
