@@ -10,10 +10,18 @@ import java.util.List;
 public final class RecordingSleeper implements Sleeper {
 
     private final List<Duration> waits = new ArrayList<>();
+    private Runnable onEachWait = () -> {
+    };
 
     @Override
     public synchronized void sleep(Duration wait) {
         waits.add(wait);
+        onEachWait.run();
+    }
+
+    /** What changes while the exporter waits (a destination recovers), so that its retry meets the change. */
+    public synchronized void onEachWait(Runnable change) {
+        onEachWait = change;
     }
 
     public synchronized List<Duration> waits() {
