@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Posts an exporter's requests through camel-http and reads the answers as log intake APIs give them:
- * 2xx accepted; 429 and 5xx (and no answer) retried with exponential backoff and jitter, honouring
- * {@code Retry-After}; 413, 400 and 422 halve the request until the record at fault stands alone, which is
+ * Posts an exporter's requests through camel-http and reads the answers as log intake APIs give them
+ * ({@link HttpStatusClassifier}): 2xx accepted; 408, 429 and 5xx (and no answer) retried by the exporter's
+ * {@link RetryPolicy}, honouring {@code Retry-After}; 413, 400 and 422 halve the request until the record at fault stands alone, which is
  * parked in the dead-letter file with the reason (so one bad record does not take its neighbours along);
  * other 4xx park the request's records; 401/403 fail the exporter (wrong credentials are not the records' fault).
  */
