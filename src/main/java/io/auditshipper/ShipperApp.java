@@ -1,13 +1,13 @@
 package io.auditshipper;
 
 import io.auditshipper.config.ExporterConfig;
-import io.auditshipper.config.RetryConfig;
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.ExporterFactory;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.RetryBudget;
+import io.auditshipper.exporter.retry.Sleeper;
 import io.auditshipper.observe.PassHealthCheck;
 import io.auditshipper.observe.ShipperMeters;
 import io.auditshipper.offset.OffsetStore;
@@ -24,7 +24,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Processor;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -69,10 +68,19 @@ public final class ShipperApp implements AutoCloseable {
     }
 
     public ShipperApp(ShipperConfig config, Clock clock, UserRoutes userRoutes) {
+        this(config, clock, userRoutes, Sleeper.THREAD);
+    }
+
+    /** With how the exporters' retries wait: a test records the waits instead of sleeping through them. */
+    public ShipperApp(ShipperConfig config, Clock clock, Sleeper retryWaits) {
+        this(config, clock, UserRoutes.NONE, retryWaits);
+    }
+
+    private ShipperApp(ShipperConfig config, Clock clock, UserRoutes userRoutes, Sleeper retryWaits) {
         this.config = config;
         this.userRoutes = userRoutes;
         this.retryBudget = new RetryBudget(config.retry());
-        ExporterContext context = new ExporterContext(config.deadLetterDirectory(), retryBudget, meters, clock);
+        ExporterContext context = new ExporterContext(config.deadLetterDirectory(), retryBudget, meters, clock, retryWaits);
         for (ExporterConfig exporter : config.exporters()) {
             exporters.put(exporter.id(), ExporterFactory.create(exporter, context));
         }
@@ -103,7 +111,6 @@ public final class ShipperApp implements AutoCloseable {
 
     private Main camel(boolean scheduled) {
         Main main = new Main();
-        RetryConfig retry = config.retry();
         main.addInitialProperty("shipper.scheduled", Boolean.toString(scheduled));
         // Health and metrics over HTTP (camel.management.* in application.properties) while on schedule only.
         main.addOverrideProperty("camel.management.enabled", Boolean.toString(scheduled));
@@ -113,18 +120,12 @@ public final class ShipperApp implements AutoCloseable {
             main.configure().withRoutesExcludePattern("**/schedule.yaml");
         }
         main.addInitialProperty("shipper.cron", config.quartzCron());
-        main.addInitialProperty("shipper.retry.maxRetries", Integer.toString(retry.maxRetries()));
-        main.addInitialProperty("shipper.retry.initialDelayMs", Long.toString(retry.initialDelay().toMillis()));
-        main.addInitialProperty("shipper.retry.multiplier", Double.toString(retry.multiplier()));
-        main.addInitialProperty("shipper.retry.maxDelayMs", Long.toString(retry.maxDelay().toMillis()));
         main.bind("passPlanner", planner);
-        main.bind("exporterInbox", new ExporterInbox(retryBudget));
+        main.bind("exporterInbox", new ExporterInbox());
         main.bind("exportAcknowledgements", new ExportAcknowledgements());
         main.bind("offsetCommitter", new OffsetCommitter(offsetStore, source, config.delete(), verifiedDelete, shipperMeters));
         // Camel's metrics and the shipper's own share this registry, served at /observe/metrics.
         main.bind("prometheusMeterRegistry", meters);
-        main.bind("exporterRedeliveries", (Processor) exchange -> ShipperMeters.retries(meters,
-                exchange.getProperty(ExporterInbox.EXPORTER_ID, String.class)).increment());
         exporters.forEach((id, exporter) -> main.bind("exporter-" + id, exporter));
         main.addMainListener(new MainListenerSupport() {
             @Override

@@ -10,10 +10,13 @@ public record RetryConfig(int maxRetries, Duration initialDelay, double multipli
 
     public static final RetryConfig DEFAULT = new RetryConfig(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5));
 
-    /** The wait before attempt {@code failures + 1}, with up to 25% jitter so that retries do not align. */
+    /**
+     * The backoff schedule, the one every retry and every pause of a failing exporter follows: the wait before
+     * attempt {@code failures + 1}, {@code initialDelay * multiplier^(failures - 1)} plus up to 25% jitter
+     * ({@code jitter} in [0, 1)) so that retries do not align, never more than {@code maxDelay}.
+     */
     public Duration delayAfter(int failures, double jitter) {
-        double millis = initialDelay.toMillis() * Math.pow(multiplier, Math.max(0, failures - 1));
-        millis = Math.min(millis, maxDelay.toMillis());
-        return Duration.ofMillis((long) (millis * (1.0 + 0.25 * jitter)));
+        double millis = initialDelay.toMillis() * Math.pow(multiplier, Math.max(0, failures - 1)) * (1.0 + 0.25 * jitter);
+        return Duration.ofMillis((long) Math.min(millis, maxDelay.toMillis()));
     }
 }

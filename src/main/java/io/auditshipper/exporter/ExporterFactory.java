@@ -26,11 +26,15 @@ public final class ExporterFactory {
     private ExporterFactory() {
     }
 
-    /** The exporter, shipping each log in its {@code schema} ({@link RecordSchema}; KESTRA, the default, as stored). */
+    /**
+     * The exporter, shipping each log in its {@code schema} ({@link RecordSchema}; KESTRA, the default, as stored),
+     * a batch it fails with an exception retried with the task's backoff ({@link RetryingExporter}).
+     */
     public static LogExporter create(ExporterConfig config, ExporterContext context) {
         RecordSchema schema = RecordSchema.of(config);
         LogExporter exporter = destination(config, context);
-        return schema == RecordSchema.KESTRA ? exporter : new SchemaExporter(exporter, schema);
+        return new RetryingExporter(schema == RecordSchema.KESTRA ? exporter : new SchemaExporter(exporter, schema),
+                context.retryPolicy(config.id()));
     }
 
     private static LogExporter destination(ExporterConfig config, ExporterContext context) {
@@ -49,7 +53,7 @@ public final class ExporterFactory {
             case OPENSEARCH -> new OpenSearchExporter(config, context);
             case SPLUNK -> SplunkHec.exporter(config, context);
             case GRAYLOG -> Gelf.exporter(config, context);
-            case SYSLOG -> SyslogExporter.from(config, context);
+            case SYSLOG -> SyslogExporter.from(config);
             case CAMEL -> CamelEndpointExporter.from(config, context);
         };
     }

@@ -2,14 +2,13 @@ package io.auditshipper.pipeline;
 
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.exporter.DestinationUnavailableException;
-import io.auditshipper.exporter.RetryBudget;
+import io.auditshipper.exporter.retry.RetriesSpentException;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Batch;
 import io.auditshipper.storage.IoReasons;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +24,6 @@ public final class ExporterInbox {
     public static final String EXPORTER_ID = "exporterId";
     public static final String BATCH = "batch";
     private static final Logger LOG = LoggerFactory.getLogger(ExporterInbox.class);
-    /** How HttpDelivery, BulkIndexer and the syslog exporter say that their retries are spent. */
-    private static final String RETRIES_SPENT = "gave up after";
-
-    private final RetryBudget retryBudget;
-
-    public ExporterInbox(RetryBudget retryBudget) {
-        this.retryBudget = retryBudget;
-    }
-
     public List<AuditLogRecord> pending(@ExchangeProperty(BATCH) Batch batch, @ExchangeProperty(PassPlanner.PASS) Pass pass,
                                         @ExchangeProperty(EXPORTER_ID) String exporterId) {
         return pass.pending(batch, exporterId);
@@ -49,21 +39,13 @@ public final class ExporterInbox {
     }
 
     /**
-     * Camel's {@code retryWhile} for the exporters whose retries are Camel redeliveries: whether the redelivery
-     * about to be made (Camel counts them from 1) is within the exporter's {@link RetryBudget}.
-     */
-    public boolean mayRetry(@Header(Exchange.REDELIVERY_COUNTER) Integer redelivery, @ExchangeProperty(EXPORTER_ID) String exporterId) {
-        return redelivery != null && redelivery <= retryBudget.of(exporterId).maxRetries();
-    }
-
-    /**
-     * Whether the destination refused the batch for good: a {@link DestinationUnavailableException} is raised both
-     * when the destination refuses the credentials or the configuration (401/403, a wrong index or endpoint: the
-     * same answer again on a catch-up) and when the exporter's own retries are spent; only the latter says it
-     * "gave up after" its attempts. Any other exception is one Camel redelivers, so worth trying again.
+     * Whether the destination refused the batch for good: a {@link DestinationUnavailableException} says the
+     * destination refused the credentials or the configuration (401/403, a wrong index or endpoint: the same answer
+     * again on a catch-up), unless it is the {@link RetriesSpentException} of an exporter whose retries ran out. Any
+     * other exception (a write that failed, a connection refused) is worth trying again.
      */
     private static boolean refused(Throwable cause) {
-        return cause instanceof DestinationUnavailableException && !String.valueOf(cause.getMessage()).contains(RETRIES_SPENT);
+        return cause instanceof DestinationUnavailableException && !(cause instanceof RetriesSpentException);
     }
 
     /**

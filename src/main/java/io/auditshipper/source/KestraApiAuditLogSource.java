@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditshipper.config.RetryConfig;
 import io.auditshipper.config.SourceConfig;
+import io.auditshipper.exporter.retry.RetryAfter;
+import io.auditshipper.exporter.retry.RetryPolicy;
+import io.auditshipper.exporter.retry.Sleeper;
 import io.auditshipper.kestra.KestraApiClient;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
@@ -16,16 +19,12 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -51,11 +50,6 @@ public final class KestraApiAuditLogSource implements AuditLogSource {
     private static final Logger LOG = LoggerFactory.getLogger(KestraApiAuditLogSource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Waits between attempts; tests pass one that records the wait instead. */
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
     private final KestraApiClient client;
     private final AuditLogFilter filter;
     private final int pageSize;
@@ -70,7 +64,7 @@ public final class KestraApiAuditLogSource implements AuditLogSource {
     private volatile boolean probing;
 
     public KestraApiAuditLogSource(SourceConfig config, AuditLogFilter filter) {
-        this(config, filter, RetryConfig.DEFAULT, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+        this(config, filter, RetryConfig.DEFAULT, Clock.systemUTC(), Sleeper.THREAD);
     }
 
     public KestraApiAuditLogSource(SourceConfig config, AuditLogFilter filter, RetryConfig retry, Clock clock,
@@ -227,9 +221,8 @@ public final class KestraApiAuditLogSource implements AuditLogSource {
                             + (failures > 0 ? " after " + (failures + 1) + " attempts" : "")
                             + (e.timedOut() ? " (" + timeouts + ")" : "") + refusedParameters(e), e);
                 }
-                Duration wait = retryAfter(e.retryAfter())
-                        .orElse(retry.delayAfter(failures + 1, ThreadLocalRandom.current().nextDouble()));
-                wait = wait.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : wait;
+                Duration wait = RetryPolicy.wait(retry, failures + 1, RetryAfter.parse(e.retryAfter(), clock.instant()),
+                        ThreadLocalRandom.current().nextDouble());
                 LOG.warn("{}; asking again in {} ms ({} of {} retries)", e.getMessage(), wait.toMillis(), failures + 1,
                         retry.maxRetries());
                 pause(wait);
@@ -269,24 +262,6 @@ public final class KestraApiAuditLogSource implements AuditLogSource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SourceException("interrupted while waiting to ask Kestra " + client.describe() + " again", e);
-        }
-    }
-
-    /** A {@code Retry-After} header: seconds, or an HTTP date; empty when absent or not understood. */
-    private Optional<Duration> retryAfter(String header) {
-        if (header == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim()))));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(clock.instant(), at);
-                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-            } catch (DateTimeParseException notADate) {
-                return Optional.empty();
-            }
         }
     }
 

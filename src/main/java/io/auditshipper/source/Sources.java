@@ -14,7 +14,7 @@ public final class Sources {
         return switch (config.source().kind()) {
             case JDBC -> new JdbcAuditLogSource(config.source(), filter);
             case KESTRA -> new KestraApiAuditLogSource(config.source(), filter, config.retry(), java.time.Clock.systemUTC(),
-                    d -> Thread.sleep(d.toMillis()));
+                    io.auditshipper.exporter.retry.Sleeper.THREAD);
         };
     }
 }

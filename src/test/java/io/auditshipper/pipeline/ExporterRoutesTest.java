@@ -4,8 +4,12 @@ import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.ExporterType;
 import io.auditshipper.config.RetryConfig;
 import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.ExporterFactory;
+import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.exporter.camel.CamelEndpointExporter;
+import io.auditshipper.observe.ShipperMeters;
+import io.auditshipper.support.RecordingSleeper;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Batch;
 import io.auditshipper.model.Offset;
@@ -15,7 +19,6 @@ import io.auditshipper.offset.StoredOffsets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -25,18 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The built-in exporter routes (exporters.yaml: the exporter-retry configuration and the processor-exporter
+ * The built-in exporter routes (exporters.yaml: the exporter-failure configuration and the processor-exporter
  * template) with a {@code type: camel} exporter in front of a user route, as the shipper wires them: the user-route
  * contract (NDJSON body, headers, acknowledgement, drops counted as shipped, retries, dead letters).
  */
@@ -58,26 +60,16 @@ class ExporterRoutesTest extends CamelTestSupport {
 
     @TempDir
     static Path dir;
-    private final AtomicInteger redeliveries = new AtomicInteger();
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties retry = new Properties();
-        retry.put("shipper.retry.maxRetries", "2");
-        retry.put("shipper.retry.initialDelayMs", "1");
-        retry.put("shipper.retry.multiplier", "2");
-        retry.put("shipper.retry.maxDelayMs", "5");
-        return retry;
-    }
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final RecordingSleeper retryWaits = new RecordingSleeper();
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = super.createCamelContext();
         RetryBudget budget = new RetryBudget(new RetryConfig(2, Duration.ofMillis(1), 2, Duration.ofMillis(5)));
-        CamelEndpointExporter exporter = CamelEndpointExporter.from(new ExporterConfig("siem", ExporterType.CAMEL, 2,
-                Map.of("uri", "direct:my-filter")), new ExporterContext(dir, budget, new SimpleMeterRegistry()));
-        context.getRegistry().bind("exporterInbox", new ExporterInbox(budget));
-        context.getRegistry().bind("exporterRedeliveries", (Processor) exchange -> redeliveries.incrementAndGet());
+        LogExporter exporter = ExporterFactory.create(new ExporterConfig("siem", ExporterType.CAMEL, 2,
+                Map.of("uri", "direct:my-filter")), new ExporterContext(dir, budget, meters, Clock.systemUTC(), retryWaits));
+        context.getRegistry().bind("exporterInbox", new ExporterInbox());
         context.getRegistry().bind("exporter-siem", exporter);
         PluginHelper.getRoutesLoader(context).loadRoutes(
                 PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/exporters.yaml"),
@@ -137,7 +129,8 @@ class ExporterRoutesTest extends CamelTestSupport {
 
         assertThat(result.error()).contains("IllegalStateException: the destination is down");
         assertThat(result.upTo()).isNull();
-        assertThat(redeliveries).hasValue(2);
+        assertThat(ShipperMeters.retries(meters, "siem").count()).isEqualTo(2);
+        assertThat(retryWaits.waits()).hasSize(2);
         // The first message once; the second on the first try and on each of the two retries.
         assertThat(destination.getReceivedExchanges()).extracting(e -> e.getMessage().getHeader(CamelEndpointExporter.FIRST_ID))
                 .containsExactly("id0", "id2", "id2", "id2");

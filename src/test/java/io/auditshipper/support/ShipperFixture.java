@@ -38,6 +38,8 @@ public final class ShipperFixture {
     public final String url;
     public final String table = TestDatabases.freshTable();
     public final MutableClock clock;
+    /** The exporters' retry waits, recorded rather than slept through (the tests read which waits were chosen). */
+    public final RecordingSleeper retryWaits = new RecordingSleeper();
 
     public ShipperFixture(String backend, Path directory, Instant now) {
         this.backend = backend;
@@ -90,9 +92,14 @@ public final class ShipperFixture {
     }
 
     public Pass runOnce(ShipperConfig config) throws Exception {
-        try (ShipperApp app = new ShipperApp(config, clock)) {
+        try (ShipperApp app = app(config)) {
             return app.runOnce();
         }
+    }
+
+    /** A shipper on this fixture's clock whose exporters' retry waits go to {@link #retryWaits}. */
+    public ShipperApp app(ShipperConfig config) {
+        return new ShipperApp(config, clock, retryWaits);
     }
 
     public Database database() {

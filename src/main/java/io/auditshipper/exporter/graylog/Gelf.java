@@ -50,7 +50,7 @@ public final class Gelf {
         }
         DeadLetterFile deadLetters = context.deadLetters(config.id());
         HttpDelivery delivery = new HttpDelivery(config.id(), ApiKeyIntake.intakeUrl(endpoint, path), "application/json",
-                headers, context.retryBudget(), context.retries(config.id()), deadLetters, Gelf::fix);
+                headers, context, deadLetters, Gelf::fix);
         return new HttpLogExporter("Graylog GELF HTTP input" + (bulk ? " (bulk)" : ""), new HttpLogSink(new RequestPacker(
                 encoder, gzip, bulk ? config.chunk() : 1, maxBytes, RequestPacker.LimitOn.UNCOMPRESSED), delivery, deadLetters));
     }

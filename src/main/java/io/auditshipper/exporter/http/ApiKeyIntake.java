@@ -26,7 +26,7 @@ public record ApiKeyIntake(String name, String path, String keyHeader, String ex
         String apiKey = config.required("apiKey", "\"{{ secret('" + exampleSecret + "') }}\"");
         DeadLetterFile deadLetters = context.deadLetters(config.id());
         HttpDelivery delivery = new HttpDelivery(config.id(), intakeUrl(basePath, path), "application/json",
-                Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context.retryBudget(), context.retries(config.id()), deadLetters);
+                Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context, deadLetters);
         return new HttpLogSink(new RequestPacker(encoder, true, Math.min(config.chunk(), maxRecords), maxBodyBytes, limitOn),
                 delivery, deadLetters);
     }

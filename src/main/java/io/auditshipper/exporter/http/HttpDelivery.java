@@ -1,33 +1,26 @@
 package io.auditshipper.exporter.http;
 
-import io.auditshipper.config.RetryConfig;
-import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.exporter.DeadLetterFile;
-import io.auditshipper.exporter.DestinationUnavailableException;
-import io.auditshipper.exporter.RetryBudget;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.retry.Outcome;
+import io.auditshipper.exporter.retry.RetryPolicy;
 import io.auditshipper.model.AuditLogRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
-import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Posts an exporter's requests through camel-http and reads the answers as log intake APIs give them:
- * 2xx accepted; 429 and 5xx (and no answer) retried with exponential backoff and jitter, honouring
- * {@code Retry-After}; 413, 400 and 422 halve the request until the record at fault stands alone, which is
+ * Posts an exporter's requests through camel-http and reads the answers as log intake APIs give them
+ * ({@link HttpStatusClassifier}): 2xx accepted; 408, 429 and 5xx (and no answer) retried by the exporter's
+ * {@link RetryPolicy}, honouring {@code Retry-After}; 413, 400 and 422 halve the request until the record at fault stands alone, which is
  * parked in the dead-letter file with the reason (so one bad record does not take its neighbours along);
  * other 4xx park the request's records; 401/403 fail the exporter (wrong credentials are not the records' fault).
  */
@@ -61,28 +54,26 @@ public final class HttpDelivery {
     private final String url;
     private final String contentType;
     private final Map<String, String> headers;
-    private final RetryBudget retryBudget;
-    private final Counter retries;
+    private final RetryPolicy retryPolicy;
+    private final HttpStatusClassifier classifier;
     private final DeadLetterFile deadLetters;
-    private final FatalAnswers fatalAnswers;
     private volatile ProducerTemplate template;
 
     public HttpDelivery(String exporterId, String url, String contentType, Map<String, String> headers,
-                        RetryBudget retryBudget, Counter retries, DeadLetterFile deadLetters) {
-        this(exporterId, url, contentType, headers, retryBudget, retries, deadLetters, (status, body) -> null);
+                        ExporterContext context, DeadLetterFile deadLetters) {
+        this(exporterId, url, contentType, headers, context, deadLetters, (status, body) -> null);
     }
 
     /** With the destination's own reading of the answers that stop the exporter at once ({@link FatalAnswers}). */
     public HttpDelivery(String exporterId, String url, String contentType, Map<String, String> headers,
-                        RetryBudget retryBudget, Counter retries, DeadLetterFile deadLetters, FatalAnswers fatalAnswers) {
+                        ExporterContext context, DeadLetterFile deadLetters, FatalAnswers fatalAnswers) {
         this.exporterId = exporterId;
         this.url = url;
         this.contentType = contentType;
         this.headers = Map.copyOf(headers);
-        this.retryBudget = retryBudget;
-        this.retries = retries;
+        this.retryPolicy = context.retryPolicy(exporterId);
+        this.classifier = new HttpStatusClassifier(url, fatalAnswers, context.clock());
         this.deadLetters = deadLetters;
-        this.fatalAnswers = fatalAnswers;
     }
 
     public void bind(CamelContext context) {
@@ -95,11 +86,12 @@ public final class HttpDelivery {
 
     /** Delivers the request; the accepted answers (one per request actually sent, after any 413 split). */
     public List<Response> deliver(LogRequest request, Parts parts) throws Exception {
-        Response response = send(request);
-        int status = response.status();
-        if (status / 100 == 2) {
-            return List.of(new Response(status, response.body(), request.records()));
+        Outcome<Response> outcome = send(request);
+        if (outcome instanceof Outcome.Done<Response> done) {
+            return List.of(new Response(done.answer().status(), done.answer().body(), request.records()));
         }
+        Outcome.Reject<Response> rejected = (Outcome.Reject<Response>) outcome;
+        int status = rejected.answer().status();
         if ((status == 413 || status == 400 || status == 422) && request.records().size() > 1) {
             List<AuditLogRecord> records = request.records();
             int half = records.size() / 2;
@@ -109,23 +101,22 @@ public final class HttpDelivery {
             List<Response> second = deliver(parts.part(request, half, records.size()), parts);
             return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
         }
-        deadLetters.park(request.records(), "HTTP " + status + " from " + url + ": " + abbreviate(response.text()));
+        deadLetters.park(request.records(), rejected.reason());
         return List.of();
     }
 
     /** A request that carries no records (a status poll): the first final answer, retried as any request is. */
-    public Response post(byte[] body) {
-        return send(new LogRequest(List.of(), List.of(), body));
+    public Response post(byte[] body) throws Exception {
+        Outcome<Response> outcome = send(new LogRequest(List.of(), List.of(), body));
+        return outcome instanceof Outcome.Done<Response> done ? done.answer() : ((Outcome.Reject<Response>) outcome).answer();
     }
 
-    /** One request, retried while the answer says "later"; the first answer that is final. */
-    private Response send(LogRequest request) {
+    /** One request, through the exporter's {@link RetryPolicy}: done or rejected, once the answer is final. */
+    private Outcome<Response> send(LogRequest request) throws Exception {
         if (template == null) {
             throw new IllegalStateException("exporter " + exporterId + " is not bound to the Camel context");
         }
-        String last = null;
-        RetryConfig retry = retryBudget.of(exporterId);
-        for (int attempt = 0; ; attempt++) {
+        return retryPolicy.run(() -> {
             Exchange answer = template.send(url + (url.contains("?") ? "&" : "?") + "throwExceptionOnFailure=false",
                     exchange -> {
                         exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
@@ -134,66 +125,13 @@ public final class HttpDelivery {
                         headers.forEach(exchange.getIn()::setHeader);
                         exchange.getIn().setBody(request.body());
                     });
-            Duration wait;
             if (answer.getException() != null) {
-                last = "no answer from " + url + ": " + answer.getException().getMessage();
-                wait = retry.delayAfter(attempt + 1, ThreadLocalRandom.current().nextDouble());
-            } else {
-                int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-                byte[] body = answer.getMessage().getBody(byte[].class);
-                Response response = new Response(status, body == null ? new byte[0] : body, List.of());
-                String fix = status / 100 == 2 ? null : fatalAnswers.fix(status, response.text());
-                if (fix != null) {
-                    throw new DestinationUnavailableException("exporter " + exporterId + ": " + url + " answered " + status
-                            + " (" + abbreviate(response.text()) + "); " + fix, null);
-                }
-                if (status == 401 || status == 403) {
-                    throw new DestinationUnavailableException("exporter " + exporterId + ": " + url + " answered " + status
-                            + " (" + abbreviate(response.text()) + "); check the exporter's API key or credentials", null);
-                }
-                if (status != 429 && status / 100 != 5 && status != 408) {
-                    return response;
-                }
-                last = url + " answered " + status + ": " + abbreviate(response.text());
-                wait = retryAfter(answer.getMessage().getHeader("Retry-After", String.class))
-                        .orElse(retry.delayAfter(attempt + 1, ThreadLocalRandom.current().nextDouble()));
+                return classifier.noAnswer(answer.getException());
             }
-            if (attempt >= retry.maxRetries()) {
-                throw new DestinationUnavailableException("exporter " + exporterId + ": gave up after " + (attempt + 1)
-                        + " attempts: " + last, null);
-            }
-            wait = wait.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : wait;
-            LOG.warn("exporter {}: {}; retrying in {} ms", exporterId, SecretRedactor.redact(last), wait.toMillis());
-            retries.increment();
-            try {
-                Thread.sleep(wait.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DestinationUnavailableException("exporter " + exporterId + ": interrupted while waiting to retry", e);
-            }
-        }
-    }
-
-    /** {@code Retry-After} in seconds or as an HTTP date. */
-    static java.util.Optional<Duration> retryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return java.util.Optional.empty();
-        }
-        try {
-            return java.util.Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim()))));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
-                return java.util.Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-            } catch (DateTimeParseException notADate) {
-                return java.util.Optional.empty();
-            }
-        }
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+            byte[] body = answer.getMessage().getBody(byte[].class);
+            return classifier.classify(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
+                    body == null ? new byte[0] : body, answer.getMessage().getHeader("Retry-After", String.class));
+        });
     }
 
     public String url() {

@@ -55,7 +55,7 @@ public final class OtlpLogExporter implements LogExporter {
         boolean json = encoding.equals("json");
         DeadLetterFile deadLetters = context.deadLetters(config.id());
         HttpDelivery delivery = new HttpDelivery(config.id(), endpoint, json ? "application/json" : "application/x-protobuf",
-                headers, context.retryBudget(), context.retries(config.id()), deadLetters);
+                headers, context, deadLetters);
         OtlpLogsEncoder encoder = new OtlpLogsEncoder(config.string("serviceName", "kestra"),
                 HttpLogExporter.localHostname(), json);
         return new OtlpLogExporter(new HttpLogSink(new RequestPacker(encoder, true, config.chunk(), MAX_PAYLOAD_BYTES,

@@ -1,12 +1,11 @@
 package io.auditshipper.exporter.search;
 
-import io.auditshipper.config.RetryConfig;
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.DestinationUnavailableException;
-import io.auditshipper.exporter.RetryBudget;
+import io.auditshipper.exporter.retry.Outcome;
+import io.auditshipper.exporter.retry.RetryPolicy;
 import io.auditshipper.model.AuditLogRecord;
-import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Indexes records with {@code _bulk} and reads the answer item by item, the same way for Elasticsearch
@@ -58,21 +56,19 @@ public final class BulkIndexer {
     private final String exporterId;
     private final String destination;
     private final BulkClient client;
-    private final RetryBudget retryBudget;
-    private final Counter retries;
+    private final RetryPolicy retryPolicy;
     private final DeadLetterFile deadLetters;
 
-    public BulkIndexer(String exporterId, String destination, BulkClient client, RetryBudget retryBudget, Counter retries,
+    public BulkIndexer(String exporterId, String destination, BulkClient client, RetryPolicy retryPolicy,
                        DeadLetterFile deadLetters) {
         this.exporterId = exporterId;
         this.destination = destination;
         this.client = client;
-        this.retryBudget = retryBudget;
-        this.retries = retries;
+        this.retryPolicy = retryPolicy;
         this.deadLetters = deadLetters;
     }
 
-    public void index(List<AuditLogRecord> records) {
+    public void index(List<AuditLogRecord> records) throws Exception {
         try {
             indexOrRefuse(records);
         } catch (RequestRefused refused) {
@@ -93,63 +89,59 @@ public final class BulkIndexer {
         }
     }
 
-    private void indexOrRefuse(List<AuditLogRecord> records) {
-        List<AuditLogRecord> pending = records;
-        RetryConfig retry = retryBudget.of(exporterId);
-        for (int attempt = 0; ; attempt++) {
-            String why;
-            try {
-                pending = indexOnce(pending);
-                if (pending.isEmpty()) {
-                    return;
-                }
-                why = pending.size() + " of the bulk's items were refused for now (429 or 5xx)";
-            } catch (DestinationUnavailableException e) {
-                throw e;
-            } catch (Exception e) {
-                Throwable cause = e.getCause() != null && e.getClass().getName().startsWith("org.apache.camel") ? e.getCause() : e;
-                OptionalInt status = client.statusOf(cause);
-                if (status.isPresent() && (status.getAsInt() == 401 || status.getAsInt() == 403)) {
-                    throw new DestinationUnavailableException("exporter " + exporterId + ": " + destination + " answered "
-                            + status.getAsInt() + "; check connection.basicAuth or the headers", null);
-                }
-                Optional<SSLException> tls = tlsFailure(cause);
-                if (tls.isPresent()) {
-                    // Retrying cannot make a certificate trusted.
-                    throw new DestinationUnavailableException("exporter " + exporterId + ": the TLS certificate of " + destination
-                            + " is not trusted (" + tls.get().getMessage() + "); add its CA to the JVM's trust store, or set"
-                            + " connection.trustAllSsl: true to skip the verification", null);
-                }
-                if (status.isPresent() && status.getAsInt() == 413 && pending.size() > 1) {
-                    int half = pending.size() / 2;
-                    LOG.info("exporter {}: {} answered 413 for a bulk of {}; sending it in two halves", exporterId, destination, pending.size());
-                    indexOrRefuse(pending.subList(0, half));
-                    indexOrRefuse(pending.subList(half, pending.size()));
-                    return;
-                }
-                if (status.isPresent() && status.getAsInt() / 100 == 4 && status.getAsInt() != 408 && status.getAsInt() != 429) {
-                    RequestRefused refused = new RequestRefused(status.getAsInt(), SecretRedactor.redact(String.valueOf(cause.getMessage())));
-                    if (status.getAsInt() == 400 && pending.size() > 1) {
-                        bisect(pending, refused);
-                        return;
-                    }
-                    throw refused;
-                }
-                why = "the bulk request failed: " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    private void indexOrRefuse(List<AuditLogRecord> records) throws Exception {
+        // The items still to index: those refused for "later" are sent again, alone.
+        List<AuditLogRecord> pending = new ArrayList<>(records);
+        Outcome<Integer> outcome = retryPolicy.run(() -> attempt(pending));
+        if (!(outcome instanceof Outcome.Reject<Integer> rejected)) {
+            return;
+        }
+        int status = rejected.answer();
+        if (status == 413 && pending.size() > 1) {
+            int half = pending.size() / 2;
+            LOG.info("exporter {}: {} answered 413 for a bulk of {}; sending it in two halves", exporterId, destination, pending.size());
+            indexOrRefuse(pending.subList(0, half));
+            indexOrRefuse(pending.subList(half, pending.size()));
+            return;
+        }
+        RequestRefused refused = new RequestRefused(status, rejected.reason());
+        if (status == 400 && pending.size() > 1) {
+            bisect(pending, refused);
+            return;
+        }
+        throw refused;
+    }
+
+    /**
+     * One bulk of the pending items, classified: done once none is left; retried while items or the whole request
+     * are refused for "later"; a 4xx for the whole request rejected with its status (the caller splits, bisects or
+     * gives up); refused credentials or an untrusted certificate fatal (no retry can mend them).
+     */
+    private Outcome<Integer> attempt(List<AuditLogRecord> pending) {
+        try {
+            List<AuditLogRecord> again = indexOnce(List.copyOf(pending));
+            pending.clear();
+            pending.addAll(again);
+            return again.isEmpty() ? Outcome.done(200)
+                    : Outcome.retry(again.size() + " of the bulk's items were refused for now (429 or 5xx) by " + destination);
+        } catch (DestinationUnavailableException e) {
+            throw e;
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null && e.getClass().getName().startsWith("org.apache.camel") ? e.getCause() : e;
+            OptionalInt status = client.statusOf(cause);
+            if (status.isPresent() && (status.getAsInt() == 401 || status.getAsInt() == 403)) {
+                return Outcome.fatal(destination + " answered " + status.getAsInt() + "; check connection.basicAuth or the headers");
             }
-            if (attempt >= retry.maxRetries()) {
-                throw new DestinationUnavailableException("exporter " + exporterId + ": gave up after " + (attempt + 1)
-                        + " attempts at " + destination + ": " + SecretRedactor.redact(why), null);
+            Optional<SSLException> tls = tlsFailure(cause);
+            if (tls.isPresent()) {
+                return Outcome.fatal("the TLS certificate of " + destination + " is not trusted (" + tls.get().getMessage()
+                        + "); add its CA to the JVM's trust store, or set connection.trustAllSsl: true to skip the verification");
             }
-            long wait = retry.delayAfter(attempt + 1, ThreadLocalRandom.current().nextDouble()).toMillis();
-            LOG.warn("exporter {}: {}; retrying in {} ms", exporterId, SecretRedactor.redact(why), wait);
-            retries.increment();
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DestinationUnavailableException("exporter " + exporterId + ": interrupted while waiting to retry", e);
+            if (status.isPresent() && status.getAsInt() / 100 == 4 && status.getAsInt() != 408 && status.getAsInt() != 429) {
+                return Outcome.reject(status.getAsInt(), SecretRedactor.redact(String.valueOf(cause.getMessage())));
             }
+            return Outcome.retry("the bulk request to " + destination + " failed: " + cause.getClass().getSimpleName() + ": "
+                    + cause.getMessage());
         }
     }
 
@@ -158,17 +150,17 @@ public final class BulkIndexer {
      * is parked; a half of several records refused (its own halves both refused) or both halves refused mean the
      * request is at fault, and no more is sent.
      */
-    private void bisect(List<AuditLogRecord> records, RequestRefused refused) {
+    private void bisect(List<AuditLogRecord> records, RequestRefused refused) throws Exception {
         LOG.info("exporter {}: {} answered 400 to a bulk of {} ({}); sending it in two halves to find a record at fault",
                 exporterId, destination, records.size(), refused.getMessage());
         int half = records.size() / 2;
         List<AuditLogRecord> first = records.subList(0, half);
         List<AuditLogRecord> second = records.subList(half, records.size());
-        RequestRefused firstRefused = attempt(first);
+        RequestRefused firstRefused = refusal(first);
         if (firstRefused != null && first.size() > 1) {
             throw firstRefused;
         }
-        RequestRefused secondRefused = attempt(second);
+        RequestRefused secondRefused = refusal(second);
         if (firstRefused != null && secondRefused != null || secondRefused != null && second.size() > 1) {
             throw secondRefused;
         }
@@ -179,7 +171,7 @@ public final class BulkIndexer {
         }
     }
 
-    private RequestRefused attempt(List<AuditLogRecord> records) {
+    private RequestRefused refusal(List<AuditLogRecord> records) throws Exception {
         try {
             indexOrRefuse(records);
             return null;

@@ -33,8 +33,8 @@ public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkCli
         this.connection = SearchConnection.from(config);
         this.chunk = config.chunk();
         this.componentName = engine.toLowerCase(java.util.Locale.ROOT) + "-" + config.id();
-        this.indexer = new BulkIndexer(config.id(), engine + " " + connection.urls("/" + indexName + "/_bulk"), this, context.retryBudget(),
-                context.retries(config.id()), context.deadLetters(config.id()));
+        this.indexer = new BulkIndexer(config.id(), engine + " " + connection.urls("/" + indexName + "/_bulk"), this,
+                context.retryPolicy(config.id()), context.deadLetters(config.id()));
     }
 
     /** The engine's Camel component, its client built from {@link #connection}. */
@@ -48,7 +48,7 @@ public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkCli
 
     /** One bulk request per {@code chunk} records (Kestra's default 1000). */
     @Override
-    public void ship(List<AuditLogRecord> records) {
+    public void ship(List<AuditLogRecord> records) throws Exception {
         for (int from = 0; from < records.size(); from += chunk) {
             indexer.index(records.subList(from, Math.min(records.size(), from + chunk)));
         }

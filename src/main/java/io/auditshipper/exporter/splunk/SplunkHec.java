@@ -83,12 +83,12 @@ public final class SplunkHec implements LogExporter {
         DeadLetterFile deadLetters = context.deadLetters(config.id());
         HttpDelivery.FatalAnswers fatal = SplunkHec::fix;
         HttpDelivery acks = acknowledged ? new HttpDelivery(config.id(), ApiKeyIntake.intakeUrl(host, "/services/collector/ack"),
-                "application/json", headers, context.retryBudget(), context.retries(config.id()), deadLetters, fatal) : null;
+                "application/json", headers, context, deadLetters, fatal) : null;
         if (gzip) {
             headers.put("Content-Encoding", "gzip");
         }
         HttpDelivery delivery = new HttpDelivery(config.id(), ApiKeyIntake.intakeUrl(host, "/services/collector"),
-                "application/json", headers, context.retryBudget(), context.retries(config.id()), deadLetters, fatal);
+                "application/json", headers, context, deadLetters, fatal);
         HttpLogSink sink = new HttpLogSink(new RequestPacker(encoder, gzip, config.chunk(), maxBytes,
                 RequestPacker.LimitOn.UNCOMPRESSED), delivery, deadLetters);
         return new SplunkHec(config.id(), sink, acks, ackTimeout, channel);

@@ -2,18 +2,12 @@ package io.auditshipper.exporter.syslog;
 
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
-import io.auditshipper.config.RetryConfig;
 import io.auditshipper.exporter.DestinationUnavailableException;
-import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.ExporterProperties;
 import io.auditshipper.exporter.LogExporter;
-import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.exporter.http.HttpLogExporter;
 import io.auditshipper.exporter.search.SearchConnection;
 import io.auditshipper.model.AuditLogRecord;
-import io.micrometer.core.instrument.Counter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -32,7 +26,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Kestra's Syslog {@code LogExporter}: each audit log a CEF message ({@link Cef}) in an RFC 5424 syslog message
@@ -44,7 +37,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class SyslogExporter implements LogExporter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SyslogExporter.class);
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
     /** RFC 5424's facility 13, "log audit". */
@@ -59,10 +51,8 @@ public final class SyslogExporter implements LogExporter {
     private final Cef cef;
     private final String hostname;
     private final int maxMessageBytes;
-    private final RetryBudget retryBudget;
-    private final Counter retries;
 
-    private SyslogExporter(ExporterConfig config, ExporterContext context) {
+    private SyslogExporter(ExporterConfig config) {
         this.id = config.id();
         this.protocol = ExporterProperties.choice(config, "protocol", Protocol.UDP);
         String host = config.required("host", "syslog.example.com");
@@ -82,12 +72,10 @@ public final class SyslogExporter implements LogExporter {
         String version = SyslogExporter.class.getPackage().getImplementationVersion();
         this.cef = new Cef(version == null ? "0.1.0" : version);
         this.hostname = printableAscii(HttpLogExporter.localHostname(), 255);
-        this.retryBudget = context.retryBudget();
-        this.retries = context.retries(config.id());
     }
 
-    public static LogExporter from(ExporterConfig config, ExporterContext context) {
-        return new SyslogExporter(config, context);
+    public static LogExporter from(ExporterConfig config) {
+        return new SyslogExporter(config);
     }
 
     private static SSLContext tls(ExporterConfig config, boolean skipVerification) {
@@ -144,34 +132,23 @@ public final class SyslogExporter implements LogExporter {
         for (AuditLogRecord record : records) {
             messages.add(syslogMessage(record));
         }
-        RetryConfig retry = retryBudget.of(id);
-        for (int attempt = 0; ; attempt++) {
-            try {
-                transport.send(messages);
-                return;
-            } catch (SSLHandshakeException e) {
-                transport.close();
-                throw new DestinationUnavailableException("exporter " + id + ": the TLS handshake with " + describeCollector()
-                        + " failed (" + e.getMessage() + "); if the collector's certificate is not signed by a CA of the trust"
-                        + " store, set trustStorePath (with trustStoreType and trustStorePassword) to a trust store holding"
-                        + " that CA, or skipCertVerification: true to accept any certificate", e);
-            } catch (IOException e) {
-                transport.close();
-                if (e instanceof SSLException && e.getCause() instanceof java.security.cert.CertificateException) {
-                    throw new DestinationUnavailableException("exporter " + id + ": " + describeCollector()
-                            + " presented a certificate that is not trusted (" + e.getMessage() + "); set trustStorePath or"
-                            + " skipCertVerification", e);
-                }
-                if (attempt >= retry.maxRetries()) {
-                    throw new DestinationUnavailableException("exporter " + id + ": gave up after " + (attempt + 1)
-                            + " attempts to send to " + describeCollector() + ": " + e, e);
-                }
-                Duration wait = retry.delayAfter(attempt + 1, ThreadLocalRandom.current().nextDouble());
-                wait = wait.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : wait;
-                LOG.warn("exporter {}: {} failed ({}); sending the batch again in {} ms", id, describeCollector(), e, wait.toMillis());
-                retries.increment();
-                Thread.sleep(wait.toMillis());
+        try {
+            transport.send(messages);
+        } catch (SSLHandshakeException e) {
+            transport.close();
+            throw new DestinationUnavailableException("exporter " + id + ": the TLS handshake with " + describeCollector()
+                    + " failed (" + e.getMessage() + "); if the collector's certificate is not signed by a CA of the trust"
+                    + " store, set trustStorePath (with trustStoreType and trustStorePassword) to a trust store holding"
+                    + " that CA, or skipCertVerification: true to accept any certificate", e);
+        } catch (IOException e) {
+            transport.close();
+            if (e instanceof SSLException && e.getCause() instanceof java.security.cert.CertificateException) {
+                throw new DestinationUnavailableException("exporter " + id + ": " + describeCollector()
+                        + " presented a certificate that is not trusted (" + e.getMessage() + "); set trustStorePath or"
+                        + " skipCertVerification", e);
             }
+            // A refused or broken connection: the batch is sent again on a new one (RetryingExporter).
+            throw new IOException("cannot send to " + describeCollector() + ": " + e, e);
         }
     }
 

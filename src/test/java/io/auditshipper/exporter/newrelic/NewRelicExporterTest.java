@@ -101,11 +101,12 @@ class NewRelicExporterTest {
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
         f.insert(rows);
         AtomicInteger calls = new AtomicInteger();
-        // The 500 comes in the stream shared with the file exporter (one attempt there), the 429 in the exporter's
-        // catch-up on its own, where it retries.
+        // The first 500 comes in the stream shared with the file exporter (one attempt there), the 429 and the second
+        // 500 in the exporter's catch-up on its own, where it retries.
         intake.http.respondWith(request -> switch (calls.incrementAndGet()) {
             case 1 -> Answer.of(500, "{\"error\":\"internal\"}");
-            case 2 -> new Answer(429, Map.of("Retry-After", "1"), "");
+            case 2 -> new Answer(429, Map.of("Retry-After", "2"), "");
+            case 3 -> Answer.of(500, "{\"error\":\"internal\"}");
             default -> intake.logApi(request);
         });
 
@@ -113,9 +114,13 @@ class NewRelicExporterTest {
 
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
-        assertThat(intake.http.requests()).hasSize(3);
-        // Retry-After: 1 against a backoff of 0.05 s: the 429 was waited out for the second it asked for.
-        assertThat(intake.http.waitAfter(1)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(intake.http.requests()).hasSize(4);
+        // The first 500 came in the stream shared with the file exporter (one attempt there, no wait). In the
+        // catch-up, the 429 waited out for the 2 s it asked for (not the backoff's 0.05 s); the 500, which asked
+        // nothing, for the backoff's second delay: 0.1 s plus up to 25% jitter.
+        assertThat(f.retryWaits.waits()).hasSize(2);
+        assertThat(f.retryWaits.waits().get(0)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(f.retryWaits.waits().get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(125));
     }
 
     @Test

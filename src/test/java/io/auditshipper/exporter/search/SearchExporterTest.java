@@ -15,9 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -140,32 +136,19 @@ class SearchExporterTest {
         List<AuditLogTable.Row> rows = new DemoAuditLogs(83).rows(500, NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(60));
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
         f.insert(rows);
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream stderr = System.err;
-        // The shipper's log (slf4j-simple writes to System.err): the block is lifted once a retry is logged.
-        System.setErr(new PrintStream(new TeeOutputStream(stderr, log), true));
-        CompletableFuture<Void> lift = CompletableFuture.runAsync(() -> {
+        // The block is lifted while the exporter waits to retry: the first attempt was refused, a retry is taken.
+        f.retryWaits.onEachWait(() -> {
             try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (!log.toString().contains("refused for now (429 or 5xx); retrying") && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
                 node.put("/" + index + "/_settings", "{\"index.blocks.read_only_allow_delete\":null}");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         });
-        Pass pass;
-        try {
-            pass = f.runOnce(f.config(f.taskWith(exporterYaml(engine, index, node.url()))
-                    .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")
-                    .replace("initialDelay: PT0.05S", "initialDelay: PT0.5S")));
-            lift.join();
-        } finally {
-            System.setErr(stderr);
-        }
 
-        assertThat(log.toString()).contains("exporter search: 400 of the bulk's items were refused for now (429 or 5xx); retrying");
+        Pass pass = f.runOnce(f.config(f.taskWith(exporterYaml(engine, index, node.url()))
+                .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")));
+
+        assertThat(f.retryWaits.waits()).as("one retry, after the backoff's first delay").hasSize(1);
         assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
         assertThat(node.documents(index)).hasSize(500);
         assertThat(dir.resolve("dead-letter/search.ndjson")).doesNotExist();
@@ -192,29 +175,6 @@ class SearchExporterTest {
         assertThat(up.shipped("search")).isEqualTo(700);
         assertThat(up.shipped("file")).isZero();
         assertThat(node.documents(index)).hasSize(700);
-    }
-
-    /** Writes to both streams. */
-    private static final class TeeOutputStream extends OutputStream {
-        private final OutputStream first;
-        private final OutputStream second;
-
-        TeeOutputStream(OutputStream first, OutputStream second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public synchronized void write(int b) throws java.io.IOException {
-            first.write(b);
-            second.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
-            first.write(b, off, len);
-            second.write(b, off, len);
-        }
     }
 
     /** {@link #exporterYaml} with the rest of the connection block: path prefix, TLS verification, basic auth. */

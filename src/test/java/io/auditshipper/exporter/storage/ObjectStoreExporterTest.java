@@ -191,15 +191,20 @@ class ObjectStoreExporterTest {
 
         Pass pass;
         double retries;
-        try (io.auditshipper.ShipperApp app = new io.auditshipper.ShipperApp(f.config(f.taskWith(store.yaml())
-                .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")), f.clock)) {
+        try (io.auditshipper.ShipperApp app = f.app(f.config(f.taskWith(store.yaml())
+                .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")))) {
             pass = app.runOnce();
             retries = app.meters().get("kestra.shipper.retries").tag("exporter", "store").counter().count();
         }
 
         assertThat(pass.allSucceeded()).isTrue();
-        // The two 503s were retried by the exporter route and counted, not absorbed by the client uncounted.
+        // The two 503s were retried and counted, not absorbed by the client uncounted: the first came in the stream
+        // shared with the file exporter (one attempt there), so the exporter's catch-up sent the batch again (one
+        // retry), where the second 503 was retried by its retry policy after the task's backoff (0.05 s, up to 25%
+        // jitter).
         assertThat(retries).isEqualTo(2);
+        assertThat(f.retryWaits.waits()).singleElement()
+                .satisfies(wait -> assertThat(wait).isBetween(Duration.ofMillis(50), Duration.ofMillis(62)));
         assertThat(store.objects().values().stream().flatMap(object -> lines(object.getKey(), false).stream())
                 .map(ShipperFixture::idOf).toList()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(GCS.violations()).isEmpty();
