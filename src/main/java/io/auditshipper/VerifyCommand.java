@@ -9,6 +9,9 @@ import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.exporter.encoding.ObjectNaming;
 import io.auditshipper.exporter.encoding.RecordFormat;
+import io.auditshipper.exporter.integrity.DirectoryObjects;
+import io.auditshipper.exporter.integrity.ManifestChain;
+import io.auditshipper.exporter.integrity.TamperEvidence;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 import io.auditshipper.model.OffsetOrder;
@@ -83,6 +86,7 @@ final class VerifyCommand {
             if (exporter.type() == ExporterType.FILE) {
                 try {
                     ObjectNaming.from(exporter, 1_000_000);
+                    TamperEvidence.enabled(exporter);
                 } catch (ConfigException e) {
                     problems.addAll(e.problems());
                 }
@@ -125,6 +129,12 @@ final class VerifyCommand {
                     until = upTo.timestamp();
                 }
                 anyMissing |= verifyFile(exporter, naming, source, start, until, upTo);
+                if (TamperEvidence.enabled(exporter)) {
+                    ManifestChain.Result chain = ManifestChain.check(naming.prefix(),
+                            new DirectoryObjects(Path.of(exporter.string("outputDirectory", "./out"))));
+                    chain.lines().forEach(line -> out.println("  " + line));
+                    anyMissing |= !chain.findings().isEmpty();
+                }
             }
         } catch (RuntimeException | IOException e) {
             err.println("verify failed: " + SecretRedactor.redact(String.valueOf(e.getMessage())));

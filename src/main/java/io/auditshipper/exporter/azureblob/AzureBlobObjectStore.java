@@ -4,6 +4,9 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.auditshipper.config.ConfigException;
@@ -13,6 +16,8 @@ import io.auditshipper.exporter.storage.ObjectStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.azure.storage.blob.BlobConstants;
 
+import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -75,6 +80,24 @@ public final class AzureBlobObjectStore implements ObjectStore {
     public Map<String, Object> headers(StoredObject object) {
         return Map.of(BlobConstants.BLOB_NAME, object.name(),
                 BlobConstants.BLOB_HTTP_HEADERS, new BlobHttpHeaders().setContentType(object.contentType()));
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        return client.getBlobContainerClient(container).listBlobs(new ListBlobsOptions().setPrefix(prefix), null).stream()
+                .map(BlobItem::getName).toList();
+    }
+
+    @Override
+    public InputStream open(String name) {
+        try {
+            return client.getBlobContainerClient(container).getBlobClient(name).openInputStream();
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.auditshipper.exporter.gcs;
 import com.google.cloud.BaseServiceException;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ServiceOptions;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.auditshipper.config.ExporterConfig;
@@ -11,7 +13,10 @@ import io.auditshipper.exporter.storage.ObjectStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.storage.GoogleCloudStorageConstants;
 
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import java.util.Map;
 
 /**
@@ -69,6 +74,19 @@ public final class GcsObjectStore implements ObjectStore {
         return Map.of(GoogleCloudStorageConstants.OBJECT_NAME, object.name(),
                 GoogleCloudStorageConstants.CONTENT_LENGTH, object.length(),
                 GoogleCloudStorageConstants.CONTENT_TYPE, object.contentType());
+    }
+
+    /** The same client as the endpoint's: StorageOptions builds its service once. */
+    @Override
+    public List<String> list(String prefix) {
+        return StreamSupport.stream(options.getService().list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll().spliterator(), false)
+                .map(Blob::getName).toList();
+    }
+
+    @Override
+    public InputStream open(String name) {
+        Blob blob = options.getService().get(BlobId.of(bucket, name));
+        return blob == null ? null : Channels.newInputStream(blob.reader());
     }
 
     @Override

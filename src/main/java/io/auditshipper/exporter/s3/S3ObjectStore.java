@@ -11,7 +11,12 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.InputStream;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,6 +69,21 @@ public final class S3ObjectStore implements ObjectStore {
         return Map.of(AWS2S3Constants.KEY, object.name(),
                 AWS2S3Constants.CONTENT_LENGTH, object.length(),
                 AWS2S3Constants.CONTENT_TYPE, object.contentType());
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        return client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(S3Object::key).toList();
+    }
+
+    @Override
+    public InputStream open(String name) {
+        try {
+            return client.getObject(request -> request.bucket(bucket).key(name));
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
     }
 
     @Override

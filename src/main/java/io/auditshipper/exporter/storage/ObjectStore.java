@@ -1,14 +1,16 @@
 package io.auditshipper.exporter.storage;
 
+import io.auditshipper.exporter.integrity.StoredObjects;
 import org.apache.camel.CamelContext;
 
 import java.util.Map;
 
 /**
  * One object store reached through its Camel component: the endpoint to send an object to, and the
- * component's headers that name it. A new store is this small file plus its client settings.
+ * component's headers that name it, and, for the manifest chain ({@code tamperEvident}), listing and reading
+ * through the vendor's client. A new store is this small file plus its client settings.
  */
-public interface ObjectStore {
+public interface ObjectStore extends StoredObjects {
 
     /** Binds what the endpoint refers to (the vendor's client) in the Camel registry. */
     void bind(CamelContext context);
