@@ -29,12 +29,13 @@ public final class ManifestChain {
 
         /** The report: a summary line, then one line a finding. */
         public List<String> lines() {
+            String found = findings.size() + (findings.size() == 1 ? " finding" : " findings");
             List<String> lines = new ArrayList<>();
-            lines.add("chain      " + entries + " manifest entries, " + objects + " objects, " + findings.size() + " findings"
+            lines.add("chain      " + entries + " manifest entries, " + objects + " objects, " + found
                     + (headSha256 == null ? "" : ", last entry SHA-256 " + headSha256));
             findings.forEach(finding -> lines.add("  " + finding));
             lines.add(findings.isEmpty() ? "OK: the chain is whole and every object holds what it records"
-                    : "TAMPERED: " + findings.size() + " findings in the chain");
+                    : "TAMPERED: " + found + " in the chain");
             return lines;
         }
     }
