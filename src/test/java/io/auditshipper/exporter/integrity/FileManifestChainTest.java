@@ -1,5 +1,6 @@
 package io.auditshipper.exporter.integrity;
 
+import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ConfigLoader;
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.exporter.file.FileLogExporter;
@@ -20,6 +21,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -35,9 +37,14 @@ class FileManifestChainTest {
     Path dir;
 
     private FileLogExporter exporter() {
+        return exporter("true");
+    }
+
+    private FileLogExporter exporter(String tamperEvident) {
         String yaml = "type: io.kestra.plugin.ee.core.log.AuditLogShipper\nlogExporters:\n"
                 + "  - id: file\n    type: io.kestra.plugin.ee.core.log.FileLogExporter\n"
-                + "    outputDirectory: \"" + dir + "\"\n    logFilePrefix: " + PREFIX + "\n    tamperEvident: true\n";
+                + "    outputDirectory: \"" + dir + "\"\n    logFilePrefix: " + PREFIX + "\n"
+                + (tamperEvident == null ? "" : "    tamperEvident: " + tamperEvident + "\n");
         return FileLogExporter.from(new ConfigLoader(n -> null, dir).parse(yaml, "test").exporters().get(0));
     }
 
@@ -111,6 +118,14 @@ class FileManifestChainTest {
         assertThat(last.previous()).isEqualTo(Sha256.of(Files.readAllBytes(entries.get(3))));
         assertThat(ManifestEntry.parse(Files.readAllBytes(entries.get(0))).previous()).isNull();
         assertThat(result.headSha256()).isEqualTo(Sha256.of(Files.readAllBytes(entries.get(4))));
+    }
+
+    @Test
+    void offByDefaultAndAValueOtherThanTrueOrFalseNamesTheProperty() throws Exception {
+        exporter(null).ship(batches().get(0));
+        assertThat(dir.resolve(Manifest.folder(PREFIX))).doesNotExist();
+        assertThatThrownBy(() -> exporter("sometimes")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("logExporters.file.tamperEvident: 'sometimes' is not true or false");
     }
 
     @Test
