@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -56,7 +57,9 @@ public final class Manifest {
     }
 
     static String entryName(String prefix, long seq, String dataName) {
-        return folder(prefix) + String.format("%010d", seq) + "-" + dataName.substring(dataName.lastIndexOf('/') + 1) + ".json";
+        // Locale.ROOT: ASCII digits whatever the JVM's locale, or a listing would not find the chain.
+        return folder(prefix) + String.format(Locale.ROOT, "%010d", seq) + "-" + dataName.substring(dataName.lastIndexOf('/') + 1)
+                + ".json";
     }
 
     /** The entry's seq and the data object's name, read from an entry's object name; null for another name. */
