@@ -4,6 +4,10 @@ import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.exporter.encoding.ObjectNaming;
+import io.auditshipper.exporter.integrity.ManifestChain;
+import io.auditshipper.exporter.integrity.StoredObjects;
+import io.auditshipper.exporter.integrity.TamperEvidence;
 import io.auditshipper.model.Offset;
 import io.auditshipper.offset.OffsetStore;
 import io.auditshipper.offset.OffsetStores;
@@ -98,6 +102,9 @@ final class VerifyCommand {
                                 + (upTo == null ? to : "the stored offset " + upTo));
                 report.print(out);
                 failed |= report.fails();
+                if (TamperEvidence.enabled(entry.getKey())) {
+                    failed |= chainBroken(entry.getKey());
+                }
             }
         } catch (RuntimeException | IOException e) {
             err.println("verify failed: " + SecretRedactor.redact(String.valueOf(e.getMessage())));
@@ -106,6 +113,17 @@ final class VerifyCommand {
             closeAll(readers);
         }
         return failed ? Main.SHIPPING_FAILED : Main.OK;
+    }
+
+    /** Checks the manifest chain of an exporter written with {@code tamperEvident} and prints it; whether it is broken. */
+    private boolean chainBroken(ExporterConfig exporter) throws IOException {
+        StoredObjects objects = DestinationReaders.storedObjects(exporter);
+        if (objects == null) {
+            return false;
+        }
+        ManifestChain.Result chain = ManifestChain.check(ObjectNaming.from(exporter, 1).prefix(), objects);
+        chain.lines().forEach(line -> out.println("  " + line));
+        return !chain.findings().isEmpty();
     }
 
     private static void closeAll(Map<ExporterConfig, DestinationReaders.Readable> readers) {

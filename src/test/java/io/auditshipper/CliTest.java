@@ -400,6 +400,38 @@ class CliTest {
     }
 
     @Test
+    void verifyChecksTheManifestChainAndNamesAFileEditedWithItsIdsIntact() throws Exception {
+        write("shipper.yaml", """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                chunk: 100
+                logExporters:
+                  - id: file
+                    type: io.kestra.plugin.ee.core.log.FileLogExporter
+                    outputDirectory: out
+                    tamperEvident: true
+                """);
+        assertThat(run(Map.of(), "--demo", "500", "--once").exit()).isZero();
+
+        Run intact = run(Map.of(), "--verify");
+        assertThat(intact.exit()).as(intact.output()).isZero();
+        assertThat(intact.output()).contains("missing    0").contains("chain      5 manifest entries, 5 objects, 0 findings")
+                .contains("OK: the chain is whole");
+
+        Path file;
+        try (var files = Files.list(dir.resolve("out"))) {
+            file = files.filter(f -> f.getFileName().toString().endsWith(".ndjson")).sorted().skip(1).findFirst().orElseThrow();
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        var log = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(3));
+        lines.set(3, log.put("userId", "someone-else").toString());
+        Files.write(file, lines);
+        Run edited = run(Map.of(), "--verify", "file");
+        assertThat(edited.exit()).as(edited.output()).isEqualTo(1);
+        assertThat(edited.output()).contains("missing    0").contains("1 finding,")
+                .contains("EDITED_OBJECT " + file.getFileName() + ": SHA-256 ").contains("TAMPERED: 1 finding in the chain");
+    }
+
+    @Test
     void verifyRefusesAnUnknownExporterAndABadTimestampBeforeRunning() throws Exception {
         Run unknown = run(Map.of(), "--verify", "nope");
         assertThat(unknown.exit()).as(unknown.output()).isEqualTo(2);

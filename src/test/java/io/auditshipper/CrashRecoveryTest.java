@@ -1,6 +1,8 @@
 package io.auditshipper;
 
 import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.exporter.integrity.DirectoryObjects;
+import io.auditshipper.exporter.integrity.ManifestChain;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 import io.auditshipper.model.OffsetOrder;
@@ -64,7 +66,7 @@ class CrashRecoveryTest {
         Path config = Files.writeString(dir.resolve("shipper.yaml"), "type: io.kestra.plugin.ee.core.log.AuditLogShipper\n"
                 + "offsetKey: crash\nchunk: 1000\nsettleDelay: PT0S\n" + f.sourceYaml(2000)
                 + "offsetStore:\n  type: file\n  directory: \"" + dir.resolve("state") + "\"\n"
-                + "logExporters:\n" + f.fileExporterYaml("file")
+                + "logExporters:\n" + f.fileExporterYaml("file") + "    tamperEvident: true\n"
                 + "  - id: opensearch\n    type: io.kestra.plugin.ee.opensearch.LogExporter\n    indexName: audit\n"
                 + "    connection:\n      hosts: [\"" + opensearch.url() + "\"]\n"
                 + "  - id: s3\n    type: io.kestra.plugin.ee.aws.s3.LogExporter\n    bucket: audit\n    region: us-east-1\n"
@@ -92,6 +94,10 @@ class CrashRecoveryTest {
                 + " %d distinct, %d lost, %d duplicated%n", killed, KILLS, betweenWriteAndCommit.get(), LOGS, shipped.size(),
                 distinct.size(), lost, shipped.size() - distinct.size());
         assertThat(killed).as("the shipper was killed mid-run").isGreaterThanOrEqualTo(2);
+        // The replays after the kills rewrote the manifest entries they touched as they were: the chain is whole.
+        ManifestChain.Result chain = ManifestChain.check("kestra-log-file", new DirectoryObjects(Path.of(f.outputDirectory("file"))));
+        assertThat(chain.findings()).isEmpty();
+        assertThat(chain.entries()).isEqualTo(chain.objects()).isPositive();
         assertThat(betweenWriteAndCommit).as("kills that left written files uncommitted").hasPositiveValue();
         assertThat(lost).isZero();
         assertThat(shipped).containsExactlyElementsOf(expected);

@@ -6,6 +6,8 @@ import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.exporter.azureblob.AzureBlobObjectStore;
 import io.auditshipper.exporter.elasticsearch.ElasticsearchExporter;
 import io.auditshipper.exporter.encoding.ObjectNaming;
+import io.auditshipper.exporter.integrity.DirectoryObjects;
+import io.auditshipper.exporter.integrity.StoredObjects;
 import io.auditshipper.exporter.encoding.RecordFormat;
 import io.auditshipper.exporter.encoding.RecordSchema;
 import io.auditshipper.exporter.gcs.GcsObjectStore;
@@ -69,24 +71,30 @@ public final class DestinationReaders {
             ObjectNaming local = new ObjectNaming(prefixPath.getFileName().toString(), naming.format(), 1);
             String location = folder.toAbsolutePath().normalize().toString();
             return new Readable(new ShippedObjectsReader("files", location, local, false, slack,
-                    prefix -> filesIn(folder, prefix), name -> Files.newInputStream(folder.resolve(name))), null);
+                    new DirectoryObjects(folder)), null);
         }
-        ObjectStore store = switch (exporter.type()) {
+        ObjectStore store = store(exporter);
+        return new Readable(new ShippedObjectsReader("objects", store.describe(), naming,
+                ObjectStoreExporter.gzip(exporter), slack, store), null);
+    }
+
+    private static ObjectStore store(ExporterConfig exporter) {
+        return switch (exporter.type()) {
             case AWS_S3 -> S3ObjectStore.from(exporter);
             case GCP_GCS -> GcsObjectStore.from(exporter);
             default -> AzureBlobObjectStore.from(exporter);
         };
-        return new Readable(new ShippedObjectsReader("objects", store.describe(), naming,
-                ObjectStoreExporter.gzip(exporter), slack, store::names, store::open), null);
     }
 
-    private static List<String> filesIn(Path folder, String prefix) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> listed = Files.list(folder)) {
-            return listed.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
-                    .filter(name -> name.startsWith(prefix)).toList();
-        }
+    /**
+     * Where a file or object-store exporter writes, listed and read as the manifest chain's check does
+     * ({@code tamperEvident}); null for the other exporters.
+     */
+    public static StoredObjects storedObjects(ExporterConfig exporter) {
+        return switch (exporter.type()) {
+            case FILE -> new DirectoryObjects(Path.of(exporter.string("outputDirectory", "./out")));
+            case AWS_S3, GCP_GCS, AZURE_BLOB -> store(exporter);
+            default -> null;
+        };
     }
 }

@@ -1,6 +1,7 @@
 package io.auditshipper.verify;
 
 import io.auditshipper.exporter.encoding.ObjectNaming;
+import io.auditshipper.exporter.integrity.StoredObjects;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,18 +23,6 @@ import java.util.zip.GZIPInputStream;
  */
 public final class ShippedObjectsReader implements DestinationReader {
 
-    /** The names in the folder, bucket or container that start with a prefix. */
-    @FunctionalInterface
-    public interface Lister {
-        Iterable<String> names(String prefix) throws IOException;
-    }
-
-    /** One object's bytes, as stored. */
-    @FunctionalInterface
-    public interface Opener {
-        InputStream open(String name) throws IOException;
-    }
-
     private record Named(String name, Instant firstDate) {
     }
 
@@ -44,19 +33,17 @@ public final class ShippedObjectsReader implements DestinationReader {
     private final ObjectNaming naming;
     private final boolean gzip;
     private final Duration slack;
-    private final Lister lister;
-    private final Opener opener;
+    private final StoredObjects objects;
 
     /** {@code kind}: "files" or "objects", for the report. */
     public ShippedObjectsReader(String kind, String location, ObjectNaming naming, boolean gzip, Duration slack,
-                                Lister lister, Opener opener) {
+                                StoredObjects objects) {
         this.kind = kind;
         this.location = location;
         this.naming = naming;
         this.gzip = gzip;
         this.slack = slack;
-        this.lister = lister;
-        this.opener = opener;
+        this.objects = objects;
     }
 
     @Override
@@ -65,7 +52,7 @@ public final class ShippedObjectsReader implements DestinationReader {
         Instant reach = from.minus(slack);
         List<Named> candidates = new ArrayList<>();
         Named lastBefore = null;
-        for (String name : lister.names(naming.prefix() + "-")) {
+        for (String name : objects.list(naming.prefix() + "-")) {
             Instant first = naming.firstDate(name, suffix);
             if (first == null || first.isAfter(until)) {
                 continue;
@@ -83,8 +70,11 @@ public final class ShippedObjectsReader implements DestinationReader {
         candidates.sort(NAME_ORDER);
         long unreadable = 0;
         for (Named object : candidates) {
-            try (InputStream stored = opener.open(object.name());
-                 InputStream lines = gzip ? new GZIPInputStream(stored, 64 * 1024) : stored) {
+            InputStream stored = objects.open(object.name());
+            if (stored == null) {
+                continue; // removed since it was listed: its records count as missing
+            }
+            try (InputStream lines = gzip ? new GZIPInputStream(stored, 64 * 1024) : stored) {
                 unreadable += LogLines.read(lines, each);
             }
         }

@@ -87,6 +87,11 @@ public final class S3Server implements AutoCloseable {
                 new ByteArrayInputStream(content));
     }
 
+    /** Removes an object behind the clients' backs, as someone with access to the bucket could. */
+    public void delete(String bucket, String key) {
+        store.removeBlob(bucket, key);
+    }
+
     @Override
     public void close() throws Exception {
         proxy.stop();

@@ -147,6 +147,11 @@ public final class SearchNode implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(url() + path)).DELETE().build());
     }
 
+    public HttpResponse<String> post(String path, String json) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(url() + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     private HttpResponse<String> send(HttpRequest request) throws IOException {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());

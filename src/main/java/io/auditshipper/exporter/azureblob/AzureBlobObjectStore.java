@@ -4,6 +4,9 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.auditshipper.config.ConfigException;
@@ -13,10 +16,8 @@ import io.auditshipper.exporter.storage.ObjectStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.azure.storage.blob.BlobConstants;
 
-import com.azure.storage.blob.models.BlobItem;
-import com.azure.storage.blob.models.ListBlobsOptions;
-
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,14 +83,21 @@ public final class AzureBlobObjectStore implements ObjectStore {
     }
 
     @Override
-    public Iterable<String> names(String namePrefix) {
-        return () -> client.getBlobContainerClient(container).listBlobs(new ListBlobsOptions().setPrefix(namePrefix), null)
-                .stream().map(BlobItem::getName).iterator();
+    public List<String> list(String prefix) {
+        return client.getBlobContainerClient(container).listBlobs(new ListBlobsOptions().setPrefix(prefix), null).stream()
+                .map(BlobItem::getName).toList();
     }
 
     @Override
     public InputStream open(String name) {
-        return client.getBlobContainerClient(container).getBlobClient(name).openInputStream();
+        try {
+            return client.getBlobContainerClient(container).getBlobClient(name).openInputStream();
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -95,7 +95,7 @@ public final class ElasticsearchExporter extends SearchExporter {
         BulkRequest.Builder request = new BulkRequest.Builder().index(indexName);
         for (AuditLogRecord record : records) {
             // RawValue: Jackson writes the stored JSON as it is, without parsing it into a tree first.
-            request.operations(op -> op.index(index -> index.id(record.id()).document(new RawValue(record.json()))));
+            request.operations(op -> op.index(index -> index.id(record.id()).document(new RawValue(document(record)))));
         }
         return bulk(request).stream().map(BulkResponseItem.class::cast)
                 .map(item -> item.error() == null ? new BulkIndexer.ItemResult(item.status(), null, null)

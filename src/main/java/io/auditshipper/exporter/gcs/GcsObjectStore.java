@@ -3,6 +3,8 @@ package io.auditshipper.exporter.gcs;
 import com.google.cloud.BaseServiceException;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ServiceOptions;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.auditshipper.config.ExporterConfig;
@@ -14,6 +16,7 @@ import org.apache.camel.component.google.storage.GoogleCloudStorageConstants;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import java.util.Map;
 
 /**
@@ -30,7 +33,6 @@ public final class GcsObjectStore implements ObjectStore {
     private final String clientBean;
     private final String bucket;
     private final StorageOptions options;
-    private Storage reader;
 
     private GcsObjectStore(String exporterId, String bucket, StorageOptions options) {
         this.clientBean = "gcs-client-" + exporterId;
@@ -74,23 +76,17 @@ public final class GcsObjectStore implements ObjectStore {
                 GoogleCloudStorageConstants.CONTENT_TYPE, object.contentType());
     }
 
+    /** The same client as the endpoint's: StorageOptions builds its service once. */
     @Override
-    public Iterable<String> names(String namePrefix) {
-        return () -> reader().list(bucket, Storage.BlobListOption.prefix(namePrefix)).streamAll()
-                .map(blob -> blob.getName()).iterator();
+    public List<String> list(String prefix) {
+        return StreamSupport.stream(options.getService().list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll().spliterator(), false)
+                .map(Blob::getName).toList();
     }
 
     @Override
     public InputStream open(String name) {
-        return Channels.newInputStream(reader().reader(bucket, name));
-    }
-
-    /** The client {@code --verify} reads through, built once. */
-    private synchronized Storage reader() {
-        if (reader == null) {
-            reader = options.getService();
-        }
-        return reader;
+        Blob blob = options.getService().get(BlobId.of(bucket, name));
+        return blob == null ? null : Channels.newInputStream(blob.reader());
     }
 
     @Override

@@ -11,10 +11,12 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -70,14 +72,18 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public Iterable<String> names(String namePrefix) {
-        return () -> client.listObjectsV2Paginator(list -> list.bucket(bucket).prefix(namePrefix)).contents().stream()
-                .map(S3Object::key).iterator();
+    public List<String> list(String prefix) {
+        return client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(S3Object::key).toList();
     }
 
     @Override
     public InputStream open(String name) {
-        return client.getObject(get -> get.bucket(bucket).key(name));
+        try {
+            return client.getObject(request -> request.bucket(bucket).key(name));
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
     }
 
     @Override

@@ -3,6 +3,9 @@ package io.auditshipper.exporter.search;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.exporter.encoding.RecordSchema;
+import io.auditshipper.exporter.integrity.DocumentHash;
+import io.auditshipper.exporter.integrity.TamperEvidence;
 import io.auditshipper.model.AuditLogRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
@@ -15,7 +18,8 @@ import java.util.List;
  * a Camel component instance of the exporter's own (so two exporters never share a cluster's client, and
  * the client carries the headers, path prefix and TLS settings the component's options do not cover),
  * and the {@link BulkIndexer} that reads each bulk answer item by item. Each document is the stored
- * audit log JSON as it is, with {@code _id} the audit log id.
+ * audit log JSON as it is, with {@code _id} the audit log id; with {@code tamperEvident: true}, followed by the
+ * SHA-256 of that JSON ({@link DocumentHash}).
  */
 public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkClient {
 
@@ -25,6 +29,8 @@ public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkCli
     private final String componentName;
     private final BulkIndexer indexer;
     private final int chunk;
+    /** The field holding the record's SHA-256, or null without {@code tamperEvident}. */
+    private final String hashField;
     private ProducerTemplate producer;
 
     protected SearchExporter(String engine, ExporterConfig config, ExporterContext context) {
@@ -32,6 +38,7 @@ public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkCli
         this.indexName = config.required("indexName", "kestra-logs");
         this.connection = SearchConnection.from(config);
         this.chunk = config.chunk();
+        this.hashField = TamperEvidence.enabled(config) ? DocumentHash.field(RecordSchema.of(config)) : null;
         this.componentName = engine.toLowerCase(java.util.Locale.ROOT) + "-" + config.id();
         this.indexer = new BulkIndexer(config.id(), engine + " " + connection.urls("/" + indexName + "/_bulk"), this,
                 context.retryPolicy(config.id()), context.deadLetters(config.id()));
@@ -52,6 +59,11 @@ public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkCli
         for (int from = 0; from < records.size(); from += chunk) {
             indexer.index(records.subList(from, Math.min(records.size(), from + chunk)));
         }
+    }
+
+    /** The document indexed for the record (its JSON as shipped, raw). */
+    protected String document(AuditLogRecord record) {
+        return hashField == null ? record.json() : DocumentHash.withHash(record.json(), hashField);
     }
 
     /** Sends a bulk request builder through the component's Bulk operation; answers the response items. */

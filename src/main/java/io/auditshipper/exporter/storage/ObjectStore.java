@@ -1,16 +1,16 @@
 package io.auditshipper.exporter.storage;
 
+import io.auditshipper.exporter.integrity.StoredObjects;
 import org.apache.camel.CamelContext;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 
 /**
  * One object store reached through its Camel component: the endpoint to send an object to, and the
- * component's headers that name it. A new store is this small file plus its client settings.
+ * component's headers that name it, and, for the manifest chain ({@code tamperEvident}), listing and reading
+ * through the vendor's client. A new store is this small file plus its client settings.
  */
-public interface ObjectStore {
+public interface ObjectStore extends StoredObjects {
 
     /** Binds what the endpoint refers to (the vendor's client) in the Camel registry. */
     void bind(CamelContext context);
@@ -27,12 +27,6 @@ public interface ObjectStore {
 
     /** The exporter's properties that give its credentials, named in the error when the store refuses them. */
     String credentialProperties();
-
-    /** For {@code --verify}: the names of the stored objects that start with {@code namePrefix}, page by page. */
-    Iterable<String> names(String namePrefix) throws IOException;
-
-    /** For {@code --verify}: one stored object's bytes, streamed. */
-    InputStream open(String name) throws IOException;
 
     /** What is written: the object's name, its bytes' length and media type. */
     record StoredObject(String name, long length, String contentType) {

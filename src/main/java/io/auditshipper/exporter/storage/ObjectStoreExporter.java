@@ -5,6 +5,9 @@ import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.encoding.ObjectNaming;
+import io.auditshipper.exporter.integrity.Manifest;
+import io.auditshipper.exporter.integrity.Sha256;
+import io.auditshipper.exporter.integrity.TamperEvidence;
 import io.auditshipper.model.AuditLogRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
@@ -24,7 +27,8 @@ import java.util.zip.GZIPOutputStream;
  * exporter route retries the batch with backoff (re-uploading an object only overwrites it), except when
  * the store answers 401/403: the exporter fails at once, naming the credential properties to fix.
  * {@code compression: GZIP} writes {@code .gz} objects of type {@code application/gzip}: a plain archive,
- * not a {@code Content-Encoding} that some readers would silently undo.
+ * not a {@code Content-Encoding} that some readers would silently undo. With {@code tamperEvident: true}, each
+ * object's bytes (already in memory) are hashed and recorded in the manifest chain ({@link Manifest}) once uploaded.
  */
 public final class ObjectStoreExporter implements LogExporter {
 
@@ -32,17 +36,20 @@ public final class ObjectStoreExporter implements LogExporter {
     private final ObjectStore store;
     private final ObjectNaming naming;
     private final boolean gzip;
+    private final Manifest manifest;
     private ProducerTemplate producer;
 
-    public ObjectStoreExporter(String exporterId, ObjectStore store, ObjectNaming naming, boolean gzip) {
+    public ObjectStoreExporter(String exporterId, ObjectStore store, ObjectNaming naming, boolean gzip, boolean tamperEvident) {
         this.exporterId = exporterId;
         this.store = store;
         this.naming = naming;
         this.gzip = gzip;
+        this.manifest = tamperEvident ? new Manifest(naming.prefix(), store) : null;
     }
 
     public static ObjectStoreExporter from(ExporterConfig config, ObjectStore store, int defaultMaxLinesPerFile) {
-        return new ObjectStoreExporter(config.id(), store, ObjectNaming.from(config, defaultMaxLinesPerFile), gzip(config));
+        return new ObjectStoreExporter(config.id(), store, ObjectNaming.from(config, defaultMaxLinesPerFile), gzip(config),
+                TamperEvidence.enabled(config));
     }
 
     /** Kestra's {@code compression}: whether objects are written gzipped ({@code GZIP}) or not ({@code NONE}). */
@@ -66,22 +73,47 @@ public final class ObjectStoreExporter implements LogExporter {
         for (ObjectNaming.Part part : naming.parts(records)) {
             byte[] body = encode(part.records());
             String name = gzip ? part.name() + ".gz" : part.name();
-            String contentType = gzip ? "application/gzip" : naming.format().mediaType();
-            try {
-                producer.requestBodyAndHeaders(store.endpointUri(), body,
-                        store.headers(new ObjectStore.StoredObject(name, body.length, contentType)));
-            } catch (CamelExecutionException e) {
-                // The component's own failure (status, reason) is what the retry log and the pass summary need.
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                int status = statusOf(cause);
-                if (status == 401 || status == 403) {
-                    // Wrong or insufficient credentials: retrying cannot help, and the offset must stay.
-                    throw new DestinationUnavailableException("exporter " + exporterId + ": " + store.describe()
-                            + " answered " + status + " uploading " + name + " (" + cause.getMessage()
-                            + "); check the exporter's " + store.credentialProperties(), cause);
-                }
-                throw new IOException("uploading " + name + " to " + store.describe() + " failed: " + cause.getMessage(), cause);
+            upload(name, body, gzip ? "application/gzip" : naming.format().mediaType());
+            if (manifest != null) {
+                appendToManifest(name, body, part.records());
             }
+        }
+    }
+
+    private void upload(String name, byte[] body, String contentType) throws IOException {
+        try {
+            producer.requestBodyAndHeaders(store.endpointUri(), body,
+                    store.headers(new ObjectStore.StoredObject(name, body.length, contentType)));
+        } catch (CamelExecutionException e) {
+            // The component's own failure (status, reason) is what the retry log and the pass summary need.
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            int status = statusOf(cause);
+            if (status == 401 || status == 403) {
+                // Wrong or insufficient credentials: retrying cannot help, and the offset must stay.
+                throw new DestinationUnavailableException("exporter " + exporterId + ": " + store.describe()
+                        + " answered " + status + " uploading " + name + " (" + cause.getMessage()
+                        + "); check the exporter's " + store.credentialProperties(), cause);
+            }
+            throw new IOException("uploading " + name + " to " + store.describe() + " failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** The manifest lists and reads its folder through the store's client, whose failures are not Camel's. */
+    private void appendToManifest(String name, byte[] body, List<AuditLogRecord> records) throws IOException {
+        try {
+            manifest.append(name, Sha256.of(body), records, (entry, content) -> upload(entry, content, "application/json"));
+        } catch (DestinationUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            int status = statusOf(e);
+            if (status == 401 || status == 403) {
+                throw new DestinationUnavailableException("exporter " + exporterId + ": " + store.describe() + " answered "
+                        + status + " listing or reading " + Manifest.folder(naming.prefix()) + " (" + e.getMessage()
+                        + "); tamperEvident: true needs the credentials to list and read that folder too, beside "
+                        + store.credentialProperties(), e);
+            }
+            throw new IOException("reading the manifest " + Manifest.folder(naming.prefix()) + " of " + store.describe()
+                    + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -105,6 +137,7 @@ public final class ObjectStoreExporter implements LogExporter {
 
     @Override
     public String describe() {
-        return naming.format() + (gzip ? "+gzip" : "") + " objects " + store.describe() + "/" + naming.prefix() + "-*";
+        return naming.format() + (gzip ? "+gzip" : "") + " objects " + store.describe() + "/" + naming.prefix() + "-*"
+                + (manifest == null ? "" : ", manifest " + Manifest.folder(naming.prefix()));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditshipper.exporter.integrity.DocumentHash;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.pipeline.Pass;
 import io.auditshipper.source.AuditLogTable;
@@ -131,7 +132,8 @@ class EcsElasticsearchTest {
         f.insert(rows);
 
         Pass pass = f.runOnce(f.config(f.taskWith("  - id: ecs\n    type: io.kestra.plugin.ee.elasticsearch.LogExporter\n"
-                + "    indexName: " + index + "\n    schema: ECS\n    connection:\n      hosts:\n        - " + node.url() + "\n")
+                + "    indexName: " + index + "\n    schema: ECS\n    tamperEvident: true\n    connection:\n      hosts:\n        - "
+                + node.url() + "\n")
                 .replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n")));
 
         assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
@@ -142,6 +144,9 @@ class EcsElasticsearchTest {
             assertThat(doc).as(record.id()).isNotNull();
             assertThat(doc.path("event").path("id").asText()).isEqualTo(record.id());
             assertThat(doc.path("event").path("kind").asText()).isEqualTo("event");
+            // The record's SHA-256 in ECS's own field for it, checked on the source as the node keeps it.
+            assertThat(doc.path("event.hash").asText()).hasSize(64);
+            assertThat(DocumentHash.verify(node.get("/" + index + "/_source/" + record.id()).body())).isEqualTo(DocumentHash.Verdict.OK);
             assertThat(Instant.parse(doc.path("@timestamp").asText())).isEqualTo(record.timestamp());
             JsonNode log = JSON.readTree(record.json());
             if (log.has("userId")) {
@@ -159,6 +164,7 @@ class EcsElasticsearchTest {
         assertThat(properties.path("source").path("properties").path("ip").path("type").asText()).isEqualTo("ip");
         assertThat(properties.path("event").path("properties").path("severity").path("type").asText()).isEqualTo("long");
         assertThat(properties.path("event").path("properties").path("category").path("type").asText()).isEqualTo("keyword");
+        assertThat(properties.path("event").path("properties").path("hash").path("type").asText()).isEqualTo("keyword");
         // What the exporter added outside ECS would have been refused: the index really is strict.
         HttpResponse<String> refused = node.put("/" + index + "/_doc/probe", "{\"kestraTenant\":\"main\"}");
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.exporter.integrity.DocumentHash;
+import io.auditshipper.exporter.integrity.Sha256;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.pipeline.Pass;
 import io.auditshipper.source.AuditLogTable;
@@ -90,6 +92,46 @@ class SearchExporterTest {
 
         assertThat(replay.shipped("search")).isEqualTo(2_345);
         assertThat(node.documents(index)).hasSize(2_345);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void tamperEvidentDocumentsCarryTheirRecordsHashAndAnEditedDocumentIsDetected(String engine) throws Exception {
+        SearchNode node = NODES.get(engine);
+        String index = "kestra-logs-" + (++indexes);
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(85).rows(120, NOW.minus(Duration.ofHours(3)), NOW.minusSeconds(60));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+
+        Pass pass = ship(f, exporterYaml(engine, index, node.url()) + "    tamperEvident: true\n");
+
+        assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+        Map<String, JsonNode> documents = node.documents(index);
+        assertThat(documents).hasSize(120);
+        for (AuditLogRecord record : ShipperFixture.inShippingOrder(rows)) {
+            ObjectNode document = (ObjectNode) documents.get(record.id()).deepCopy();
+            assertThat(document.remove("shipper.sha256").asText()).isEqualTo(Sha256.of(record.json().getBytes(StandardCharsets.UTF_8)));
+            assertThat(document).isEqualTo(JSON.readTree(record.json()));
+            assertThat(DocumentHash.verify(node.get("/" + index + "/_source/" + record.id()).body())).isEqualTo(DocumentHash.Verdict.OK);
+        }
+        // The engine's dynamic mapping took the dotted field as shipper.sha256.
+        JsonNode mapping = JSON.readTree(node.get("/" + index + "/_mapping").body()).path(index).path("mappings").path("properties");
+        assertThat(mapping.path("shipper").path("properties").path("sha256").path("type").asText()).isEqualTo("text");
+
+        // Someone with write access changes who did it, keeping the hash.
+        String id = ShipperFixture.inShippingOrder(rows).get(7).id();
+        String source = node.get("/" + index + "/_source/" + id).body();
+        String userId = documents.get(id).path("userId").asText();
+        assertThat(node.put("/" + index + "/_doc/" + id + "?refresh=true", source.replace("\"userId\":\"" + userId + "\"",
+                "\"userId\":\"someone-else\"")).statusCode()).isEqualTo(200);
+        assertThat(DocumentHash.verify(node.get("/" + index + "/_source/" + id).body())).isEqualTo(DocumentHash.Verdict.EDITED);
+        // ... or through the engine's partial update, or drops the hash.
+        String other = ShipperFixture.inShippingOrder(rows).get(8).id();
+        assertThat(node.post("/" + index + "/_update/" + other + "?refresh=true", "{\"doc\":{\"userId\":\"someone-else\"}}")
+                .statusCode()).isEqualTo(200);
+        assertThat(DocumentHash.verify(node.get("/" + index + "/_source/" + other).body())).isNotEqualTo(DocumentHash.Verdict.OK);
+        assertThat(DocumentHash.verify(source.replaceAll(",\"shipper\\.sha256\":\"[0-9a-f]{64}\"", "")))
+                .isEqualTo(DocumentHash.Verdict.NO_HASH);
     }
 
     @ParameterizedTest

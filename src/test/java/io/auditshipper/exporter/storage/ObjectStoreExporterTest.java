@@ -1,6 +1,13 @@
 package io.auditshipper.exporter.storage;
 
+import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.exporter.azureblob.AzureBlobObjectStore;
+import io.auditshipper.exporter.gcs.GcsObjectStore;
+import io.auditshipper.exporter.integrity.ChainFinding;
+import io.auditshipper.exporter.integrity.ManifestChain;
+import io.auditshipper.exporter.s3.S3ObjectStore;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 import io.auditshipper.offset.StoredOffsets;
@@ -31,6 +38,7 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The S3, Azure Blob and GCS exporters through the pipeline and their Camel components, against S3Proxy
@@ -106,9 +114,22 @@ class ObjectStoreExporterTest {
     }
 
     private Pass ship(ShipperFixture f, Store store) throws Exception {
+        return f.runOnce(config(f, store));
+    }
+
+    private static ShipperConfig config(ShipperFixture f, Store store) {
         String task = f.taskWith(store.yaml()).replace("chunk: 1000\n", "chunk: 1000\nlookbackPeriod: P30D\n");
-        return f.runOnce(f.config(task, Map.of("AWS_SECRET_KEY_ID", S3.secretKey(),
-                "AZURE_CONNECTION_STRING", AZURITE.connectionString())));
+        return f.config(task, Map.of("AWS_SECRET_KEY_ID", S3.secretKey(), "AZURE_CONNECTION_STRING", AZURITE.connectionString()));
+    }
+
+    /** The exporter's store as its configuration builds it: what --verify reads the manifest chain through. */
+    private static ObjectStore storeOf(ShipperFixture f, Store store) {
+        ExporterConfig config = config(f, store).exporters().stream().filter(e -> e.id().equals("store")).findFirst().orElseThrow();
+        return switch (store.kind()) {
+            case "s3" -> S3ObjectStore.from(config);
+            case "azure" -> AzureBlobObjectStore.from(config);
+            default -> GcsObjectStore.from(config);
+        };
     }
 
     private static List<String> lines(byte[] content, boolean gzip) {
@@ -160,6 +181,44 @@ class ObjectStoreExporterTest {
         List<String> shippedAgain = after.values().stream().flatMap(object -> lines(object.getKey(), false).stream())
                 .map(ShipperFixture::idOf).toList();
         assertThat(shippedAgain).containsExactlyElementsOf(shipped).doesNotHaveDuplicates();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3", "azure", "gcs"})
+    void tamperEvidentWritesAManifestEntryPerObjectThatAReplayRewritesByteForByte(String kind) throws Exception {
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(75).rows(2_345, NOW.minus(Duration.ofDays(2)), NOW.minusSeconds(60));
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(rows);
+        Store store = Store.create(kind, "    logFilePrefix: audit\n    maxLinesPerFile: 300\n    compression: GZIP\n"
+                + "    tamperEvident: true\n");
+
+        assertThat(ship(f, store).allSucceeded()).isTrue();
+
+        Map<String, Map.Entry<byte[], String>> objects = store.objects();
+        List<String> data = objects.keySet().stream().filter(name -> name.startsWith("audit-")).toList();
+        assertThat(data).hasSize(10).allSatisfy(name -> assertThat(name).endsWith(".ndjson.gz"));
+        assertThat(objects.keySet()).filteredOn(name -> name.startsWith("audit.manifest/")).hasSize(10)
+                .allSatisfy(name -> assertThat(objects.get(name).getValue()).isEqualTo("application/json"));
+        ObjectStore reader = storeOf(f, store);
+        ManifestChain.Result intact = ManifestChain.check("audit", reader);
+        assertThat(intact.findings()).isEmpty();
+        assertThat(intact.entries()).isEqualTo(10);
+        assertThat(intact.objects()).isEqualTo(10);
+
+        // Forced replay: every object and every entry written again, in a new process, with the same bytes.
+        Files.delete(dir.resolve("state/test.json"));
+        assertThat(ship(f, store).shipped("store")).isEqualTo(2_345);
+        Map<String, Map.Entry<byte[], String>> after = store.objects();
+        assertThat(after.keySet()).containsExactlyElementsOf(objects.keySet());
+        objects.forEach((name, object) -> assertThat(after.get(name).getKey()).as(name).isEqualTo(object.getKey()));
+        assertThat(ManifestChain.check("audit", reader).headSha256()).isEqualTo(intact.headSha256());
+        assertThat(GCS.violations()).isEmpty();
+
+        if (kind.equals("s3")) {
+            S3.delete(store.bucket(), data.get(6));
+            assertThat(ManifestChain.check("audit", reader).findings()).extracting(ChainFinding::kind, ChainFinding::name)
+                    .containsExactly(tuple(ChainFinding.Kind.MISSING_OBJECT, data.get(6)));
+        }
     }
 
     @ParameterizedTest
