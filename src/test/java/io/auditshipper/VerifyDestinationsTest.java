@@ -161,6 +161,76 @@ class VerifyDestinationsTest {
         assertThat(section(broken.output(), "file")).contains("missing    0");
     }
 
+    /**
+     * With {@code tamperEvident}, a record edited with its id intact (which the id counts pass) is found: in files and
+     * objects by the manifest chain, in an index by the SHA-256 each document carries, on the source as stored.
+     */
+    @Test
+    void aRecordEditedWithItsIdIntactIsFoundByTheChainAndByTheDocumentsHash() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(new DemoAuditLogs(18).rows(900, NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(30)));
+        String s3Bucket = bucket();
+        S3.createBucket(s3Bucket);
+        String index = bucket();
+        ShipperConfig config = f.config(f.taskWith(f.fileExporterYaml("chained") + "    tamperEvident: true\n"
+                        + "  - id: s3\n    type: io.kestra.plugin.ee.aws.s3.LogExporter\n    region: eu-west-1\n    bucket: " + s3Bucket
+                        + "\n    accessKeyId: " + S3.accessKey() + "\n    secretKeyId: \"{{ secret('S3_SECRET') }}\""
+                        + "\n    endpointOverride: " + S3.endpoint() + "\n    maxLinesPerFile: 300\n    tamperEvident: true\n"
+                        + "  - id: elasticsearch\n    type: io.kestra.plugin.ee.elasticsearch.LogExporter\n    indexName: "
+                        + index + "\n    tamperEvident: true\n    connection:\n      hosts: [\"" + ELASTICSEARCH.url() + "\"]\n"
+                        + "  - id: opensearch\n    type: io.kestra.plugin.ee.opensearch.LogExporter\n    indexName: "
+                        + index + "\n    tamperEvident: true\n    connection:\n      hosts: [\"" + OPENSEARCH.url() + "\"]\n"),
+                Map.of("S3_SECRET", S3.secretKey()));
+        assertThat(f.runOnce(config).allSucceeded()).isTrue();
+
+        Run intact = verify(f, config);
+        assertThat(intact.exit()).as(intact.output()).isZero();
+        assertThat(section(intact.output(), "elasticsearch")).contains("edited     0", "OK");
+        assertThat(section(intact.output(), "opensearch")).contains("edited     0", "OK");
+        assertThat(section(intact.output(), "chained")).contains("OK: the chain is whole");
+        assertThat(section(intact.output(), "s3")).contains("OK: the chain is whole");
+
+        // The file exporter's first file and S3's first object: one line's user changed, its id kept.
+        Path chainedFile;
+        try (var files = java.nio.file.Files.list(Path.of(f.outputDirectory("chained")))) {
+            chainedFile = files.filter(p -> p.getFileName().toString().endsWith(".ndjson")).sorted().findFirst().orElseThrow();
+        }
+        List<String> lines = new ArrayList<>(java.nio.file.Files.readAllLines(chainedFile));
+        lines.set(0, edited(lines.get(0)));
+        java.nio.file.Files.write(chainedFile, lines);
+        String key = S3.listKeys(s3Bucket).stream().filter(k -> k.endsWith(".ndjson")).sorted().findFirst().orElseThrow();
+        List<String> objectLines = new ArrayList<>(new String(S3.read(s3Bucket, key).content(), StandardCharsets.UTF_8).lines().toList());
+        objectLines.set(0, edited(objectLines.get(0)));
+        S3.write(s3Bucket, key, (String.join("\n", objectLines) + "\n").getBytes(StandardCharsets.UTF_8));
+        // Elasticsearch: an _update of one field; OpenSearch: the document indexed again with one value changed.
+        String updated = new ArrayList<>(ELASTICSEARCH.documents(index).keySet()).get(3);
+        assertThat(ELASTICSEARCH.post("/" + index + "/_update/" + updated + "?refresh=true",
+                "{\"doc\":{\"userId\":\"mallory\"}}").statusCode()).isEqualTo(200);
+        String reindexed = new ArrayList<>(OPENSEARCH.documents(index).keySet()).get(5);
+        JsonNode source = OPENSEARCH.documents(index).get(reindexed);
+        assertThat(OPENSEARCH.put("/" + index + "/_doc/" + reindexed + "?refresh=true", edited(source.toString()))
+                .statusCode()).isEqualTo(200);
+
+        Run broken = verify(f, config);
+        assertThat(broken.exit()).as(broken.output()).isEqualTo(1);
+        assertThat(section(broken.output(), "elasticsearch")).contains("found      900", "missing    0",
+                "edited     1: " + updated, "FAILED: 1 edited");
+        assertThat(section(broken.output(), "opensearch")).contains("found      900", "missing    0",
+                "edited     1: " + reindexed, "FAILED: 1 edited");
+        assertThat(section(broken.output(), "chained")).contains("missing    0", "EDITED_OBJECT " + chainedFile.getFileName(),
+                "TAMPERED");
+        assertThat(section(broken.output(), "s3")).contains("missing    0", "EDITED_OBJECT " + key, "TAMPERED");
+    }
+
+    /** The record with its userId changed, everything else (the id, the order of the fields) as it was. */
+    private static String edited(String json) {
+        try {
+            return ((ObjectNode) JSON.readTree(json)).put("userId", "mallory").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
     void verifyBeforeDeleteKeepsALogMissingAtOneDestinationAndEverythingAfterIt() throws Exception {
         Tampered done = shipThenTakeOneLogOutOfS3AndDelete(true);

@@ -10,8 +10,15 @@ import java.time.Instant;
  */
 public interface DestinationReader extends AutoCloseable {
 
-    /** One record a destination holds: its audit log id, and its date when the record has a readable one. */
-    record HeldLog(String id, Instant date) {
+    /**
+     * One record a destination holds: its audit log id, its date when the record has a readable one, and whether its
+     * content fails the destination's own integrity check ({@link #checksContent()}).
+     */
+    record HeldLog(String id, Instant date, boolean edited) {
+
+        public HeldLog(String id, Instant date) {
+            this(id, date, false);
+        }
     }
 
     @FunctionalInterface
@@ -21,6 +28,11 @@ public interface DestinationReader extends AutoCloseable {
 
     /** Hands on the records that may lie in [from, until]; the number of records read without an id. */
     long read(Instant from, Instant until, Each each) throws IOException;
+
+    /** Whether it checks each record's content too (a hash the record carries), beside its id. */
+    default boolean checksContent() {
+        return false;
+    }
 
     /** Where it reads, for the report: the directory, bucket or index. */
     String describe();

@@ -39,7 +39,7 @@ public final class RangeCheck {
      * missing, or the range holds no log).
      */
     public record Result(IdTally tally, long unreadable, Instant readFrom, List<String> missingIds,
-                         List<String> duplicatedIds, Offset provenUpTo) {
+                         List<String> duplicatedIds, Offset provenUpTo, Edited edited) {
 
         public ExporterReport report(String heading) {
             ExporterReport report = new ExporterReport(heading)
@@ -48,7 +48,27 @@ public final class RangeCheck {
                     .add(new Finding("missing", tally.missing(), missingIds, true))
                     .add(new Finding("duplicated", tally.duplicated(), duplicatedIds, false))
                     .add(new Finding("extra", tally.extra(), tally.extraIds(), false));
+            if (edited != null) {
+                report.add(new Finding("edited", edited.count, edited.ids, true));
+            }
             return unreadable == 0 ? report : report.add(Finding.count("unreadable", unreadable));
+        }
+    }
+
+    /** The records whose content fails their destination's integrity check: how many, the first ids. */
+    public static final class Edited {
+        private long count;
+        private final List<String> ids = new ArrayList<>();
+
+        void add(String id) {
+            count++;
+            if (ids.size() < IdTally.LISTED) {
+                ids.add(id);
+            }
+        }
+
+        public long count() {
+            return count;
         }
     }
 
@@ -71,8 +91,14 @@ public final class RangeCheck {
         }
         tally.seal();
         Instant readFrom = range.from() != null ? range.from() : first != null ? first : range.until();
-        long unreadable = destination.read(readFrom, range.until(), held -> tally.count(held.id(),
-                held.date() != null && range.holds(new Offset(held.date(), held.id()), readFrom, order)));
+        Edited edited = destination.checksContent() ? new Edited() : null;
+        long unreadable = destination.read(readFrom, range.until(), held -> {
+            boolean inRange = held.date() != null && range.holds(new Offset(held.date(), held.id()), readFrom, order);
+            tally.count(held.id(), inRange);
+            if (held.edited() && inRange && edited != null) {
+                edited.add(held.id());
+            }
+        });
         List<String> missing = new ArrayList<>();
         List<String> duplicated = new ArrayList<>();
         Offset provenUpTo = null;
@@ -100,6 +126,6 @@ public final class RangeCheck {
         } else {
             provenUpTo = last;
         }
-        return new Result(tally, unreadable, readFrom, missing, duplicated, provenUpTo);
+        return new Result(tally, unreadable, readFrom, missing, duplicated, provenUpTo, edited);
     }
 }

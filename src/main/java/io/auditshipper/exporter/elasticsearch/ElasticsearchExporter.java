@@ -7,6 +7,7 @@ import co.elastic.clients.transport.TransportException;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.integrity.TamperEvidence;
 import io.auditshipper.exporter.search.BulkIndexer;
 import io.auditshipper.exporter.search.SearchConnection;
 import io.auditshipper.exporter.search.SearchExporter;
@@ -65,7 +66,7 @@ public final class ElasticsearchExporter extends SearchExporter {
                     }
                     return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
                             EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
-                }, client);
+                }, client, TamperEvidence.enabled(config));
     }
 
     private static RestClient restClient(SearchConnection connection) {

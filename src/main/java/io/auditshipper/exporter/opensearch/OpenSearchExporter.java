@@ -3,6 +3,7 @@ package io.auditshipper.exporter.opensearch;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.integrity.TamperEvidence;
 import io.auditshipper.exporter.search.BulkIndexer;
 import io.auditshipper.exporter.search.SearchConnection;
 import io.auditshipper.exporter.search.SearchExporter;
@@ -80,7 +81,7 @@ public final class OpenSearchExporter extends SearchExporter {
                     } catch (ParseException e) {
                         throw new IOException(e);
                     }
-                }, client);
+                }, client, TamperEvidence.enabled(config));
     }
 
     private static RestClient restClient(SearchConnection connection, IntConsumer onStatus) {

@@ -1,8 +1,11 @@
 package io.auditshipper.exporter.search;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditshipper.exporter.integrity.DocumentHash;
 import io.auditshipper.verify.DestinationReader;
 import io.auditshipper.verify.LogLines;
 
@@ -12,13 +15,17 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An Elasticsearch or OpenSearch exporter's index read back for {@code --verify}: a scroll (both engines have it,
  * on every version the exporters support) over the documents whose {@code date} lies in the range, in index order
  * ({@code _doc}, the cheapest), fetching only {@code _id} and the {@code id} and {@code date} of the source. A
  * document counts under its source's {@code id} (its {@code _id} when it has none), so a log's content indexed a
- * second time under another {@code _id} shows as a duplicate, not as a stranger.
+ * second time under another {@code _id} shows as a duplicate, not as a stranger. For an exporter that shipped with
+ * {@code tamperEvident}, the whole {@code _source} is fetched and each document's SHA-256 checked
+ * ({@link DocumentHash}) on its source exactly as the engine returns it, cut out of the answer, never re-serialized.
  */
 public final class SearchIndexReader implements DestinationReader {
 
@@ -41,14 +48,22 @@ public final class SearchIndexReader implements DestinationReader {
     private final String index;
     private final Transport transport;
     private final Closeable client;
+    private final boolean hashed;
 
+    /** {@code hashed}: the documents carry the SHA-256 of their record ({@code tamperEvident}), checked as read. */
     public SearchIndexReader(String engine, SearchConnection connection, String index, Transport transport,
-                             Closeable client) {
+                             Closeable client, boolean hashed) {
         this.engine = engine;
         this.connection = connection;
         this.index = index;
         this.transport = transport;
         this.client = client;
+        this.hashed = hashed;
+    }
+
+    @Override
+    public boolean checksContent() {
+        return hashed;
     }
 
     @Override
@@ -56,7 +71,9 @@ public final class SearchIndexReader implements DestinationReader {
         ObjectNode query = JSON.createObjectNode();
         query.put("size", PAGE);
         query.putArray("sort").add("_doc");
-        query.putArray("_source").add("id").add("date");
+        if (!hashed) {
+            query.putArray("_source").add("id").add("date");
+        }
         // The date is indexed at millisecond precision: the range is widened to whole milliseconds, and the check
         // sorts out, by the source's own date, what lies outside the range.
         query.putObject("query").putObject("range").putObject("date")
@@ -77,14 +94,17 @@ public final class SearchIndexReader implements DestinationReader {
                 if (hits.isEmpty()) {
                     return unreadable;
                 }
-                for (JsonNode hit : hits) {
+                List<String> storedSources = hashed ? storedSources(answer.body()) : List.of();
+                for (int i = 0; i < hits.size(); i++) {
+                    JsonNode hit = hits.get(i);
                     JsonNode source = hit.path("_source");
                     String id = source.path("id").isTextual() ? source.path("id").asText() : hit.path("_id").asText(null);
                     if (id == null) {
                         unreadable++;
                         continue;
                     }
-                    each.held(new HeldLog(id, date(source.path("date"))));
+                    boolean edited = hashed && DocumentHash.verify(storedSources.get(i)) != DocumentHash.Verdict.OK;
+                    each.held(new HeldLog(id, date(source.path("date")), edited));
                 }
                 if (scrollId == null) {
                     return unreadable;
@@ -98,6 +118,26 @@ public final class SearchIndexReader implements DestinationReader {
                 transport.send("DELETE", "/_search/scroll", JSON.createObjectNode().put("scroll_id", scrollId).toString());
             }
         }
+    }
+
+    /**
+     * The hits' {@code _source} objects as the engine stored them, in hit order: cut out of the answer's text (the
+     * engines copy the stored bytes into it), since parsing and writing them again could change their bytes (number
+     * forms, escapes) and so their hash.
+     */
+    static List<String> storedSources(String body) throws IOException {
+        List<String> sources = new ArrayList<>();
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.FIELD_NAME && "_source".equals(parser.currentName())
+                        && parser.nextToken() == JsonToken.START_OBJECT) {
+                    int start = (int) parser.currentTokenLocation().getCharOffset();
+                    parser.skipChildren();
+                    sources.add(body.substring(start, (int) parser.currentLocation().getCharOffset()));
+                }
+            }
+        }
+        return sources;
     }
 
     private JsonNode answered(Answer answer, String path) throws IOException {
