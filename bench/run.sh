@@ -16,10 +16,16 @@
 # one), BENCH_SKIP_BUILD=1 (reuse target/), BENCH_JSTACK=SECONDS (a jstack of the shipper every SECONDS
 # into bench/work/jstack/), BENCH_KEEP=1 (keep bench/work; implied by BENCH_JSTACK), BENCH_JAVA_OPTS (extra
 # shipper JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/shipper.jfr,settings=profile).
+# Sections 2 and 6 (memory and start-up) run the shipper with the JVM flags it ships with (k8s/Dockerfile's
+# ENTRYPOINT, the README's run command; BENCH_JVM_FLAGS to try others) and an AppCDS archive made as the image
+# makes it, each run beside the same run with -Xmx$BENCH_HEAP (the flags before them), back to back.
+# BENCH_ONLY=memory runs only sections 2, 3 and 6.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOGS=${BENCH_LOGS:-1000000}
 HEAP=${BENCH_HEAP:-512m}
+JVM_FLAGS=${BENCH_JVM_FLAGS:--XX:+UseSerialGC -Xms16m -Xmx96m}
+ONLY=${BENCH_ONLY:-}
 JSTACK=${BENCH_JSTACK:-}
 KEEP=${BENCH_KEEP:-${JSTACK:+1}}
 WORK=bench/work
@@ -118,13 +124,22 @@ done
 PORT=$(cat "$WORK/pg.port")
 grep -E "^loaded" "$WORK/pg.log"
 
+if [ "$ONLY" != memory ]; then
 # 1. The read limit, in a JVM of its own and with the same heap as the shipper.
 measure "$WORK/copy.log" java -Xmx"$HEAP" -cp "$CP" io.auditshipper.bench.BenchCopy "$PORT" "$LOGS"
 [ "$RC" -eq 0 ] || { cat "$WORK/copy.log"; echo "the raw COPY failed"; exit 1; }
 read -r _ RAW_ROWS RAW_SECONDS RAW_BYTES < <(grep "^RAW " "$WORK/copy.log")
 COPY_WALL=$SECONDS_TAKEN; COPY_KB=$PEAK_KB
+fi
 
-# 2. The shipper, as it runs in production: the shaded jar, one catch-up pass.
+# 2. The shipper, as it runs in production: the shaded jar, one catch-up pass, with its JVM flags and an AppCDS
+#    archive made as k8s/Dockerfile makes it (one --demo pass on the embedded defaults, in a scratch directory);
+#    then the same pass with -Xmx$HEAP and no archive (the flags before them), for the memory and first batch.
+mkdir -p "$WORK/cds"
+(cd "$WORK/cds" && java -XX:ArchiveClassesAtExit="$ROOT/$WORK/shipper.jsa" -jar "$ROOT/target/kestra-audit-shipper.jar" \
+  --demo 1000 --once > "$ROOT/$WORK/cds.log" 2>&1) || { tail -30 "$WORK/cds.log"; echo "the AppCDS training run failed"; exit 1; }
+rm -rf "$WORK/cds"
+SHIPPER_JVM="$JVM_FLAGS -XX:SharedArchiveFile=$WORK/shipper.jsa"
 cat > "$WORK/bench.yaml" <<YAML
 type: io.kestra.plugin.ee.core.log.AuditLogShipper
 lookbackPeriod: P3650D
@@ -146,11 +161,20 @@ logExporters:
     outputDirectory: $WORK/out
 YAML
 
-measure "$WORK/shipper.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --once
+# shellcheck disable=SC2086
+measure "$WORK/shipper.log" java $SHIPPER_JVM ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --once
 if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper.log"; echo "the shipper failed (exit $RC)"; exit 1; fi
 SHIP_WALL=$SECONDS_TAKEN; SHIP_KB=$PEAK_KB; SHIP_START=$START_EPOCH
 # The pass alone, without JVM and Camel start-up, from the shipper's own log line.
 PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper.log" | tail -1)
+sed -e "s|^offsetKey: bench|offsetKey: bench-before|" -e "s|outputDirectory: $WORK/out|outputDirectory: $WORK/out-before|" \
+    "$WORK/bench.yaml" > "$WORK/bench-before.yaml"
+measure "$WORK/shipper-before.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-before.yaml" --once
+if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-before.log"; echo "the shipper failed with -Xmx$HEAP (exit $RC)"; exit 1; fi
+BEFORE_WALL=$SECONDS_TAKEN; BEFORE_KB=$PEAK_KB; BEFORE_START=$START_EPOCH
+BEFORE_PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper-before.log" | tail -1)
+[ "$(cat "$WORK"/out-before/*.ndjson | wc -l)" -eq "$LOGS" ] || { echo "with -Xmx$HEAP the shipper shipped another count"; exit 1; }
+rm -rf "$WORK/out-before"
 
 # 3. Check the output: N lines, N distinct log ids (the shortest JSONB key, "id", comes first; the shipper
 #    writes compact JSON).
@@ -162,6 +186,7 @@ if [ "$SHIPPED" -ne "$LOGS" ] || [ "$DISTINCT" -ne "$LOGS" ]; then
 fi
 echo "output: $SHIPPED lines, $DISTINCT distinct ids, $FILES files, $(du -sh "$WORK/out" | cut -f1)"
 
+if [ "$ONLY" != memory ]; then
 # 4. The HTTP path: the same rows to a Datadog-shaped intake on 127.0.0.1 (gzipped JSON, 1000 per request).
 java -cp "$CP" io.auditshipper.bench.BenchIntake "$WORK" > "$WORK/intake.log" 2>&1 &
 INTAKE_PID=$!
@@ -325,6 +350,7 @@ while read -r _ bucket objects lines distinct; do
   [ "$bucket" = shipped ] && S3_OBJECTS=$objects
 done < "$WORK/s3.report"
 touch "$WORK/servers.stop"; wait $SERVERS_PID || true; SERVERS_PID=
+fi
 
 # 6. A small backlog: 10,000 logs, for the shipper's memory when little is to do, and the time from
 #    `java -jar` to the first committed batch (both backlogs).
@@ -334,10 +360,17 @@ java -cp "$CP" io.auditshipper.bench.BenchSql "$PORT" \
 sed -e "s|^offsetKey: bench|offsetKey: bench-10k|" -e "s|table: audit_logs|table: audit_logs_10k|" \
     -e "s|directory: $WORK/state|directory: $WORK/state-10k|" -e "s|outputDirectory: $WORK/out|outputDirectory: $WORK/out-10k|" \
     "$WORK/bench.yaml" > "$WORK/bench-10k.yaml"
-measure "$WORK/shipper-10k.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-10k.yaml" --once
+# shellcheck disable=SC2086
+measure "$WORK/shipper-10k.log" java $SHIPPER_JVM ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-10k.yaml" --once
 if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-10k.log"; echo "the shipper failed on 10,000 logs (exit $RC)"; exit 1; fi
-SMALL_WALL=$SECONDS_TAKEN; SMALL_KB=$PEAK_KB
+SMALL_WALL=$SECONDS_TAKEN; SMALL_KB=$PEAK_KB; SMALL_START=$START_EPOCH
 [ "$(cat "$WORK"/out-10k/*.ndjson | wc -l)" -eq 10000 ] || { echo "the 10,000-log run shipped another count"; exit 1; }
+sed -e "s|^offsetKey: bench-10k|offsetKey: bench-10k-before|" -e "s|outputDirectory: $WORK/out-10k|outputDirectory: $WORK/out-10k-before|" \
+    "$WORK/bench-10k.yaml" > "$WORK/bench-10k-before.yaml"
+measure "$WORK/shipper-10k-before.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-10k-before.yaml" --once
+if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-10k-before.log"; echo "the shipper failed on 10,000 logs with -Xmx$HEAP (exit $RC)"; exit 1; fi
+SMALL_BEFORE_WALL=$SECONDS_TAKEN; SMALL_BEFORE_KB=$PEAK_KB
+[ "$(cat "$WORK"/out-10k-before/*.ndjson | wc -l)" -eq 10000 ] || { echo "the 10,000-log run with -Xmx$HEAP shipped another count"; exit 1; }
 # seconds from the process start to the log line of the first committed batch
 first_batch() {
   local line
@@ -345,10 +378,13 @@ first_batch() {
   awk -v s="$2" -v e="$(date -d "$line" +%s.%N)" 'BEGIN { printf "%.2f", e - s }'
 }
 FIRST_1M=$(first_batch "$WORK/shipper.log" "$SHIP_START")
-FIRST_10K=$(first_batch "$WORK/shipper-10k.log" "$START_EPOCH")
-FIRST_DOWN=$(first_batch "$WORK/shipper-down.log" "$DOWN_START")
+FIRST_10K=$(first_batch "$WORK/shipper-10k.log" "$SMALL_START")
+FIRST_1M_BEFORE=$(first_batch "$WORK/shipper-before.log" "$BEFORE_START")
+FIRST_10K_BEFORE=$(first_batch "$WORK/shipper-10k-before.log" "$START_EPOCH")
+[ "$ONLY" = memory ] || FIRST_DOWN=$(first_batch "$WORK/shipper-down.log" "$DOWN_START")
 
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
+if [ "$ONLY" != memory ]; then
 awk -v logs="$LOGS" -v ship="$SHIP_WALL" -v pass_ms="${PASS_MS:-0}" -v shipkb="$SHIP_KB" -v heap="$HEAP" \
     -v raw="$RAW_SECONDS" -v copywall="$COPY_WALL" -v copykb="$COPY_KB" -v rawbytes="$RAW_BYTES" 'BEGIN {
   pass = pass_ms / 1000
@@ -358,7 +394,7 @@ awk -v logs="$LOGS" -v ship="$SHIP_WALL" -v pass_ms="${PASS_MS:-0}" -v shipkb="$
     printf "%-50s %10d %9.2f %10.0f %13s\n", "shipper, the pass alone (its log line)", logs, pass, logs / pass, "\""
   printf "%-50s %10d %9.2f %10.0f %13.0f\n", "raw COPY ... TO STDOUT (the COPY alone)", logs, raw, logs / raw, copykb / 1024
   printf "%-50s %10d %9.2f %10.0f %13s\n", "raw COPY helper JVM (wall, JVM start incl.)", logs, copywall, logs / copywall, "\""
-  printf "(both JVMs with -Xmx%s; peak RSS = VmHWM)\n", heap
+  printf "(the COPY JVM with -Xmx%s, the shipper with its shipped flags (below); peak RSS = VmHWM)\n", heap
   printf "\nshipper / raw COPY time: %.2fx wall to wall, %.2fx pass to COPY (COPY read %.0f MiB)\n",
     ship / copywall, (pass > 0 ? pass : ship) / raw, rawbytes / 1048576
 }'
@@ -399,9 +435,18 @@ awk -v logs="$LOGS" -v os="$OS_WALL" -v os_ms="${OS_PASS_MS:-0}" -v os_kb="$OS_K
   printf "%-50s %10d %9.2f %10.0f %13s\n", "raw curl PUT of the same objects (SigV4)", logs, curl_s3, logs / curl_s3, ""
   printf "shipper / raw PUT time: %.2fx wall to wall, %.2fx pass to curl (%d objects)\n", s3 / curl_s3, (s3_ms > 0 ? s3_ms / 1000 : s3) / curl_s3, objects
 }'
-awk -v small="$SMALL_WALL" -v small_kb="$SMALL_KB" -v big_kb="$SHIP_KB" -v first_big="$FIRST_1M" -v first_small="$FIRST_10K" -v logs="$LOGS" 'BEGIN {
-  printf "\n%-50s %12s %13s %22s\n", "backlog (file exporter)", "wall seconds", "peak RSS MiB", "first batch committed"
-  printf "%-50s %12s %13.0f %20.2f s\n", logs " logs", "", big_kb / 1024, first_big
-  printf "%-50s %12.2f %13.0f %20.2f s\n", "10000 logs", small, small_kb / 1024, first_small
-  printf "(first batch: seconds from java -jar to the log line of the first committed batch)\n"
+fi
+awk -v logs="$LOGS" -v flags="$JVM_FLAGS" -v heap="$HEAP" -v jar_mb="$(stat -c %s target/kestra-audit-shipper.jar)" \
+    -v big_kb="$SHIP_KB" -v big_pass="${PASS_MS:-0}" -v big_wall="$SHIP_WALL" -v first_big="$FIRST_1M" \
+    -v small_kb="$SMALL_KB" -v small_wall="$SMALL_WALL" -v first_small="$FIRST_10K" \
+    -v big_kb_before="$BEFORE_KB" -v big_pass_before="${BEFORE_PASS_MS:-0}" -v big_wall_before="$BEFORE_WALL" \
+    -v first_big_before="$FIRST_1M_BEFORE" -v small_kb_before="$SMALL_BEFORE_KB" -v small_wall_before="$SMALL_BEFORE_WALL" \
+    -v first_small_before="$FIRST_10K_BEFORE" 'BEGIN {
+  printf "\n%-44s %10s %8s %8s %13s %22s\n", "backlog (file exporter)", "JVM flags", "wall s", "pass s", "peak RSS MiB", "first batch committed"
+  printf "%-44s %10s %8.2f %8.2f %13.0f %20.2f s\n", logs " logs", "shipped", big_wall, big_pass / 1000, big_kb / 1024, first_big
+  printf "%-44s %10s %8.2f %8.2f %13.0f %20.2f s\n", "", "-Xmx" heap, big_wall_before, big_pass_before / 1000, big_kb_before / 1024, first_big_before
+  printf "%-44s %10s %8.2f %8s %13.0f %20.2f s\n", "10000 logs", "shipped", small_wall, "", small_kb / 1024, first_small
+  printf "%-44s %10s %8.2f %8s %13.0f %20.2f s\n", "", "-Xmx" heap, small_wall_before, "", small_kb_before / 1024, first_small_before
+  printf "(shipped = %s -XX:SharedArchiveFile=<AppCDS archive of a --demo run>, as k8s/Dockerfile;\n", flags
+  printf " first batch: seconds from java -jar to the log line of the first committed batch; jar %.1f MB)\n", jar_mb / 1000000
 }'
