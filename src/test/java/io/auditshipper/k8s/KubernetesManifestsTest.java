@@ -237,6 +237,10 @@ class KubernetesManifestsTest {
         assertThat(jvmFlags).as("the JVM flags the README's memory figures were measured with")
                 .contains("-XX:+UseSerialGC", "-Xmx96m");
         assertThat(traits.at("/jvm/options")).extracting(JsonNode::asText).containsExactlyElementsOf(jvmFlags);
+        // The README's run command: the same flags, but the archive, which a local build makes only on request.
+        String localFlags = String.join(" ", jvmFlags.stream()
+                .filter(flag -> !flag.startsWith("-XX:SharedArchiveFile=")).toList());
+        assertThat(Files.readString(Path.of("README.md"))).contains("java " + localFlags + " -jar target/kestra-audit-shipper.jar");
         assertThat(traits.at("/container/image").asText()).isEqualTo(image());
         assertThat(traits.at("/container/port").asInt()).isEqualTo(managementPort());
         assertThat(traits.at("/container/runAsUser").asInt()).isEqualTo(Integer.parseInt(user.group(1)))
