@@ -24,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 LOGS=${BENCH_LOGS:-1000000}
 HEAP=${BENCH_HEAP:-512m}
-JVM_FLAGS=${BENCH_JVM_FLAGS:--XX:+UseParallelGC -Xms16m -Xmx96m}
+JVM_FLAGS=${BENCH_JVM_FLAGS:--XX:+UseParallelGC -Xms16m -Xmx80m}
 ONLY=${BENCH_ONLY:-}
 JSTACK=${BENCH_JSTACK:-}
 KEEP=${BENCH_KEEP:-${JSTACK:+1}}

@@ -235,7 +235,7 @@ class KubernetesManifestsTest {
         List<String> jvmFlags = entrypoint.subList(1, entrypoint.size() - 2);
         assertThat(entrypoint.get(0)).isEqualTo("java");
         assertThat(jvmFlags).as("the JVM flags the README's memory figures were measured with")
-                .contains("-XX:+UseParallelGC", "-Xmx96m");
+                .contains("-XX:+UseParallelGC", "-Xmx80m");
         assertThat(traits.at("/jvm/options")).extracting(JsonNode::asText).containsExactlyElementsOf(jvmFlags);
         // The README's run command: the same flags, but the archive, which a local build makes only on request.
         String localFlags = String.join(" ", jvmFlags.stream()
