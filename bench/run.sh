@@ -15,14 +15,19 @@
 # source.pageSize; unset = the shipper's defaults), BENCH_PG_PORT (fixed PostgreSQL port; default a free
 # one), BENCH_SKIP_BUILD=1 (reuse target/), BENCH_JSTACK=SECONDS (a jstack of the shipper every SECONDS
 # into bench/work/jstack/), BENCH_KEEP=1 (keep bench/work; implied by BENCH_JSTACK), BENCH_JAVA_OPTS (extra
-# shipper JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/shipper.jfr,settings=profile),
-# BENCH_ONLY=isolation (only the file exporter alone and beside a down Datadog exporter: sections 2, 3, 4b).
+# shipper JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/shipper.jfr,settings=profile).
+# Sections 2 and 6 (memory and start-up) run the shipper with the JVM flags it ships with (k8s/Dockerfile's
+# ENTRYPOINT, the README's run command; BENCH_JVM_FLAGS to try others) and an AppCDS archive made as the image
+# makes it, each run beside the same run with -Xmx$BENCH_HEAP (the flags before them), back to back.
+# BENCH_ONLY=memory runs only sections 2, 3 and 6; BENCH_ONLY=isolation only the file exporter alone and beside a
+# down Datadog exporter (sections 2, 3, 4b).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOGS=${BENCH_LOGS:-1000000}
 HEAP=${BENCH_HEAP:-512m}
-JSTACK=${BENCH_JSTACK:-}
+JVM_FLAGS=${BENCH_JVM_FLAGS:--XX:+UseParallelGC -Xms16m -Xmx80m}
 ONLY=${BENCH_ONLY:-}
+JSTACK=${BENCH_JSTACK:-}
 KEEP=${BENCH_KEEP:-${JSTACK:+1}}
 WORK=bench/work
 ROOT=$(pwd)
@@ -147,15 +152,22 @@ done
 PORT=$(cat "$WORK/pg.port")
 grep -E "^loaded" "$WORK/pg.log"
 
+if [ "$ONLY" != memory ] && [ "$ONLY" != isolation ]; then
 # 1. The read limit, in a JVM of its own and with the same heap as the shipper.
-if [ "$ONLY" != isolation ]; then
-  measure "$WORK/copy.log" java -Xmx"$HEAP" -cp "$CP" io.auditshipper.bench.BenchCopy "$PORT" "$LOGS"
-  [ "$RC" -eq 0 ] || { cat "$WORK/copy.log"; echo "the raw COPY failed"; exit 1; }
-  read -r _ RAW_ROWS RAW_SECONDS RAW_BYTES < <(grep "^RAW " "$WORK/copy.log")
-  COPY_WALL=$SECONDS_TAKEN; COPY_KB=$PEAK_KB
+measure "$WORK/copy.log" java -Xmx"$HEAP" -cp "$CP" io.auditshipper.bench.BenchCopy "$PORT" "$LOGS"
+[ "$RC" -eq 0 ] || { cat "$WORK/copy.log"; echo "the raw COPY failed"; exit 1; }
+read -r _ RAW_ROWS RAW_SECONDS RAW_BYTES < <(grep "^RAW " "$WORK/copy.log")
+COPY_WALL=$SECONDS_TAKEN; COPY_KB=$PEAK_KB
 fi
 
-# 2. The shipper, as it runs in production: the shaded jar, one catch-up pass.
+# 2. The shipper, as it runs in production: the shaded jar, one catch-up pass, with its JVM flags and an AppCDS
+#    archive made as k8s/Dockerfile makes it (one --demo pass on the embedded defaults, in a scratch directory);
+#    then the same pass with -Xmx$HEAP and no archive (the flags before them), for the memory and first batch.
+mkdir -p "$WORK/cds"
+(cd "$WORK/cds" && java -XX:ArchiveClassesAtExit="$ROOT/$WORK/shipper.jsa" -jar "$ROOT/target/kestra-audit-shipper.jar" \
+  --demo 1000 --once > "$ROOT/$WORK/cds.log" 2>&1) || { tail -30 "$WORK/cds.log"; echo "the AppCDS training run failed"; exit 1; }
+rm -rf "$WORK/cds"
+SHIPPER_JVM="$JVM_FLAGS -XX:SharedArchiveFile=$WORK/shipper.jsa"
 cat > "$WORK/bench.yaml" <<YAML
 type: io.kestra.plugin.ee.core.log.AuditLogShipper
 lookbackPeriod: P3650D
@@ -177,11 +189,20 @@ logExporters:
     outputDirectory: $WORK/out
 YAML
 
-measure "$WORK/shipper.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --once
+# shellcheck disable=SC2086
+measure "$WORK/shipper.log" java $SHIPPER_JVM ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --once
 if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper.log"; echo "the shipper failed (exit $RC)"; exit 1; fi
 SHIP_WALL=$SECONDS_TAKEN; SHIP_KB=$PEAK_KB; SHIP_START=$START_EPOCH
 # The pass alone, without JVM and Camel start-up, from the shipper's own log line.
 PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper.log" | tail -1)
+sed -e "s|^offsetKey: bench|offsetKey: bench-before|" -e "s|outputDirectory: $WORK/out|outputDirectory: $WORK/out-before|" \
+    "$WORK/bench.yaml" > "$WORK/bench-before.yaml"
+measure "$WORK/shipper-before.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-before.yaml" --once
+if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-before.log"; echo "the shipper failed with -Xmx$HEAP (exit $RC)"; exit 1; fi
+BEFORE_WALL=$SECONDS_TAKEN; BEFORE_KB=$PEAK_KB; BEFORE_START=$START_EPOCH
+BEFORE_PASS_MS=$(sed -n 's/.*pass finished in \([0-9]*\) ms.*/\1/p' "$WORK/shipper-before.log" | tail -1)
+[ "$(cat "$WORK"/out-before/*.ndjson | wc -l)" -eq "$LOGS" ] || { echo "with -Xmx$HEAP the shipper shipped another count"; exit 1; }
+rm -rf "$WORK/out-before"
 
 # 3. Check the output: N lines, N distinct log ids (the shortest JSONB key, "id", comes first; the shipper
 #    writes compact JSON).
@@ -194,9 +215,10 @@ fi
 echo "output: $SHIPPED lines, $DISTINCT distinct ids, $FILES files, $(du -sh "$WORK/out" | cut -f1)"
 
 # 3b. --verify of what section 2 shipped: the source's ids in the range (all N) against the file exporter's
-#     files, streamed, with the same heap as the shipping run. It must find every log, once.
-if [ "$ONLY" != isolation ]; then
-  measure "$WORK/verify.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --verify file
+#     files, streamed, with the same JVM flags as the shipping run. It must find every log, once.
+if [ "$ONLY" != isolation ] && [ "$ONLY" != memory ]; then
+  # shellcheck disable=SC2086
+  measure "$WORK/verify.log" java $SHIPPER_JVM ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench.yaml" --verify file
   if [ "$RC" -ne 0 ] || ! grep -q "^  found      $LOGS\$" "$WORK/verify.log" || ! grep -q "^  duplicated 0\$" "$WORK/verify.log"; then
     cat "$WORK/verify.log"; echo "--verify did not find the $LOGS logs shipped, once each (exit $RC)"; exit 1
   fi
@@ -206,25 +228,29 @@ fi
 # 4b. One exporter down: the file exporter beside a Datadog exporter whose port refuses connections. The
 #     file exporter must ship everything, committing as it would alone: the down one gets one attempt in the
 #     stream they share, then retries on its own once the file exporter is done, and fails the pass (exit 1).
-sed -e "s|^offsetKey: bench|offsetKey: bench-down|" -e "s|outputDirectory: $WORK/out|outputDirectory: $WORK/out-down|" \
-    "$WORK/bench.yaml" > "$WORK/bench-down.yaml"
-cat >> "$WORK/bench-down.yaml" <<YAML
+if [ "$ONLY" != memory ]; then
+  sed -e "s|^offsetKey: bench|offsetKey: bench-down|" -e "s|outputDirectory: $WORK/out|outputDirectory: $WORK/out-down|" \
+      "$WORK/bench.yaml" > "$WORK/bench-down.yaml"
+  cat >> "$WORK/bench-down.yaml" <<YAML
   - id: datadog
     type: io.kestra.plugin.ee.datadog.LogExporter
     basePath: http://127.0.0.1:1
     apiKey: bench-key
 YAML
-measure "$WORK/shipper-down.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-down.yaml" --once
-[ "$RC" -eq 1 ] || { tail -30 "$WORK/shipper-down.log"; echo "expected exit 1 with an exporter down, got $RC"; exit 1; }
-DOWN_START=$START_EPOCH
-[ "$(cat "$WORK"/out-down/*.ndjson | wc -l)" -eq "$LOGS" ] || { echo "with Datadog down, the file exporter shipped another count"; exit 1; }
-rm -rf "$WORK/out-down"
-if [ "$ONLY" = isolation ]; then
-  echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
-  print_isolation
-  exit 0
+  # shellcheck disable=SC2086
+  measure "$WORK/shipper-down.log" java $SHIPPER_JVM ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-down.yaml" --once
+  [ "$RC" -eq 1 ] || { tail -30 "$WORK/shipper-down.log"; echo "expected exit 1 with an exporter down, got $RC"; exit 1; }
+  DOWN_START=$START_EPOCH
+  [ "$(cat "$WORK"/out-down/*.ndjson | wc -l)" -eq "$LOGS" ] || { echo "with Datadog down, the file exporter shipped another count"; exit 1; }
+  rm -rf "$WORK/out-down"
+  if [ "$ONLY" = isolation ]; then
+    echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
+    print_isolation
+    exit 0
+  fi
 fi
 
+if [ "$ONLY" != memory ]; then
 # 4. The HTTP path: the same rows to a Datadog-shaped intake on 127.0.0.1 (gzipped JSON, 1000 per request).
 java -cp "$CP" io.auditshipper.bench.BenchIntake "$WORK" > "$WORK/intake.log" 2>&1 &
 INTAKE_PID=$!
@@ -371,6 +397,7 @@ while read -r _ bucket objects lines distinct; do
   [ "$bucket" = shipped ] && S3_OBJECTS=$objects
 done < "$WORK/s3.report"
 touch "$WORK/servers.stop"; wait $SERVERS_PID || true; SERVERS_PID=
+fi
 
 # 6. A small backlog: 10,000 logs, for the shipper's memory when little is to do, and the time from
 #    `java -jar` to the first committed batch (both backlogs).
@@ -380,14 +407,24 @@ java -cp "$CP" io.auditshipper.bench.BenchSql "$PORT" \
 sed -e "s|^offsetKey: bench|offsetKey: bench-10k|" -e "s|table: audit_logs|table: audit_logs_10k|" \
     -e "s|directory: $WORK/state|directory: $WORK/state-10k|" -e "s|outputDirectory: $WORK/out|outputDirectory: $WORK/out-10k|" \
     "$WORK/bench.yaml" > "$WORK/bench-10k.yaml"
-measure "$WORK/shipper-10k.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-10k.yaml" --once
+# shellcheck disable=SC2086
+measure "$WORK/shipper-10k.log" java $SHIPPER_JVM ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-10k.yaml" --once
 if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-10k.log"; echo "the shipper failed on 10,000 logs (exit $RC)"; exit 1; fi
-SMALL_WALL=$SECONDS_TAKEN; SMALL_KB=$PEAK_KB
+SMALL_WALL=$SECONDS_TAKEN; SMALL_KB=$PEAK_KB; SMALL_START=$START_EPOCH
 [ "$(cat "$WORK"/out-10k/*.ndjson | wc -l)" -eq 10000 ] || { echo "the 10,000-log run shipped another count"; exit 1; }
+sed -e "s|^offsetKey: bench-10k|offsetKey: bench-10k-before|" -e "s|outputDirectory: $WORK/out-10k|outputDirectory: $WORK/out-10k-before|" \
+    "$WORK/bench-10k.yaml" > "$WORK/bench-10k-before.yaml"
+measure "$WORK/shipper-10k-before.log" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -jar target/kestra-audit-shipper.jar --config "$WORK/bench-10k-before.yaml" --once
+if [ "$RC" -ne 0 ]; then tail -30 "$WORK/shipper-10k-before.log"; echo "the shipper failed on 10,000 logs with -Xmx$HEAP (exit $RC)"; exit 1; fi
+SMALL_BEFORE_WALL=$SECONDS_TAKEN; SMALL_BEFORE_KB=$PEAK_KB
+[ "$(cat "$WORK"/out-10k-before/*.ndjson | wc -l)" -eq 10000 ] || { echo "the 10,000-log run with -Xmx$HEAP shipped another count"; exit 1; }
 FIRST_1M=$(seconds_to "$WORK/shipper.log" "$SHIP_START" "first batch committed")
-FIRST_10K=$(seconds_to "$WORK/shipper-10k.log" "$START_EPOCH" "first batch committed")
+FIRST_10K=$(seconds_to "$WORK/shipper-10k.log" "$SMALL_START" "first batch committed")
+FIRST_1M_BEFORE=$(seconds_to "$WORK/shipper-before.log" "$BEFORE_START" "first batch committed")
+FIRST_10K_BEFORE=$(seconds_to "$WORK/shipper-10k-before.log" "$START_EPOCH" "first batch committed")
 
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
+if [ "$ONLY" != memory ]; then
 awk -v logs="$LOGS" -v ship="$SHIP_WALL" -v pass_ms="${PASS_MS:-0}" -v shipkb="$SHIP_KB" -v heap="$HEAP" \
     -v verify="$VERIFY_WALL" -v verifykb="$VERIFY_KB" \
     -v raw="$RAW_SECONDS" -v copywall="$COPY_WALL" -v copykb="$COPY_KB" -v rawbytes="$RAW_BYTES" 'BEGIN {
@@ -399,7 +436,7 @@ awk -v logs="$LOGS" -v ship="$SHIP_WALL" -v pass_ms="${PASS_MS:-0}" -v shipkb="$
   printf "%-50s %10d %9.2f %10.0f %13.0f\n", "raw COPY ... TO STDOUT (the COPY alone)", logs, raw, logs / raw, copykb / 1024
   printf "%-50s %10d %9.2f %10.0f %13s\n", "raw COPY helper JVM (wall, JVM start incl.)", logs, copywall, logs / copywall, "\""
   printf "%-50s %10d %9.2f %10.0f %13.0f\n", "--verify file, same logs (wall, JVM start incl.)", logs, verify, logs / verify, verifykb / 1024
-  printf "(both JVMs with -Xmx%s; peak RSS = VmHWM)\n", heap
+  printf "(the COPY JVM with -Xmx%s, the shipper and --verify with the shipped flags (below); peak RSS = VmHWM)\n", heap
   printf "\n--verify / shipper time: %.2fx wall to wall (the issue allows 2x); peak RSS %.0f / %.0f MiB\n",
     verify / ship, verifykb / 1024, shipkb / 1024
   printf "shipper / raw COPY time: %.2fx wall to wall, %.2fx pass to COPY (COPY read %.0f MiB)\n",
@@ -435,9 +472,18 @@ awk -v logs="$LOGS" -v os="$OS_WALL" -v os_ms="${OS_PASS_MS:-0}" -v os_kb="$OS_K
   printf "%-50s %10d %9.2f %10.0f %13s\n", "raw curl PUT of the same objects (SigV4)", logs, curl_s3, logs / curl_s3, ""
   printf "shipper / raw PUT time: %.2fx wall to wall, %.2fx pass to curl (%d objects)\n", s3 / curl_s3, (s3_ms > 0 ? s3_ms / 1000 : s3) / curl_s3, objects
 }'
-awk -v small="$SMALL_WALL" -v small_kb="$SMALL_KB" -v big_kb="$SHIP_KB" -v first_big="$FIRST_1M" -v first_small="$FIRST_10K" -v logs="$LOGS" 'BEGIN {
-  printf "\n%-50s %12s %13s %22s\n", "backlog (file exporter)", "wall seconds", "peak RSS MiB", "first batch committed"
-  printf "%-50s %12s %13.0f %20.2f s\n", logs " logs", "", big_kb / 1024, first_big
-  printf "%-50s %12.2f %13.0f %20.2f s\n", "10000 logs", small, small_kb / 1024, first_small
-  printf "(first batch: seconds from java -jar to the log line of the first committed batch)\n"
+fi
+awk -v logs="$LOGS" -v flags="$JVM_FLAGS" -v heap="$HEAP" -v jar_mb="$(stat -c %s target/kestra-audit-shipper.jar)" \
+    -v big_kb="$SHIP_KB" -v big_pass="${PASS_MS:-0}" -v big_wall="$SHIP_WALL" -v first_big="$FIRST_1M" \
+    -v small_kb="$SMALL_KB" -v small_wall="$SMALL_WALL" -v first_small="$FIRST_10K" \
+    -v big_kb_before="$BEFORE_KB" -v big_pass_before="${BEFORE_PASS_MS:-0}" -v big_wall_before="$BEFORE_WALL" \
+    -v first_big_before="$FIRST_1M_BEFORE" -v small_kb_before="$SMALL_BEFORE_KB" -v small_wall_before="$SMALL_BEFORE_WALL" \
+    -v first_small_before="$FIRST_10K_BEFORE" 'BEGIN {
+  printf "\n%-44s %10s %8s %8s %13s %22s\n", "backlog (file exporter)", "JVM flags", "wall s", "pass s", "peak RSS MiB", "first batch committed"
+  printf "%-44s %10s %8.2f %8.2f %13.0f %20.2f s\n", logs " logs", "shipped", big_wall, big_pass / 1000, big_kb / 1024, first_big
+  printf "%-44s %10s %8.2f %8.2f %13.0f %20.2f s\n", "", "-Xmx" heap, big_wall_before, big_pass_before / 1000, big_kb_before / 1024, first_big_before
+  printf "%-44s %10s %8.2f %8s %13.0f %20.2f s\n", "10000 logs", "shipped", small_wall, "", small_kb / 1024, first_small
+  printf "%-44s %10s %8.2f %8s %13.0f %20.2f s\n", "", "-Xmx" heap, small_wall_before, "", small_kb_before / 1024, first_small_before
+  printf "(shipped = %s -XX:SharedArchiveFile=<AppCDS archive of a --demo run>, as k8s/Dockerfile;\n", flags
+  printf " first batch: seconds from java -jar to the log line of the first committed batch; jar %.1f MB)\n", jar_mb / 1000000
 }'

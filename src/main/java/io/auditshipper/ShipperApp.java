@@ -112,8 +112,10 @@ public final class ShipperApp implements AutoCloseable {
     private Main camel(boolean scheduled) {
         Main main = new Main();
         main.addInitialProperty("shipper.scheduled", Boolean.toString(scheduled));
-        // Health and metrics over HTTP (camel.management.* in application.properties) while on schedule only.
+        // Health and metrics over HTTP (camel.management.* in application.properties) while on schedule only; with
+        // --once nothing serves Camel's meters, and their binders (a Jandex index read, JVM meters) cost the start.
         main.addOverrideProperty("camel.management.enabled", Boolean.toString(scheduled));
+        main.addOverrideProperty("camel.metrics.enabled", Boolean.toString(scheduled));
         main.configure().withRoutesIncludePattern(String.join(",", BUILT_IN_ROUTES));
         if (!scheduled) {
             // Not even created with --once: Quartz takes a while to start and is not needed.

@@ -226,7 +226,21 @@ class KubernetesManifestsTest {
 
         assertThat(copy.group(1)).isEqualTo("kestra-audit-shipper.jar");
         assertThat(traits.at("/jvm/jar").asText()).isEqualTo(copy.group(2));
-        assertThat(dockerfile).contains("ENTRYPOINT [\"java\", \"-jar\", \"" + copy.group(2) + "\"]");
+        // Camel K starts java itself, not the image's ENTRYPOINT: its jvm options must be the ENTRYPOINT's JVM flags.
+        List<String> entrypoint = new ArrayList<>();
+        Matcher entrypointLine = Pattern.compile("(?m)^ENTRYPOINT (\\[.*])$").matcher(dockerfile);
+        assertThat(entrypointLine.find()).as("Dockerfile ENTRYPOINT in exec form").isTrue();
+        new ObjectMapper().readTree(entrypointLine.group(1)).forEach(word -> entrypoint.add(word.asText()));
+        assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size())).containsExactly("-jar", copy.group(2));
+        List<String> jvmFlags = entrypoint.subList(1, entrypoint.size() - 2);
+        assertThat(entrypoint.get(0)).isEqualTo("java");
+        assertThat(jvmFlags).as("the JVM flags the README's memory figures were measured with")
+                .contains("-XX:+UseParallelGC", "-Xmx80m");
+        assertThat(traits.at("/jvm/options")).extracting(JsonNode::asText).containsExactlyElementsOf(jvmFlags);
+        // The README's run command: the same flags, but the archive, which a local build makes only on request.
+        String localFlags = String.join(" ", jvmFlags.stream()
+                .filter(flag -> !flag.startsWith("-XX:SharedArchiveFile=")).toList());
+        assertThat(Files.readString(Path.of("README.md"))).contains("java " + localFlags + " -jar target/kestra-audit-shipper.jar");
         assertThat(traits.at("/container/image").asText()).isEqualTo(image());
         assertThat(traits.at("/container/port").asInt()).isEqualTo(managementPort());
         assertThat(traits.at("/container/runAsUser").asInt()).isEqualTo(Integer.parseInt(user.group(1)))

@@ -28,13 +28,11 @@ public enum RecordFormat {
         }
     },
     ION("ion", "application/ion") {
-        private final IonSystem ion = IonSystemBuilder.standard().build();
-
         @Override
         public void write(List<AuditLogRecord> records, OutputStream out) throws IOException {
             // Ion text is a superset of JSON: the reader takes the stored JSON, the writer emits Ion.
             for (AuditLogRecord record : records) {
-                try (IonReader reader = ion.newReader(record.json());
+                try (IonReader reader = Ion.SYSTEM.newReader(record.json());
                      IonWriter writer = IonTextWriterBuilder.minimal().build(new NonClosing(out))) {
                     writer.writeValues(reader);
                 }
@@ -60,6 +58,14 @@ public enum RecordFormat {
     }
 
     public abstract void write(List<AuditLogRecord> records, OutputStream out) throws IOException;
+
+    /**
+     * Amazon Ion's system, built on the first Ion write: a field of the ION constant would load some 150 Ion classes
+     * at every start, JSON files included.
+     */
+    private static final class Ion {
+        static final IonSystem SYSTEM = IonSystemBuilder.standard().build();
+    }
 
     /** Keeps the Ion writer, closed per record, from closing the file underneath. */
     private static final class NonClosing extends java.io.FilterOutputStream {
