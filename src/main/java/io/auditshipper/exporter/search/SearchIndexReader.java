@@ -79,11 +79,15 @@ public final class SearchIndexReader implements DestinationReader {
         query.putObject("query").putObject("range").putObject("date")
                 .put("gte", from.truncatedTo(ChronoUnit.MILLIS).toString())
                 .put("lte", until.truncatedTo(ChronoUnit.MILLIS).plusMillis(1).toString());
-        Answer answer = transport.send("POST", "/" + URLEncoder.encode(index, StandardCharsets.UTF_8)
-                + "/_search?scroll=" + KEEP_ALIVE, query.toString());
-        if (answer.status() == 404 && answer.body().contains("index_not_found_exception")) {
+        String path = "/" + URLEncoder.encode(index, StandardCharsets.UTF_8);
+        // A document the bulk acknowledged is durable but searchable only after the index's next refresh (each
+        // second by default): without one, a check right after a pass finds the last documents missing.
+        Answer refreshed = transport.send("POST", path + "/_refresh", null);
+        if (refreshed.status() == 404 && refreshed.body().contains("index_not_found_exception")) {
             return 0;
         }
+        answered(refreshed, path + "/_refresh");
+        Answer answer = transport.send("POST", path + "/_search?scroll=" + KEEP_ALIVE, query.toString());
         long unreadable = 0;
         String scrollId = null;
         try {
