@@ -35,7 +35,7 @@ public final class ExporterInbox {
      */
     public ExportResult acknowledge(@Body List<AuditLogRecord> shipped, @ExchangeProperty(BATCH) Batch batch,
                                     @ExchangeProperty(EXPORTER_ID) String exporterId) {
-        return new ExportResult(exporterId, shipped.size(), batch.late() ? null : batch.last(), null, false);
+        return new ExportResult(exporterId, shipped, batch.late() ? null : batch.last(), null, false);
     }
 
     /**
@@ -58,6 +58,6 @@ public final class ExporterInbox {
                 ? "cannot write " + fs.getFile() + ": " + IoReasons.of(fs)
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage());
         LOG.warn("exporter {} failed on logs {}..{}: {}", exporterId, batch.first(), batch.last(), error);
-        return new ExportResult(exporterId, 0, null, error, refused(cause));
+        return new ExportResult(exporterId, List.of(), null, error, refused(cause));
     }
 }

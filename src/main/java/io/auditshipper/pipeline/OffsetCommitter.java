@@ -53,7 +53,7 @@ public final class OffsetCommitter {
         RecentlyShipped recent = pass.recent();
         for (ExportResult result : results.stream().map(ExportResult.class::cast).toList()) {
             if (result.succeeded()) {
-                recent.record(result.exporterId(), pass.pending(batch, result.exporterId()));
+                recent.record(result.exporterId(), result.records());
                 if (result.upTo() != null) {
                     next = next.advance(result.exporterId(), result.upTo(), pass.order());
                 }
