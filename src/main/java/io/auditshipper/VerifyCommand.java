@@ -102,8 +102,8 @@ final class VerifyCommand {
                                 + (upTo == null ? to : "the stored offset " + upTo));
                 report.print(out);
                 failed |= report.fails();
-                if (TamperEvidence.enabled(entry.getKey())) {
-                    failed |= chainBroken(entry.getKey());
+                if (TamperEvidence.enabled(entry.getKey()) && readable.objects() != null) {
+                    failed |= chainBroken(entry.getKey(), readable.objects());
                 }
             }
         } catch (RuntimeException | IOException e) {
@@ -116,11 +116,7 @@ final class VerifyCommand {
     }
 
     /** Checks the manifest chain of an exporter written with {@code tamperEvident} and prints it; whether it is broken. */
-    private boolean chainBroken(ExporterConfig exporter) throws IOException {
-        StoredObjects objects = DestinationReaders.storedObjects(exporter);
-        if (objects == null) {
-            return false;
-        }
+    private boolean chainBroken(ExporterConfig exporter, StoredObjects objects) throws IOException {
         ManifestChain.Result chain = ManifestChain.check(ObjectNaming.from(exporter, 1).prefix(), objects);
         chain.lines().forEach(line -> out.println("  " + line));
         return !chain.findings().isEmpty();

@@ -32,8 +32,15 @@ import java.util.stream.Stream;
  */
 public final class DestinationReaders {
 
-    /** A reader, or why there is none. */
-    public record Readable(DestinationReader reader, String skipped) {
+    /**
+     * A reader, or why there is none; for the file and object-store exporters also where they write, listed and read
+     * as the manifest chain's check does ({@code tamperEvident}), through the same client as the reader.
+     */
+    public record Readable(DestinationReader reader, String skipped, StoredObjects objects) {
+
+        Readable(DestinationReader reader, String skipped) {
+            this(reader, skipped, null);
+        }
     }
 
     private DestinationReaders() {
@@ -71,30 +78,15 @@ public final class DestinationReaders {
             ObjectNaming local = new ObjectNaming(prefixPath.getFileName().toString(), naming.format(), 1);
             String location = folder.toAbsolutePath().normalize().toString();
             return new Readable(new ShippedObjectsReader("files", location, local, false, slack,
-                    new DirectoryObjects(folder)), null);
+                    new DirectoryObjects(folder)), null,
+                    new DirectoryObjects(Path.of(exporter.string("outputDirectory", "./out"))));
         }
-        ObjectStore store = store(exporter);
-        return new Readable(new ShippedObjectsReader("objects", store.describe(), naming,
-                ObjectStoreExporter.gzip(exporter), slack, store), null);
-    }
-
-    private static ObjectStore store(ExporterConfig exporter) {
-        return switch (exporter.type()) {
+        ObjectStore store = switch (exporter.type()) {
             case AWS_S3 -> S3ObjectStore.from(exporter);
             case GCP_GCS -> GcsObjectStore.from(exporter);
             default -> AzureBlobObjectStore.from(exporter);
         };
-    }
-
-    /**
-     * Where a file or object-store exporter writes, listed and read as the manifest chain's check does
-     * ({@code tamperEvident}); null for the other exporters.
-     */
-    public static StoredObjects storedObjects(ExporterConfig exporter) {
-        return switch (exporter.type()) {
-            case FILE -> new DirectoryObjects(Path.of(exporter.string("outputDirectory", "./out")));
-            case AWS_S3, GCP_GCS, AZURE_BLOB -> store(exporter);
-            default -> null;
-        };
+        return new Readable(new ShippedObjectsReader("objects", store.describe(), naming,
+                ObjectStoreExporter.gzip(exporter), slack, store), null, store);
     }
 }
