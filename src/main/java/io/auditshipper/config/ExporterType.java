@@ -1,5 +1,8 @@
 package io.auditshipper.config;
 
+import io.auditshipper.exporter.datadog.DatadogConfig;
+import io.auditshipper.exporter.newrelic.NewRelicConfig;
+
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -28,8 +31,7 @@ public enum ExporterType {
     AZURE_BLOB("io.kestra.plugin.ee.azure.storage.LogExporter",
             "endpoint", "tenantId", "clientId", "clientSecret", "containerName", "format", "logFilePrefix",
             "maxLinesPerFile", "connectionString", "sasToken", "authorityHost", "compression", "tamperEvident"),
-    DATADOG("io.kestra.plugin.ee.datadog.LogExporter",
-            "basePath", "apiKey", "options.*", "ddsource", "service", "hostname", "ddtags", "outsideWindow"),
+    DATADOG("io.kestra.plugin.ee.datadog.LogExporter", DatadogConfig.PROPERTIES),
     ELASTICSEARCH("io.kestra.plugin.ee.elasticsearch.LogExporter",
             "indexName", "connection.hosts", "connection.basicAuth.username", "connection.basicAuth.password",
             "connection.headers", "connection.pathPrefix", "connection.strictDeprecationMode",
@@ -38,8 +40,7 @@ public enum ExporterType {
             "indexName", "connection.hosts", "connection.basicAuth.username", "connection.basicAuth.password",
             "connection.headers", "connection.pathPrefix", "connection.strictDeprecationMode",
             "connection.trustAllSsl", "tamperEvident"),
-    NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter",
-            "basePath", "apiKey", "options.*", "service", "hostname"),
+    NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", NewRelicConfig.PROPERTIES),
     OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter",
             "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding"),
     SPLUNK("io.kestra.plugin.ee.splunk.LogExporter",
@@ -57,15 +58,26 @@ public enum ExporterType {
     private static final Set<String> COMMON = Set.of("id", "type", "chunk", "schema");
 
     private final String kestraType;
-    private final Set<String> properties;
+    private final ExporterProperties properties;
 
-    ExporterType(String kestraType, String... properties) {
+    ExporterType(String kestraType, ExporterProperties properties) {
         this.kestraType = kestraType;
-        this.properties = Set.of(properties);
+        this.properties = properties;
+    }
+
+    // TRANSITION: types not yet on a typed config record; removed once all are.
+    ExporterType(String kestraType, String... names) {
+        this(kestraType, ExporterProperties.of(Arrays.stream(names).map(n -> n.endsWith(".*")
+                ? ExporterProperty.object(n.substring(0, n.length() - 2)) : ExporterProperty.text(n)).toArray()));
     }
 
     public String kestraType() {
         return kestraType;
+    }
+
+    /** The properties this type takes besides the common ones, each with its type and default. */
+    public ExporterProperties properties() {
+        return properties;
     }
 
     public static Optional<ExporterType> ofKestraType(String type) {
@@ -74,16 +86,11 @@ public enum ExporterType {
 
     /** Whether the dotted property path (e.g. {@code connection.basicAuth.username}) is one this type takes. */
     public boolean accepts(String path) {
-        if (COMMON.contains(path) || properties.contains(path)) {
-            return true;
-        }
-        return properties.stream().anyMatch(p ->
-                (p.endsWith(".*") && path.startsWith(p.substring(0, p.length() - 1)))
-                        || p.startsWith(path + "."));
+        return COMMON.contains(path) || properties.accepts(path);
     }
 
-    /** Whether {@code path} is a leaf this type takes as a whole object (free-form or a list). */
+    /** Whether {@code path} is a property itself, its value taken whole (even a map), not walked into. */
     public boolean takesWhole(String path) {
-        return properties.contains(path) || properties.contains(path + ".*");
+        return properties.takesWhole(path);
     }
 }

@@ -1,7 +1,6 @@
 package io.auditshipper.exporter;
 
-import io.auditshipper.config.ConfigException;
-import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.ExporterProperty;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.observe.ShipperMeters;
 import io.micrometer.core.instrument.Counter;
@@ -9,12 +8,10 @@ import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * What an exporter does with the logs its destination's {@link TimeWindow} leaves out, set by the exporter's
@@ -24,8 +21,6 @@ import java.util.stream.Collectors;
  * {@code kestra_shipper_outside_window_logs_total{exporter,action}}: none is shipped to be dropped without a word.
  */
 public final class OutsideWindow {
-
-    public static final String PROPERTY = "outsideWindow";
 
     public enum Action { DEAD_LETTER, REWRITE_TIMESTAMP }
 
@@ -46,24 +41,20 @@ public final class OutsideWindow {
         this.rewritten = rewritten;
     }
 
-    /** The exporter's {@code outsideWindow} (refused, naming the allowed values, unless one of them) for {@code window}. */
-    public static OutsideWindow from(ExporterConfig config, ExporterContext context, TimeWindow window, DeadLetterFile deadLetters) {
-        return new OutsideWindow(window, action(config, window), context.clock(), deadLetters,
-                ShipperMeters.outsideWindow(context.meters(), config.id(), "dead_lettered"),
-                ShipperMeters.outsideWindow(context.meters(), config.id(), "timestamp_rewritten"));
+    /** Kestra's {@code outsideWindow} property of an exporter whose destination keeps {@code window}. */
+    public static ExporterProperty<Action> property(TimeWindow window) {
+        return ExporterProperty.choice("outsideWindow", Action.class, "what to do with a log " + window.destination()
+                        + " would drop, dated more than " + window.maxAge() + " ago or " + window.maxAhead() + " ahead: park it"
+                        + " in the dead-letter file, the default, or ship it with the shipping time as its timestamp")
+                .orElse(Action.DEAD_LETTER);
     }
 
-    static Action action(ExporterConfig config, TimeWindow window) {
-        String value = config.string(PROPERTY, Action.DEAD_LETTER.name()).trim();
-        try {
-            return Action.valueOf(value);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("logExporters." + config.id() + "." + PROPERTY + ": '" + value + "' is not one of "
-                    + Arrays.stream(Action.values()).map(Action::name).collect(Collectors.joining(", "))
-                    + " (what to do with a log " + window.destination() + " would drop, dated more than "
-                    + window.maxAge() + " ago or " + window.maxAhead() + " ahead: park it in the dead-letter file, the"
-                    + " default, or ship it with the shipping time as its timestamp)");
-        }
+    /** The exporter {@code exporterId}'s handling of the logs outside {@code window}, counted in its meters. */
+    public static OutsideWindow of(String exporterId, Action action, ExporterContext context, TimeWindow window,
+                                   DeadLetterFile deadLetters) {
+        return new OutsideWindow(window, action, context.clock(), deadLetters,
+                ShipperMeters.outsideWindow(context.meters(), exporterId, "dead_lettered"),
+                ShipperMeters.outsideWindow(context.meters(), exporterId, "timestamp_rewritten"));
     }
 
     /**

@@ -45,7 +45,7 @@ class OutsideWindowTest {
         ExporterConfig config = new ExporterConfig("dd", ExporterType.DATADOG, 1000,
                 action == null ? Map.of() : Map.of("outsideWindow", action));
         ExporterContext context = new ExporterContext(dir, new RetryBudget(io.auditshipper.config.RetryConfig.DEFAULT), meters, clock);
-        return OutsideWindow.from(config, context, WINDOW, context.deadLetters("dd"));
+        return OutsideWindow.of("dd", OutsideWindow.property(WINDOW).of(config), context, WINDOW, context.deadLetters("dd"));
     }
 
     private static double counted(SimpleMeterRegistry meters, String action) {

@@ -93,7 +93,7 @@ public final class CloudWatchLogsExporter implements LogExporter {
         return new CloudWatchLogsExporter(config.id(), builder.build(), config.required("logGroupName", "kestra"),
                 config.required("logStreamName", "production"),
                 Boolean.parseBoolean(config.string("createMissing", "true")),
-                deadLetters, OutsideWindow.from(config, context, WINDOW, deadLetters));
+                deadLetters, OutsideWindow.of(config.id(), OutsideWindow.property(WINDOW).of(config), context, WINDOW, deadLetters));
     }
 
     @Override

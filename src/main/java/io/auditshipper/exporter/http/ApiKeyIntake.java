@@ -1,6 +1,6 @@
 package io.auditshipper.exporter.http;
 
-import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.ExporterProperty;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
@@ -11,26 +11,36 @@ import java.util.Map;
 /**
  * A logs intake that takes gzipped JSON at {@code <basePath><path>} with an API key header (Datadog,
  * New Relic): all that differs between them, and the exporter made from Kestra's {@code basePath} and
- * {@code apiKey} properties.
+ * {@code apiKey} properties, whose declarations ({@link #basePath()}, {@link #apiKey()}) name the vendor's example.
  */
 public record ApiKeyIntake(String name, String path, String keyHeader, String exampleBasePath, String exampleSecret,
                            int maxRecords, long maxBodyBytes, RequestPacker.LimitOn limitOn) {
 
-    public LogExporter exporter(ExporterConfig config, ExporterContext context, RequestEncoder encoder) {
-        return new HttpLogExporter(name, sink(config, context, encoder));
+    public ExporterProperty<URI> basePath() {
+        return ExporterProperty.httpUrl("basePath").required(exampleBasePath);
     }
 
-    /** The sink made from Kestra's {@code basePath} and {@code apiKey}, for an exporter that does more than ship through it. */
-    public HttpLogSink sink(ExporterConfig config, ExporterContext context, RequestEncoder encoder) {
-        URI basePath = config.httpUrl("basePath", exampleBasePath);
-        String apiKey = config.required("apiKey", "\"{{ secret('" + exampleSecret + "') }}\"");
-        DeadLetterFile deadLetters = context.deadLetters(config.id());
-        HttpDelivery delivery = new HttpDelivery(config.id(), intakeUrl(basePath, path), "application/json",
+    public ExporterProperty<String> apiKey() {
+        return ExporterProperty.text("apiKey").required("\"{{ secret('" + exampleSecret + "') }}\"");
+    }
+
+    /** Kestra's HTTP client {@code options}: accepted so a pasted task loads; this client's own timeouts apply. */
+    public static final ExporterProperty<Map<String, Object>> OPTIONS = ExporterProperty.object("options");
+
+    public LogExporter exporter(String exporterId, URI basePath, String apiKey, int chunk, ExporterContext context,
+                                RequestEncoder encoder) {
+        return new HttpLogExporter(name, sink(exporterId, basePath, apiKey, chunk, context, encoder));
+    }
+
+    /** The sink to {@code basePath} with {@code apiKey}, for an exporter that does more than ship through it. */
+    public HttpLogSink sink(String exporterId, URI basePath, String apiKey, int chunk, ExporterContext context,
+                            RequestEncoder encoder) {
+        DeadLetterFile deadLetters = context.deadLetters(exporterId);
+        HttpDelivery delivery = new HttpDelivery(exporterId, intakeUrl(basePath, path), "application/json",
                 Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context, deadLetters);
-        return new HttpLogSink(new RequestPacker(encoder, true, Math.min(config.chunk(), maxRecords), maxBodyBytes, limitOn),
+        return new HttpLogSink(new RequestPacker(encoder, true, Math.min(chunk, maxRecords), maxBodyBytes, limitOn),
                 delivery, deadLetters);
     }
-
     /** The intake's path appended to basePath's own, before its query: a token in the query stays a query value. */
     public static String intakeUrl(URI basePath, String path) {
         String base = basePath.getScheme() + "://" + basePath.getRawAuthority()
