@@ -117,7 +117,7 @@ final class VerifyCommand {
 
     /** Checks the manifest chain of an exporter written with {@code tamperEvident} and prints it; whether it is broken. */
     private boolean chainBroken(ExporterConfig exporter, StoredObjects objects) throws IOException {
-        ManifestChain.Result chain = ManifestChain.check(ObjectNaming.from(exporter, 1).prefix(), objects);
+        ManifestChain.Result chain = ManifestChain.check(ObjectNaming.of(exporter, ObjectNaming.maxLinesPerFile(1)).prefix(), objects);
         chain.lines().forEach(line -> out.println("  " + line));
         return !chain.findings().isEmpty();
     }

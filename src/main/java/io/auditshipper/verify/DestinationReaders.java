@@ -65,7 +65,7 @@ public final class DestinationReaders {
     }
 
     private static Readable objects(ExporterConfig exporter, ShipperConfig config) {
-        ObjectNaming naming = ObjectNaming.from(exporter, 1);
+        ObjectNaming naming = ObjectNaming.of(exporter, ObjectNaming.maxLinesPerFile(1));
         if (naming.format() != RecordFormat.JSON) {
             return new Readable(null, naming.format() + " objects are not readable here yet (JSON only), skipped");
         }

@@ -93,7 +93,7 @@ class FileLogExporterTest {
     @Test
     void aBadFormatOrLineCountNamesTheProperty() {
         assertThatThrownBy(() -> exporter("    format: CSV\n")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("logExporters.file.format: 'CSV'").hasMessageContaining("JSON or ION");
+                .hasMessageContaining("logExporters.file.format: 'CSV'").hasMessageContaining("one of JSON, ION");
         assertThatThrownBy(() -> exporter("    maxLinesPerFile: lots\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("maxLinesPerFile");
     }
@@ -103,7 +103,7 @@ class FileLogExporterTest {
         for (String prefix : List.of("../evil", "../../x", "/etc/kestra", "a/../../b", "a//b", ".", "a\\..\\b")) {
             assertThatThrownBy(() -> exporter("    logFilePrefix: \"" + prefix.replace("\\", "\\\\") + "\"\n")).as(prefix)
                     .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("logExporters.file.logFilePrefix: '" + prefix + "' would name files outside");
+                    .hasMessageContaining("logExporters.file.logFilePrefix: '" + prefix + "' is not a name that stays inside the output directory or bucket");
         }
         exporter("    logFilePrefix: audit/kestra\n").ship(records(3));
         try (Stream<Path> files = Files.list(dir.resolve("audit"))) {

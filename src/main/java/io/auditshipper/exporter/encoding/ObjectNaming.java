@@ -1,7 +1,8 @@
 package io.auditshipper.exporter.encoding;
 
-import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.ExporterProperties;
+import io.auditshipper.config.ExporterProperty;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 
@@ -12,7 +13,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Names files and objects after the offset of their first record ({@code <prefix>-<timestamp>-<id>.<ext>}),
@@ -28,29 +28,26 @@ public record ObjectNaming(String prefix, RecordFormat format, int maxLinesPerFi
     public record Part(String name, List<AuditLogRecord> records) {
     }
 
-    /** Kestra's {@code format} (JSON or ION), {@code logFilePrefix} and {@code maxLinesPerFile}, checked. */
-    public static ObjectNaming from(ExporterConfig config, int defaultMaxLinesPerFile) {
-        String format = config.string("format", "JSON").toUpperCase(Locale.ROOT);
-        if (!format.equals("JSON") && !format.equals("ION")) {
-            throw new ConfigException("logExporters." + config.id() + ".format: '" + format + "' is not a format; use JSON or ION");
-        }
-        int maxLines;
-        try {
-            maxLines = config.integer("maxLinesPerFile", defaultMaxLinesPerFile);
-        } catch (NumberFormatException e) {
-            maxLines = 0;
-        }
-        if (maxLines <= 0) {
-            throw new ConfigException("logExporters." + config.id() + ".maxLinesPerFile: '"
-                    + config.string("maxLinesPerFile", "") + "' must be a whole number above 0, e.g. 100000");
-        }
-        String prefix = config.string("logFilePrefix", "kestra-log-file");
-        if (!staysInside(prefix)) {
-            throw new ConfigException("logExporters." + config.id() + ".logFilePrefix: '" + prefix + "' would name files"
-                    + " outside the output directory or bucket; use a name, or folders, without '.', '..', a leading '/',"
-                    + " '\\' or control characters, e.g. logFilePrefix: kestra-log-file");
-        }
-        return new ObjectNaming(prefix, RecordFormat.valueOf(format), maxLines);
+    /** Kestra's {@code format}: how records are written (see {@link RecordFormat}). */
+    public static final ExporterProperty<RecordFormat> FORMAT =
+            ExporterProperty.choice("format", RecordFormat.class, null).orElse(RecordFormat.JSON);
+    public static final ExporterProperty<String> LOG_FILE_PREFIX = ExporterProperty.text("logFilePrefix")
+            .where(ObjectNaming::staysInside, "a name that stays inside the output directory or bucket: a name, or"
+                    + " folders, without '.', '..', a leading '/', '\\' or control characters")
+            .orElse("kestra-log-file");
+
+    /** Kestra's {@code maxLinesPerFile}, defaulting to what suits the destination. */
+    public static ExporterProperty<Integer> maxLinesPerFile(int fallback) {
+        return ExporterProperty.positive("maxLinesPerFile", Integer.MAX_VALUE).orElse(fallback);
+    }
+
+    /** The naming properties, with the destination's {@code maxLinesPerFile}. */
+    public static ExporterProperties properties(ExporterProperty<Integer> maxLinesPerFile) {
+        return ExporterProperties.of(FORMAT, LOG_FILE_PREFIX, maxLinesPerFile);
+    }
+
+    public static ObjectNaming of(ExporterConfig config, ExporterProperty<Integer> maxLinesPerFile) {
+        return new ObjectNaming(LOG_FILE_PREFIX.of(config), FORMAT.of(config), maxLinesPerFile.of(config));
     }
 
     /** A relative name, folders allowed, that resolves inside whatever directory or bucket it is put under. */

@@ -6,15 +6,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.ExporterProperty;
+import io.auditshipper.config.ExporterType;
 import io.auditshipper.model.AuditLogRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The shape a record is shipped in, set by the exporter's {@code schema} property: {@code KESTRA} (the default,
@@ -62,21 +62,15 @@ public enum RecordSchema {
      * {@code KESTRA}: it ships CEF, its own schema, built from the Kestra fields.
      */
     public static RecordSchema of(ExporterConfig config) {
-        String value = config.string(PROPERTY, KESTRA.name()).trim();
-        try {
-            RecordSchema schema = valueOf(value);
-            if (schema != KESTRA && config.type() == io.auditshipper.config.ExporterType.SYSLOG) {
-                throw new ConfigException("logExporters." + config.id() + "." + PROPERTY + ": '" + value
-                        + "' is not for the Syslog exporter, which ships CEF (its own schema, see the CEF mapping);"
-                        + " leave it out or set KESTRA");
-            }
-            return schema;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("logExporters." + config.id() + "." + PROPERTY + ": '" + value + "' is not one of "
-                    + Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", "))
-                    + " (the shape each log is shipped in: Kestra's AuditLog JSON as stored, the default; OCSF "
-                    + OCSF_VERSION + "; or ECS " + ECS_VERSION + ")");
+        RecordSchema schema = ExporterProperty.choice(PROPERTY, RecordSchema.class, "the shape each log is shipped in:"
+                + " Kestra's AuditLog JSON as stored, the default; OCSF " + OCSF_VERSION + "; or ECS " + ECS_VERSION)
+                .orElse(KESTRA).of(config);
+        if (schema != KESTRA && config.type() == ExporterType.SYSLOG) {
+            throw new ConfigException("logExporters." + config.id() + "." + PROPERTY + ": '" + schema
+                    + "' is not for the Syslog exporter, which ships CEF (its own schema, see the CEF mapping);"
+                    + " leave it out or set KESTRA");
         }
+        return schema;
     }
 
     // ---------------------------------------------------------------- OCSF

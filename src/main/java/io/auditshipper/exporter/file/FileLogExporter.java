@@ -34,7 +34,7 @@ public final class FileLogExporter implements LogExporter {
     }
 
     public static FileLogExporter from(ExporterConfig config) {
-        return new FileLogExporter(Path.of(config.string("outputDirectory", "./out")), ObjectNaming.from(config, 1_000_000),
+        return new FileLogExporter(Path.of(config.string("outputDirectory", "./out")), ObjectNaming.of(config, ObjectNaming.maxLinesPerFile(1_000_000)),
                 TamperEvidence.enabled(config));
     }
 

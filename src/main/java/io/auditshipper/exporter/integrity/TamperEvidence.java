@@ -1,7 +1,7 @@
 package io.auditshipper.exporter.integrity;
 
 import io.auditshipper.config.ExporterConfig;
-import io.auditshipper.exporter.ExporterProperties;
+import io.auditshipper.config.ExporterProperty;
 
 /**
  * The exporter property that turns tamper evidence on: the manifest chain for the file and object-store
@@ -11,12 +11,12 @@ import io.auditshipper.exporter.ExporterProperties;
  */
 public final class TamperEvidence {
 
-    public static final String PROPERTY = "tamperEvident";
+    public static final ExporterProperty<Boolean> PROPERTY = ExporterProperty.flag("tamperEvident").orElse(false);
 
     private TamperEvidence() {
     }
 
     public static boolean enabled(ExporterConfig config) {
-        return ExporterProperties.flag(config, PROPERTY, false);
+        return PROPERTY.of(config);
     }
 }

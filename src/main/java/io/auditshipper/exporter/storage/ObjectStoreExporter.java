@@ -1,7 +1,8 @@
 package io.auditshipper.exporter.storage;
 
-import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.ExporterProperties;
+import io.auditshipper.config.ExporterProperty;
 import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.encoding.ObjectNaming;
@@ -17,7 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -47,19 +47,24 @@ public final class ObjectStoreExporter implements LogExporter {
         this.manifest = tamperEvident ? new Manifest(naming.prefix(), store) : null;
     }
 
-    public static ObjectStoreExporter from(ExporterConfig config, ObjectStore store, int defaultMaxLinesPerFile) {
-        return new ObjectStoreExporter(config.id(), store, ObjectNaming.from(config, defaultMaxLinesPerFile), gzip(config),
+    /** Kestra's {@code compression}: objects written gzipped ({@code GZIP}) or not ({@code NONE}). */
+    public enum Compression { NONE, GZIP }
+
+    public static final ExporterProperty<Compression> COMPRESSION =
+            ExporterProperty.choice("compression", Compression.class, null).orElse(Compression.NONE);
+
+    /** The properties every storage exporter takes, with the store's {@code maxLinesPerFile}. */
+    public static ExporterProperties properties(ExporterProperty<Integer> maxLinesPerFile) {
+        return ExporterProperties.of(ObjectNaming.properties(maxLinesPerFile), COMPRESSION, TamperEvidence.PROPERTY);
+    }
+
+    public static ObjectStoreExporter from(ExporterConfig config, ObjectStore store, ExporterProperty<Integer> maxLinesPerFile) {
+        return new ObjectStoreExporter(config.id(), store, ObjectNaming.of(config, maxLinesPerFile), gzip(config),
                 TamperEvidence.enabled(config));
     }
 
-    /** Kestra's {@code compression}: whether objects are written gzipped ({@code GZIP}) or not ({@code NONE}). */
     public static boolean gzip(ExporterConfig config) {
-        String compression = config.string("compression", "NONE").toUpperCase(Locale.ROOT);
-        if (!compression.equals("NONE") && !compression.equals("GZIP")) {
-            throw new ConfigException("logExporters." + config.id() + ".compression: '" + compression
-                    + "' is not a compression; use NONE or GZIP");
-        }
-        return compression.equals("GZIP");
+        return COMPRESSION.of(config) == Compression.GZIP;
     }
 
     @Override
