@@ -1,7 +1,6 @@
 package io.auditshipper.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Map;
 
 /** One entry of {@code logExporters}: Kestra's id and type, and its properties with secrets resolved. */
@@ -25,21 +24,11 @@ public record ExporterConfig(String id, ExporterType type, int chunk, Map<String
     /** A required http(s) URL: refused up front (at {@code --check} too) unless it is one, without printing its secrets. */
     public URI httpUrl(String name, String example) {
         String value = required(name, example);
-        if (!isHttpUrl(value)) {
+        if (!ExporterProperty.isHttpUrl(value)) {
             throw new ConfigException("logExporters." + id + "." + name + ": '" + SecretRedactor.redact(value)
                     + "' is not an http(s) URL with a host, e.g. " + name + ": " + example);
         }
         return URI.create(value);
-    }
-
-    /** An absolute http or https URL with a host (the scheme in lower case, as the clients compare it). */
-    public static boolean isHttpUrl(String value) {
-        try {
-            URI uri = new URI(value);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
     }
 
     public int integer(String name, int fallback) {

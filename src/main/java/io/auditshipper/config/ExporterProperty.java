@@ -94,12 +94,17 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
     /** An absolute http(s) URL with a host (the scheme in lower case, as the HTTP clients compare it). */
     public static ExporterProperty<URI> httpUrl(String name) {
         return new ExporterProperty<>(name, false, value -> {
-            URI uri = uri(value);
-            if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            if (!isHttpUrl(value.toString().trim())) {
                 throw new Refused("an http(s) URL with a host");
             }
-            return uri;
+            return URI.create(value.toString().trim());
         }, null, null, false);
+    }
+
+    /** Whether {@code value} is an absolute http or https URL with a host. */
+    public static boolean isHttpUrl(String value) {
+        URI uri = uri(value);
+        return uri != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
     }
 
     /** An absolute URL with a scheme and a host, any scheme. */

@@ -1,7 +1,9 @@
 package io.auditshipper.config;
 
 import io.auditshipper.exporter.datadog.DatadogConfig;
+import io.auditshipper.exporter.file.FileExporterConfig;
 import io.auditshipper.exporter.newrelic.NewRelicConfig;
+import io.auditshipper.exporter.search.SearchConfig;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -13,8 +15,7 @@ import java.util.Set;
  * key below {@code a}.
  */
 public enum ExporterType {
-    FILE("io.kestra.plugin.ee.core.log.FileLogExporter",
-            "format", "logFilePrefix", "maxLinesPerFile", "outputDirectory", "tamperEvident"),
+    FILE("io.kestra.plugin.ee.core.log.FileLogExporter", FileExporterConfig.PROPERTIES),
     AWS_CLOUDWATCH("io.kestra.plugin.ee.aws.cloudwatch.LogExporter",
             "region", "logGroupName", "logStreamName", "accessKeyId", "secretKeyId", "sessionToken",
             "endpointOverride", "createMissing", "outsideWindow"),
@@ -32,14 +33,8 @@ public enum ExporterType {
             "endpoint", "tenantId", "clientId", "clientSecret", "containerName", "format", "logFilePrefix",
             "maxLinesPerFile", "connectionString", "sasToken", "authorityHost", "compression", "tamperEvident"),
     DATADOG("io.kestra.plugin.ee.datadog.LogExporter", DatadogConfig.PROPERTIES),
-    ELASTICSEARCH("io.kestra.plugin.ee.elasticsearch.LogExporter",
-            "indexName", "connection.hosts", "connection.basicAuth.username", "connection.basicAuth.password",
-            "connection.headers", "connection.pathPrefix", "connection.strictDeprecationMode",
-            "connection.trustAllSsl", "tamperEvident"),
-    OPENSEARCH("io.kestra.plugin.ee.opensearch.LogExporter",
-            "indexName", "connection.hosts", "connection.basicAuth.username", "connection.basicAuth.password",
-            "connection.headers", "connection.pathPrefix", "connection.strictDeprecationMode",
-            "connection.trustAllSsl", "tamperEvident"),
+    ELASTICSEARCH("io.kestra.plugin.ee.elasticsearch.LogExporter", SearchConfig.PROPERTIES),
+    OPENSEARCH("io.kestra.plugin.ee.opensearch.LogExporter", SearchConfig.PROPERTIES),
     NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", NewRelicConfig.PROPERTIES),
     OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter",
             "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding"),

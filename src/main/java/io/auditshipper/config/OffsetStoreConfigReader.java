@@ -31,7 +31,7 @@ final class OffsetStoreConfigReader {
         String url = s.string("url", inherits ? source.url() : null);
         if (url == null && k != OffsetStoreConfig.Kind.FILE) {
             values.problem(p + ".url: missing; the " + kind.toLowerCase(Locale.ROOT) + " offset store needs the address of its store");
-        } else if (s.raw("url") != null && k == OffsetStoreConfig.Kind.KESTRA && !ExporterConfig.isHttpUrl(url)) {
+        } else if (s.raw("url") != null && k == OffsetStoreConfig.Kind.KESTRA && !ExporterProperty.isHttpUrl(url)) {
             values.problem(p + ".url: '" + SecretRedactor.redact(url) + "' is not an http(s) URL with a host, e.g. http://localhost:8080");
         }
         String namespace = s.string("namespace", flowNamespace == null ? "system" : flowNamespace);

@@ -7,8 +7,8 @@ import co.elastic.clients.transport.TransportException;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.ExporterContext;
-import io.auditshipper.exporter.integrity.TamperEvidence;
 import io.auditshipper.exporter.search.BulkIndexer;
+import io.auditshipper.exporter.search.SearchConfig;
 import io.auditshipper.exporter.search.SearchConnection;
 import io.auditshipper.exporter.search.SearchExporter;
 import io.auditshipper.model.AuditLogRecord;
@@ -52,9 +52,10 @@ public final class ElasticsearchExporter extends SearchExporter {
 
     /** For {@code --verify}: the exporter's index read back over the same connection settings. */
     public static SearchIndexReader reader(ExporterConfig config) {
-        SearchConnection connection = SearchConnection.from(config);
+        SearchConfig settings = SearchConfig.of(config);
+        SearchConnection connection = settings.connection();
         RestClient client = restClient(connection);
-        return new SearchIndexReader("Elasticsearch", connection, config.required("indexName", "kestra-logs"),
+        return new SearchIndexReader("Elasticsearch", connection, settings.indexName(),
                 (method, path, json) -> {
                     Request request = new Request(method, path);
                     request.setJsonEntity(json);
@@ -66,7 +67,7 @@ public final class ElasticsearchExporter extends SearchExporter {
                     }
                     return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
                             EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
-                }, client, TamperEvidence.enabled(config));
+                }, client, settings.hashField() != null);
     }
 
     private static RestClient restClient(SearchConnection connection) {

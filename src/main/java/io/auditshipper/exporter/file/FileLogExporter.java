@@ -6,7 +6,6 @@ import io.auditshipper.exporter.encoding.ObjectNaming;
 import io.auditshipper.exporter.integrity.DirectoryObjects;
 import io.auditshipper.exporter.integrity.Manifest;
 import io.auditshipper.exporter.integrity.Sha256;
-import io.auditshipper.exporter.integrity.TamperEvidence;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.storage.AtomicFile;
 
@@ -34,8 +33,8 @@ public final class FileLogExporter implements LogExporter {
     }
 
     public static FileLogExporter from(ExporterConfig config) {
-        return new FileLogExporter(Path.of(config.string("outputDirectory", "./out")), ObjectNaming.of(config, ObjectNaming.maxLinesPerFile(1_000_000)),
-                TamperEvidence.enabled(config));
+        FileExporterConfig settings = FileExporterConfig.of(config);
+        return new FileLogExporter(settings.outputDirectory(), settings.naming(), settings.tamperEvident());
     }
 
     @Override

@@ -3,8 +3,8 @@ package io.auditshipper.exporter.opensearch;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.ExporterContext;
-import io.auditshipper.exporter.integrity.TamperEvidence;
 import io.auditshipper.exporter.search.BulkIndexer;
+import io.auditshipper.exporter.search.SearchConfig;
 import io.auditshipper.exporter.search.SearchConnection;
 import io.auditshipper.exporter.search.SearchExporter;
 import io.auditshipper.model.AuditLogRecord;
@@ -63,9 +63,10 @@ public final class OpenSearchExporter extends SearchExporter {
 
     /** For {@code --verify}: the exporter's index read back over the same connection settings. */
     public static SearchIndexReader reader(ExporterConfig config) {
-        SearchConnection connection = SearchConnection.from(config);
+        SearchConfig settings = SearchConfig.of(config);
+        SearchConnection connection = settings.connection();
         RestClient client = restClient(connection, status -> { });
-        return new SearchIndexReader("OpenSearch", connection, config.required("indexName", "kestra-logs"),
+        return new SearchIndexReader("OpenSearch", connection, settings.indexName(),
                 (method, path, json) -> {
                     Request request = new Request(method, path);
                     request.setJsonEntity(json);
@@ -81,7 +82,7 @@ public final class OpenSearchExporter extends SearchExporter {
                     } catch (ParseException e) {
                         throw new IOException(e);
                     }
-                }, client, TamperEvidence.enabled(config));
+                }, client, settings.hashField() != null);
     }
 
     private static RestClient restClient(SearchConnection connection, IntConsumer onStatus) {

@@ -2,6 +2,8 @@ package io.auditshipper.exporter.search;
 
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.ExporterProperties;
+import io.auditshipper.config.ExporterProperty;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -22,43 +24,43 @@ import java.util.Map;
 public record SearchConnection(List<URI> hosts, String username, String password, Map<String, String> headers,
                                String pathPrefix, boolean trustAllSsl) {
 
-    public static SearchConnection from(ExporterConfig config) {
-        String at = "logExporters." + config.id() + ".connection";
-        if (!(config.properties().get("connection.hosts") instanceof List<?> hostList) || hostList.isEmpty()) {
-            throw new ConfigException(at + ".hosts: required by " + config.type().kestraType()
-                    + ", a list of at least one URL, e.g. hosts: [\"https://search.example.com:9200\"]");
-        }
-        List<URI> hosts = hostList.stream().map(host -> url(at + ".hosts", String.valueOf(host))).toList();
-        String username = config.string("connection.basicAuth.username", null);
-        String password = config.string("connection.basicAuth.password", null);
-        if ((username == null) != (password == null)) {
-            throw new ConfigException(at + ".basicAuth: username and password go together; give both or neither");
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        Object headerValue = config.properties().get("connection.headers");
-        if (headerValue instanceof List<?> headerList) {
-            for (Object header : headerList) {
-                String text = String.valueOf(header);
-                int colon = text.indexOf(':');
-                if (colon <= 0) {
-                    throw new ConfigException(at + ".headers: '" + text
-                            + "' is not a header; write \"Name: value\", e.g. \"X-Tenant: audit\"");
-                }
-                headers.put(text.substring(0, colon).trim(), text.substring(colon + 1).trim());
-            }
-        } else if (headerValue != null) {
-            throw new ConfigException(at + ".headers: a list of \"Name: value\" strings, e.g. [\"X-Tenant: audit\"]");
-        }
-        return new SearchConnection(hosts, username, password, Map.copyOf(headers),
-                config.string("connection.pathPrefix", null),
-                Boolean.parseBoolean(config.string("connection.trustAllSsl", "false")));
-    }
+    static final ExporterProperty<List<String>> HOSTS = ExporterProperty.list("connection.hosts")
+            .where(hosts -> !hosts.isEmpty() && hosts.stream().allMatch(ExporterProperty::isHttpUrl),
+                    "a list of at least one http(s) URL with a host")
+            .required("[\"https://search.example.com:9200\"]");
+    static final ExporterProperty<String> USERNAME = ExporterProperty.text("connection.basicAuth.username");
+    static final ExporterProperty<String> PASSWORD = ExporterProperty.text("connection.basicAuth.password");
+    /** Kestra takes headers as {@code "Name: value"} strings. */
+    static final ExporterProperty<List<String>> HEADERS = ExporterProperty.list("connection.headers")
+            .where(headers -> headers.stream().allMatch(header -> header.indexOf(':') > 0),
+                    "a list of \"Name: value\" strings, e.g. [\"X-Tenant: audit\"]");
+    static final ExporterProperty<String> PATH_PREFIX = ExporterProperty.text("connection.pathPrefix");
+    static final ExporterProperty<Boolean> TRUST_ALL_SSL = ExporterProperty.flag("connection.trustAllSsl").orElse(false);
+    /**
+     * Kestra's REST client option to fail on deprecation warnings: accepted so a pasted task loads; the bulk answers
+     * are judged item by item here ({@link BulkIndexer}), and a warning header is not a failure.
+     */
+    static final ExporterProperty<Boolean> STRICT_DEPRECATION_MODE =
+            ExporterProperty.flag("connection.strictDeprecationMode").orElse(false);
 
-    private static URI url(String at, String text) {
-        if (!ExporterConfig.isHttpUrl(text)) {
-            throw new ConfigException(at + ": '" + text + "' is not an http(s) URL, e.g. https://search.example.com:9200");
+    static final ExporterProperties PROPERTIES = ExporterProperties.of(HOSTS, USERNAME, PASSWORD, HEADERS, PATH_PREFIX,
+            TRUST_ALL_SSL, STRICT_DEPRECATION_MODE);
+
+    static SearchConnection of(ExporterConfig config) {
+        String username = USERNAME.of(config);
+        String password = PASSWORD.of(config);
+        if ((username == null) != (password == null)) {
+            throw new ConfigException("logExporters." + config.id()
+                    + ".connection.basicAuth: username and password go together; give both or neither");
         }
-        return URI.create(text);
+        STRICT_DEPRECATION_MODE.of(config);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String header : HEADERS.of(config)) {
+            int colon = header.indexOf(':');
+            headers.put(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+        }
+        return new SearchConnection(HOSTS.of(config).stream().map(URI::create).toList(), username, password,
+                Map.copyOf(headers), PATH_PREFIX.of(config), TRUST_ALL_SSL.of(config));
     }
 
     public static int port(URI host) {

@@ -3,9 +3,7 @@ package io.auditshipper.exporter.search;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
-import io.auditshipper.exporter.encoding.RecordSchema;
 import io.auditshipper.exporter.integrity.DocumentHash;
-import io.auditshipper.exporter.integrity.TamperEvidence;
 import io.auditshipper.model.AuditLogRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
@@ -35,10 +33,11 @@ public abstract class SearchExporter implements LogExporter, BulkIndexer.BulkCli
 
     protected SearchExporter(String engine, ExporterConfig config, ExporterContext context) {
         this.engine = engine;
-        this.indexName = config.required("indexName", "kestra-logs");
-        this.connection = SearchConnection.from(config);
+        SearchConfig settings = SearchConfig.of(config);
+        this.indexName = settings.indexName();
+        this.connection = settings.connection();
         this.chunk = config.chunk();
-        this.hashField = TamperEvidence.enabled(config) ? DocumentHash.field(RecordSchema.of(config)) : null;
+        this.hashField = settings.hashField();
         this.componentName = engine.toLowerCase(java.util.Locale.ROOT) + "-" + config.id();
         this.indexer = new BulkIndexer(config.id(), engine + " " + connection.urls("/" + indexName + "/_bulk"), this,
                 context.retryPolicy(config.id()), context.deadLetters(config.id()));
