@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,11 +21,8 @@ class AwsClientSettingsTest {
     Path dir;
 
     private static ExporterConfig s3(Map<String, Object> changes) {
-        Map<String, Object> properties = new HashMap<>(Map.of("bucket", "logbucket", "region", "eu-west-1",
-                "accessKeyId", "AKIAEXAMPLE", "secretKeyId", "the-secret-key-id"));
-        properties.putAll(changes);
-        properties.values().removeIf(""::equals);
-        return new ExporterConfig("s3", ExporterType.AWS_S3, 1000, properties);
+        return ExporterCheck.config("s3", ExporterType.AWS_S3, Map.of("bucket", "logbucket", "region", "eu-west-1",
+                "accessKeyId", "AKIAEXAMPLE", "secretKeyId", "the-secret-key-id"), changes);
     }
 
     @Test

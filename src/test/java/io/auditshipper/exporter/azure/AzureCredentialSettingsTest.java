@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,11 +23,10 @@ class AzureCredentialSettingsTest {
     Path dir;
 
     private static ExporterConfig monitor(Map<String, Object> changes) {
-        Map<String, Object> properties = new HashMap<>(Map.of("endpoint", "https://my-dce.westeurope-1.ingest.monitor.azure.com",
-                "tenantId", "72f988bf-86f1-41af-91ab-2d7cd011db47", "clientId", "app", "clientSecret", "the-client-secret",
-                "ruleId", "dcr-1", "streamName", "Custom-KestraAuditLogs"));
-        properties.putAll(changes);
-        return new ExporterConfig("azureMonitor", ExporterType.AZURE_MONITOR, 1000, properties);
+        return ExporterCheck.config("azureMonitor", ExporterType.AZURE_MONITOR, Map.of(
+                "endpoint", "https://my-dce.westeurope-1.ingest.monitor.azure.com", "tenantId", "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "clientId", "app", "clientSecret", "the-client-secret", "ruleId", "dcr-1", "streamName", "Custom-KestraAuditLogs"),
+                changes);
     }
 
     @Test
@@ -55,9 +53,7 @@ class AzureCredentialSettingsTest {
 
     @Test
     void theClientSecretIsRequired() {
-        Map<String, Object> properties = new HashMap<>(monitor(Map.of()).properties());
-        properties.remove("clientSecret");
-        assertThatThrownBy(() -> AzureMonitorConfig.of(new ExporterConfig("azureMonitor", ExporterType.AZURE_MONITOR, 1000, properties)))
+        assertThatThrownBy(() -> AzureMonitorConfig.of(monitor(Map.of("clientSecret", ""))))
                 .hasMessage("logExporters.azureMonitor.clientSecret: required by io.kestra.plugin.ee.azure.monitor.LogExporter,"
                         + " e.g. clientSecret: \"{{ secret('AZURE_CLIENT_SECRET') }}\"");
     }

@@ -3,10 +3,10 @@ package io.auditshipper.exporter.azureblob;
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.ExporterType;
+import io.auditshipper.support.ExporterCheck;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,10 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The Azure Blob credentials, taken in Kestra's order: application, connection string, SAS token. */
 class AzureBlobConfigTest {
 
-    private static ExporterConfig blob(Map<String, Object> extra) {
-        Map<String, Object> properties = new HashMap<>(Map.of("containerName", "logs"));
-        properties.putAll(extra);
-        return new ExporterConfig("blob", ExporterType.AZURE_BLOB, 1000, properties);
+    private static ExporterConfig blob(Map<String, Object> changes) {
+        return ExporterCheck.config("blob", ExporterType.AZURE_BLOB, Map.of("containerName", "logs"), changes);
     }
 
     @Test

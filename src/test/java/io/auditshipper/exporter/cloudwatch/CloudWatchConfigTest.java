@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,11 +20,9 @@ class CloudWatchConfigTest {
     @TempDir
     Path dir;
 
-    private static ExporterConfig cloudwatch(Map<String, Object> extra) {
-        Map<String, Object> properties = new HashMap<>(Map.of("region", "us-east-1", "logGroupName", "kestra",
-                "logStreamName", "production"));
-        properties.putAll(extra);
-        return new ExporterConfig("cw", ExporterType.AWS_CLOUDWATCH, 1000, properties);
+    private static ExporterConfig cloudwatch(Map<String, Object> changes) {
+        return ExporterCheck.config("cw", ExporterType.AWS_CLOUDWATCH, Map.of("region", "us-east-1", "logGroupName", "kestra",
+                "logStreamName", "production"), changes);
     }
 
     @Test
@@ -47,9 +44,7 @@ class CloudWatchConfigTest {
 
     @Test
     void theGroupAndStreamAreRequired() {
-        Map<String, Object> properties = new HashMap<>(cloudwatch(Map.of()).properties());
-        properties.remove("logStreamName");
-        assertThatThrownBy(() -> CloudWatchConfig.of(new ExporterConfig("cw", ExporterType.AWS_CLOUDWATCH, 1000, properties)))
+        assertThatThrownBy(() -> CloudWatchConfig.of(cloudwatch(Map.of("logStreamName", ""))))
                 .hasMessage("logExporters.cw.logStreamName: required by io.kestra.plugin.ee.aws.cloudwatch.LogExporter,"
                         + " e.g. logStreamName: production");
     }

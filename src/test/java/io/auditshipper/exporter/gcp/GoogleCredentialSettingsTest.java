@@ -3,9 +3,9 @@ package io.auditshipper.exporter.gcp;
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.ExporterType;
+import io.auditshipper.support.ExporterCheck;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,10 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The Google credential properties as the Cloud Logging exporter reads them. */
 class GoogleCredentialSettingsTest {
 
-    private static ExporterConfig logging(Map<String, Object> extra) {
-        Map<String, Object> properties = new HashMap<>(Map.of("projectId", "my-gcp-project"));
-        properties.putAll(extra);
-        return new ExporterConfig("gcp", ExporterType.GCP_CLOUD_LOGGING, 1000, properties);
+    private static ExporterConfig logging(Map<String, Object> changes) {
+        return ExporterCheck.config("gcp", ExporterType.GCP_CLOUD_LOGGING, Map.of("projectId", "my-gcp-project"), changes);
     }
 
     @Test
