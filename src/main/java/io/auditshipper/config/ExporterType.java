@@ -1,8 +1,14 @@
 package io.auditshipper.config;
 
+import io.auditshipper.exporter.azure.AzureMonitorConfig;
+import io.auditshipper.exporter.azureblob.AzureBlobConfig;
+import io.auditshipper.exporter.cloudwatch.CloudWatchConfig;
 import io.auditshipper.exporter.datadog.DatadogConfig;
 import io.auditshipper.exporter.file.FileExporterConfig;
+import io.auditshipper.exporter.gcp.CloudLoggingConfig;
+import io.auditshipper.exporter.gcs.GcsConfig;
 import io.auditshipper.exporter.newrelic.NewRelicConfig;
+import io.auditshipper.exporter.s3.S3Config;
 import io.auditshipper.exporter.search.SearchConfig;
 
 import java.util.Arrays;
@@ -16,22 +22,12 @@ import java.util.Set;
  */
 public enum ExporterType {
     FILE("io.kestra.plugin.ee.core.log.FileLogExporter", FileExporterConfig.PROPERTIES),
-    AWS_CLOUDWATCH("io.kestra.plugin.ee.aws.cloudwatch.LogExporter",
-            "region", "logGroupName", "logStreamName", "accessKeyId", "secretKeyId", "sessionToken",
-            "endpointOverride", "createMissing", "outsideWindow"),
-    AWS_S3("io.kestra.plugin.ee.aws.s3.LogExporter",
-            "bucket", "region", "accessKeyId", "secretKeyId", "sessionToken", "endpointOverride",
-            "format", "logFilePrefix", "maxLinesPerFile", "compression", "tamperEvident"),
-    GCP_CLOUD_LOGGING("io.kestra.plugin.ee.gcp.operationalsuite.LogExporter",
-            "projectId", "serviceAccount", "impersonatedServiceAccount", "scopes", "logName", "endpoint"),
-    GCP_GCS("io.kestra.plugin.ee.gcp.gcs.LogExporter",
-            "bucket", "projectId", "format", "logFilePrefix", "maxLinesPerFile", "serviceAccount",
-            "impersonatedServiceAccount", "scopes", "endpoint", "compression", "tamperEvident"),
-    AZURE_MONITOR("io.kestra.plugin.ee.azure.monitor.LogExporter",
-            "endpoint", "tenantId", "clientId", "clientSecret", "ruleId", "streamName", "authorityHost"),
-    AZURE_BLOB("io.kestra.plugin.ee.azure.storage.LogExporter",
-            "endpoint", "tenantId", "clientId", "clientSecret", "containerName", "format", "logFilePrefix",
-            "maxLinesPerFile", "connectionString", "sasToken", "authorityHost", "compression", "tamperEvident"),
+    AWS_CLOUDWATCH("io.kestra.plugin.ee.aws.cloudwatch.LogExporter", CloudWatchConfig.PROPERTIES),
+    AWS_S3("io.kestra.plugin.ee.aws.s3.LogExporter", S3Config.PROPERTIES),
+    GCP_CLOUD_LOGGING("io.kestra.plugin.ee.gcp.operationalsuite.LogExporter", CloudLoggingConfig.PROPERTIES),
+    GCP_GCS("io.kestra.plugin.ee.gcp.gcs.LogExporter", GcsConfig.PROPERTIES),
+    AZURE_MONITOR("io.kestra.plugin.ee.azure.monitor.LogExporter", AzureMonitorConfig.PROPERTIES),
+    AZURE_BLOB("io.kestra.plugin.ee.azure.storage.LogExporter", AzureBlobConfig.PROPERTIES),
     DATADOG("io.kestra.plugin.ee.datadog.LogExporter", DatadogConfig.PROPERTIES),
     ELASTICSEARCH("io.kestra.plugin.ee.elasticsearch.LogExporter", SearchConfig.PROPERTIES),
     OPENSEARCH("io.kestra.plugin.ee.opensearch.LogExporter", SearchConfig.PROPERTIES),

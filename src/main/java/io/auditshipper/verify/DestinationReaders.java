@@ -6,6 +6,7 @@ import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.exporter.azureblob.AzureBlobObjectStore;
 import io.auditshipper.exporter.elasticsearch.ElasticsearchExporter;
 import io.auditshipper.exporter.encoding.ObjectNaming;
+import io.auditshipper.exporter.file.FileExporterConfig;
 import io.auditshipper.exporter.integrity.DirectoryObjects;
 import io.auditshipper.exporter.integrity.StoredObjects;
 import io.auditshipper.exporter.encoding.RecordFormat;
@@ -73,13 +74,14 @@ public final class DestinationReaders {
         // window before its start (the horizon of RecentlyShipped): the object reaches no further past its name.
         Duration slack = config.lateArrivalWindow().multipliedBy(2).plus(config.settleDelay());
         if (exporter.type() == ExporterType.FILE) {
-            Path prefixPath = Path.of(exporter.string("outputDirectory", "./out")).resolve(naming.prefix());
+            Path outputDirectory = FileExporterConfig.of(exporter).outputDirectory();
+            Path prefixPath = outputDirectory.resolve(naming.prefix());
             Path folder = prefixPath.getParent() == null ? Path.of(".") : prefixPath.getParent();
             ObjectNaming local = new ObjectNaming(prefixPath.getFileName().toString(), naming.format(), 1);
             String location = folder.toAbsolutePath().normalize().toString();
             return new Readable(new ShippedObjectsReader("files", location, local, false, slack,
                     new DirectoryObjects(folder)), null,
-                    new DirectoryObjects(Path.of(exporter.string("outputDirectory", "./out"))));
+                    new DirectoryObjects(outputDirectory));
         }
         ObjectStore store = switch (exporter.type()) {
             case AWS_S3 -> S3ObjectStore.from(exporter);

@@ -27,7 +27,8 @@ import java.util.Map;
  * Kestra's Azure Monitor {@code LogExporter} with Microsoft's Logs Ingestion client (Camel has no
  * component for it): each audit log is uploaded to the data collection rule's stream as its JSON fields
  * plus {@code TimeGenerated} (the log's own time). The client signs in with the Entra ID client-credentials
- * flow (the token cached until it expires), gzips, and cuts uploads at the API's 1 MB per call. Logs a
+ * flow (the token cached until it expires), gzips, and cuts uploads at the API's 1 MB per call
+ * ({@link AzureMonitorConfig}). Logs a
  * 4xx answer rejects are parked; 429/5xx left after the client's retries (counted in
  * {@code kestra_shipper_retries_total}) fail the batch, to be sent again.
  */
@@ -55,12 +56,13 @@ public final class AzureMonitorExporter implements LogExporter {
     }
 
     public static AzureMonitorExporter from(ExporterConfig config, ExporterContext context) {
-        String endpoint = config.httpUrl("endpoint", "https://my-dce.westeurope-1.ingest.monitor.azure.com").toString();
+        AzureMonitorConfig settings = AzureMonitorConfig.of(config);
+        String endpoint = settings.endpoint().toString();
         // The client retries 429/5xx itself, honouring Retry-After, one upload of the batch at a time: counted.
-        LogsIngestionClient client = new LogsIngestionClientBuilder().endpoint(endpoint).credential(AzureCredentialSettings.clientSecret(config))
+        LogsIngestionClient client = new LogsIngestionClientBuilder().endpoint(endpoint)
+                .credential(settings.credentials().credential())
                 .addPolicy(new SdkRetryCounter(context.retries(config.id()))).buildClient();
-        return new AzureMonitorExporter(config.id(), client, config.required("ruleId", "dcr-69f0b123041d4d6e9f2bf72aad0b62cf"),
-                config.required("streamName", "Custom-KestraAuditLogs"), endpoint,
+        return new AzureMonitorExporter(config.id(), client, settings.ruleId(), settings.streamName(), endpoint,
                 context.deadLetters(config.id()));
     }
 

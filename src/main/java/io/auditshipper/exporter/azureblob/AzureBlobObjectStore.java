@@ -11,7 +11,6 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
-import io.auditshipper.exporter.azure.AzureCredentialSettings;
 import io.auditshipper.exporter.storage.ObjectStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.azure.storage.blob.BlobConstants;
@@ -22,9 +21,7 @@ import java.util.Map;
 
 /**
  * Kestra's {@code io.kestra.plugin.ee.azure.storage.LogExporter}, through camel-azure-storage-blob (block
- * blobs). Credentials, in Kestra's order: an Entra ID application ({@code tenantId}, {@code clientId},
- * {@code clientSecret}) on {@code endpoint}; else {@code connectionString} (an account key, or Azurite);
- * else {@code sasToken} on {@code endpoint}.
+ * blobs), with the credentials {@link AzureBlobConfig} reads.
  */
 public final class AzureBlobObjectStore implements ObjectStore {
 
@@ -39,28 +36,22 @@ public final class AzureBlobObjectStore implements ObjectStore {
     }
 
     public static AzureBlobObjectStore from(ExporterConfig config) {
-        String container = config.required("containerName", "logs");
+        AzureBlobConfig settings = AzureBlobConfig.of(config);
         // One try per call: the exporter route is the one retry layer (blobs are named after their first log, so a
         // batch sent again overwrites them), counted in kestra_shipper_retries_total; the client's own would not be.
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 1, (Integer) null, null, null, null));
-        String connectionString = config.string("connectionString", null);
-        String sasToken = config.string("sasToken", null);
         try {
-            if (AzureCredentialSettings.given(config)) {
-                builder.endpoint(config.required("endpoint", "https://myaccount.blob.core.windows.net/"))
-                        .credential(AzureCredentialSettings.clientSecret(config));
-            } else if (connectionString != null) {
-                builder.connectionString(connectionString);
-            } else if (sasToken != null) {
-                builder.endpoint(config.required("endpoint", "https://myaccount.blob.core.windows.net/")).sasToken(sasToken);
+            if (settings.application() != null) {
+                builder.endpoint(settings.endpoint().toString()).credential(settings.application().credential());
+            } else if (settings.connectionString() != null) {
+                builder.connectionString(settings.connectionString());
             } else {
-                throw new ConfigException("logExporters." + config.id() + ": no credentials for Azure Blob Storage;"
-                        + " give tenantId, clientId and clientSecret (with endpoint), or connectionString, or sasToken (with endpoint)");
+                builder.endpoint(settings.endpoint().toString()).sasToken(settings.sasToken());
             }
-            return new AzureBlobObjectStore(config.id(), container, builder.buildClient());
+            return new AzureBlobObjectStore(config.id(), settings.containerName(), builder.buildClient());
         } catch (IllegalArgumentException e) {
-            // The SDK's own message names what is malformed (a URL, a connection string) and never the key.
+            // The SDK's own message names what is malformed (a connection string, an endpoint) and never the key.
             throw new ConfigException("logExporters." + config.id() + ": " + e.getMessage());
         }
     }

@@ -6,7 +6,6 @@ import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.OutsideWindow;
-import io.auditshipper.exporter.TimeWindow;
 import io.auditshipper.exporter.aws.AwsClientSettings;
 import io.auditshipper.exporter.encoding.Truncation;
 import io.auditshipper.model.AuditLogRecord;
@@ -29,6 +28,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
+import static io.auditshipper.exporter.cloudwatch.CloudWatchConfig.EVENT_OVERHEAD_BYTES;
+import static io.auditshipper.exporter.cloudwatch.CloudWatchConfig.MAX_EVENTS;
+import static io.auditshipper.exporter.cloudwatch.CloudWatchConfig.MAX_EVENT_BYTES;
+import static io.auditshipper.exporter.cloudwatch.CloudWatchConfig.MAX_REQUEST_BYTES;
+import static io.auditshipper.exporter.cloudwatch.CloudWatchConfig.MAX_SPAN;
+
 /**
  * Kestra's CloudWatch {@code LogExporter} with the AWS SDK v2 CloudWatch Logs client (Camel's
  * {@code aws2-cw} component is CloudWatch metrics, and Camel has none for Logs). Sends PutLogEvents
@@ -37,32 +42,13 @@ import java.util.function.Function;
  * {@code logs:PutLogEvents} ships to a group and stream that exist. Calls stay within the API's limits
  * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html):
  * chronological events, at most 10,000 and 1,048,576 bytes (message bytes plus 26 per event) per call, no
- * call spanning more than 24 hours, 1 MB per event (a longer message is truncated with a marker). Events
- * outside the window the service keeps ({@link #WINDOW}) are dead-lettered before the call, or with
- * {@code outsideWindow: REWRITE_TIMESTAMP} sent with the shipping time as their timestamp (the message, the
- * record's JSON, keeps its own {@code date}); events the service still rejects (its clock ahead of ours, a
+ * call spanning more than 24 hours, 1 MB per event (a longer message is truncated with a marker); see
+ * {@link CloudWatchConfig}. Events outside the window the service keeps ({@link CloudWatchConfig#WINDOW}) are
+ * dead-lettered before the call, or with {@code outsideWindow: REWRITE_TIMESTAMP} sent with the shipping time as
+ * their timestamp (the message, the record's JSON, keeps its own {@code date}); events the service still rejects (its clock ahead of ours, a
  * retention shorter than 14 days) are parked from {@code rejectedLogEventsInfo} with the reason.
  */
 public final class CloudWatchLogsExporter implements LogExporter {
-
-    static final int MAX_EVENTS = 10_000;
-    static final int MAX_REQUEST_BYTES = 1_048_576;
-    static final int EVENT_OVERHEAD_BYTES = 26;
-    /**
-     * "Each log event can be no larger than 1 MB" (it was 256 KB before 2025), and it must fit in a call's
-     * 1,048,576 bytes with its 26:
-     * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
-     */
-    static final int MAX_EVENT_BYTES = MAX_REQUEST_BYTES;
-    static final Duration MAX_SPAN = Duration.ofHours(24);
-    /**
-     * "Events more than 2 hours in the future are rejected while processing remaining valid events. Events older
-     * than 14 days or preceding the log group's retention period are rejected while processing remaining valid
-     * events": https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
-     */
-    static final Duration MAX_AGE = Duration.ofDays(14);
-    static final Duration MAX_AHEAD = Duration.ofHours(2);
-    static final TimeWindow WINDOW = new TimeWindow("CloudWatch Logs", MAX_AGE, MAX_AHEAD);
 
     private final String exporterId;
     private final CloudWatchLogsClient client;
@@ -84,16 +70,16 @@ public final class CloudWatchLogsExporter implements LogExporter {
     }
 
     public static CloudWatchLogsExporter from(ExporterConfig config, ExporterContext context) {
-        CloudWatchLogsClientBuilder builder = AwsClientSettings.apply(config, CloudWatchLogsClient.builder())
+        CloudWatchConfig settings = CloudWatchConfig.of(config);
+        CloudWatchLogsClientBuilder builder = settings.client().applyTo(CloudWatchLogsClient.builder())
                 .httpClient(UrlConnectionHttpClient.create())
                 // The SDK retries a throttled or failed PutLogEvents alone (a batch redelivered would put its accepted
                 // calls again, and CloudWatch Logs keeps duplicates): its retries are counted with the others.
                 .overrideConfiguration(o -> o.addExecutionInterceptor(AwsClientSettings.retriesCountedIn(context.retries(config.id()))));
         DeadLetterFile deadLetters = context.deadLetters(config.id());
-        return new CloudWatchLogsExporter(config.id(), builder.build(), config.required("logGroupName", "kestra"),
-                config.required("logStreamName", "production"),
-                Boolean.parseBoolean(config.string("createMissing", "true")),
-                deadLetters, OutsideWindow.of(config.id(), OutsideWindow.property(WINDOW).of(config), context, WINDOW, deadLetters));
+        return new CloudWatchLogsExporter(config.id(), builder.build(), settings.logGroupName(), settings.logStreamName(),
+                settings.createMissing(), deadLetters,
+                OutsideWindow.of(config.id(), settings.outsideWindow(), context, CloudWatchConfig.WINDOW, deadLetters));
     }
 
     @Override

@@ -33,19 +33,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.auditshipper.exporter.gcp.CloudLoggingConfig.ENTRY_FIELDS_BYTES;
+import static io.auditshipper.exporter.gcp.CloudLoggingConfig.MAX_ENTRY_BYTES;
+import static io.auditshipper.exporter.gcp.CloudLoggingConfig.MAX_REQUEST_BYTES;
+
 /**
  * Kestra's Google Cloud Logging ({@code operationalsuite}) {@code LogExporter} with Google's
  * {@code LoggingClient} (Camel has no Cloud Logging component): {@code entries.write} of
  * entries with the audit log as {@code jsonPayload}, its own time as {@code timestamp}, and its id as
  * {@code insertId}, which Cloud Logging uses to drop a repeated entry, so a replayed batch does not
  * duplicate. Requests stay under the API's 10 MB, entries under 256 KB (a larger one goes as a truncated
- * {@code textPayload}). With {@code partialSuccess}, entries the API rejects are parked with their reason.
+ * {@code textPayload}): see {@link CloudLoggingConfig}. With {@code partialSuccess}, entries the API rejects are parked with their reason.
  */
 public final class CloudLoggingExporter implements LogExporter {
-
-    static final long MAX_REQUEST_BYTES = 9_500_000;
-    static final int MAX_ENTRY_BYTES = 256 * 1024;
-    private static final List<String> DEFAULT_SCOPES = List.of("https://www.googleapis.com/auth/logging.write");
 
     private final String exporterId;
     private final LoggingSettings settings;
@@ -66,39 +66,37 @@ public final class CloudLoggingExporter implements LogExporter {
     }
 
     public static CloudLoggingExporter from(ExporterConfig config, ExporterContext context) {
-        String projectId = config.required("projectId", "my-gcp-project");
-        LoggingSettings.Builder settings = LoggingSettings.newBuilder();
-        String endpoint = config.string("endpoint", null);
-        if (endpoint != null && endpoint.startsWith("http://")) {
+        CloudLoggingConfig settings = CloudLoggingConfig.of(config);
+        LoggingSettings.Builder builder = LoggingSettings.newBuilder();
+        if (GoogleCredentialSettings.emulator(settings.endpoint())) {
             // An emulator or test server: plain gRPC, no Google credentials.
-            settings.setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
-                    .setEndpoint(endpoint.substring("http://".length()))
+            builder.setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
+                    .setEndpoint(settings.endpoint().substring("http://".length()))
                     .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build());
-            settings.setCredentialsProvider(NoCredentialsProvider.create());
+            builder.setCredentialsProvider(NoCredentialsProvider.create());
         } else {
-            if (endpoint != null) {
-                settings.setEndpoint(endpoint);
+            if (settings.endpoint() != null) {
+                builder.setEndpoint(settings.endpoint());
             }
-            settings.setCredentialsProvider(credentials(config));
+            builder.setCredentialsProvider(credentials(settings.credentials()));
         }
         // The client retries UNAVAILABLE, INTERNAL and DEADLINE_EXCEEDED itself, one request alone: counted.
-        settings.getStubSettingsBuilder().setTracerFactory(new GaxRetryCounter(context.retries(config.id())));
-        String logName = "projects/" + projectId + "/logs/" + config.string("logName", "kestra-audit");
+        builder.getStubSettingsBuilder().setTracerFactory(new GaxRetryCounter(context.retries(config.id())));
+        String logName = "projects/" + settings.projectId() + "/logs/" + settings.logName();
         MonitoredResource resource = MonitoredResource.newBuilder().setType("global")
-                .putLabels("project_id", projectId).build();
+                .putLabels("project_id", settings.projectId()).build();
         try {
-            return new CloudLoggingExporter(config.id(), settings.build(), logName, resource, config.chunk(),
+            return new CloudLoggingExporter(config.id(), builder.build(), logName, resource, config.chunk(),
                     context.deadLetters(config.id()));
         } catch (IOException e) {
             throw new ConfigException("logExporters." + config.id() + ": cannot set up the Cloud Logging client: " + e.getMessage());
         }
     }
 
-    static CredentialsProvider credentials(ExporterConfig config) {
-        return GoogleCredentialSettings.credentials(config, DEFAULT_SCOPES)
-                .<CredentialsProvider>map(FixedCredentialsProvider::create)
-                .orElseGet(() -> GoogleCredentialsProvider.newBuilder()
-                        .setScopesToApply(GoogleCredentialSettings.scopes(config, DEFAULT_SCOPES)).build());
+    /** The given account's credentials, else application default credentials with the scopes, looked up at the first call. */
+    static CredentialsProvider credentials(GoogleCredentialSettings credentials) {
+        return credentials.given().<CredentialsProvider>map(FixedCredentialsProvider::create)
+                .orElseGet(() -> GoogleCredentialsProvider.newBuilder().setScopesToApply(credentials.scopes()).build());
     }
 
     private synchronized LoggingClient client() throws IOException {
@@ -141,7 +139,7 @@ public final class CloudLoggingExporter implements LogExporter {
         JsonFormat.parser().merge(record.json(), payload);
         entry.setJsonPayload(payload);
         if (entry.build().getSerializedSize() > MAX_ENTRY_BYTES) {
-            entry.clearJsonPayload().setTextPayload(Truncation.toUtf8Bytes(record.json(), MAX_ENTRY_BYTES - 1024));
+            entry.clearJsonPayload().setTextPayload(Truncation.toUtf8Bytes(record.json(), MAX_ENTRY_BYTES - ENTRY_FIELDS_BYTES));
         }
         return entry.build();
     }

@@ -8,7 +8,6 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.auditshipper.config.ExporterConfig;
-import io.auditshipper.exporter.gcp.GoogleCredentialSettings;
 import io.auditshipper.exporter.storage.ObjectStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.storage.GoogleCloudStorageConstants;
@@ -28,8 +27,6 @@ import java.util.Map;
  */
 public final class GcsObjectStore implements ObjectStore {
 
-    private static final List<String> DEFAULT_SCOPES = List.of("https://www.googleapis.com/auth/devstorage.read_write");
-
     private final String clientBean;
     private final String bucket;
     private final StorageOptions options;
@@ -41,21 +38,20 @@ public final class GcsObjectStore implements ObjectStore {
     }
 
     public static GcsObjectStore from(ExporterConfig config) {
-        String bucket = config.required("bucket", "my-bucket");
-        StorageOptions.Builder options = StorageOptions.newBuilder().setProjectId(config.required("projectId", "my-gcp-project"))
+        GcsConfig settings = GcsConfig.of(config);
+        StorageOptions.Builder options = StorageOptions.newBuilder().setProjectId(settings.projectId())
                 // The exporter route is the one retry layer (objects are named after their first log, so a batch sent
                 // again overwrites them), counted in kestra_shipper_retries_total; the client's own would not be.
                 .setRetrySettings(ServiceOptions.getNoRetrySettings());
-        String endpoint = config.string("endpoint", null);
-        if (endpoint != null) {
-            options.setHost(endpoint);
+        if (settings.endpoint() != null) {
+            options.setHost(settings.endpoint());
         }
-        if (endpoint != null && endpoint.startsWith("http://")) {
+        if (settings.credentials() == null) {
             options.setCredentials(NoCredentials.getInstance());
         } else {
-            GoogleCredentialSettings.credentials(config, DEFAULT_SCOPES).ifPresent(options::setCredentials);
+            settings.credentials().given().ifPresent(options::setCredentials);
         }
-        return new GcsObjectStore(config.id(), bucket, options.build());
+        return new GcsObjectStore(config.id(), settings.bucket(), options.build());
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.auditshipper.exporter.s3;
 
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import io.auditshipper.config.ExporterConfig;
-import io.auditshipper.exporter.aws.AwsClientSettings;
 import io.auditshipper.exporter.storage.ObjectStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
@@ -41,17 +40,17 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     public static S3ObjectStore from(ExporterConfig config) {
-        String bucket = config.required("bucket", "logbucket");
-        S3ClientBuilder builder = AwsClientSettings.apply(config, S3Client.builder())
+        S3Config settings = S3Config.of(config);
+        S3ClientBuilder builder = settings.client().applyTo(S3Client.builder())
                 .httpClient(UrlConnectionHttpClient.create())
                 // The exporter route is the one retry layer (with the task's backoff); the SDK's own would also
                 // re-send a refused upload (a 403 InvalidAccessKeyId went out 4 times per attempt).
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
-        Optional<URI> endpoint = AwsClientSettings.endpointOverride(config);
+        Optional<URI> endpoint = settings.client().endpoint();
         // S3-compatible servers (MinIO, S3Proxy, Ceph...) are addressed by path, not by a bucket subdomain.
         endpoint.ifPresent(uri -> builder.forcePathStyle(true));
-        String location = endpoint.map(uri -> uri + "/" + bucket).orElse("s3://" + bucket);
-        return new S3ObjectStore(config.id(), bucket, builder.build(), location);
+        String location = endpoint.map(uri -> uri + "/" + settings.bucket()).orElse("s3://" + settings.bucket());
+        return new S3ObjectStore(config.id(), settings.bucket(), builder.build(), location);
     }
 
     @Override
