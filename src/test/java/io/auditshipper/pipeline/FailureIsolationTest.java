@@ -27,8 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,33 +113,67 @@ class FailureIsolationTest {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        // The port refuses connections until "file" has committed its last batch; then Datadog comes back.
+        // The port refuses connections until the wait before the catch-up, the first wait of the pass (in the
+        // shared stream Datadog has one attempt and no retry); there Datadog comes back.
         AtomicReference<DatadogIntake> intake = new AtomicReference<>();
-        Thread comesBack = new Thread(() -> {
-            try {
-                while (!stored().of("file").equals(Optional.of(end))) {
-                    Thread.sleep(5);
-                }
+        List<Optional<Offset>> fileOffsetWhenItCameBack = new CopyOnWriteArrayList<>();
+        f.retryWaits.onEachWait(() -> {
+            if (intake.get() == null) {
+                fileOffsetWhenItCameBack.add(stored().of("file"));
                 intake.set(new DatadogIntake(NOW, port));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         });
-        comesBack.start();
-        Pass pass;
-        try {
-            pass = f.runOnce(config(f, "http://127.0.0.1:" + port, "PT0.5S"));
-        } finally {
-            comesBack.join(10_000);
-            comesBack.interrupt();
-        }
+        Pass pass = f.runOnce(config(f, "http://127.0.0.1:" + port, "PT0.5S"));
         try (var server = intake.get().server) {
             assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+            assertThat(fileOffsetWhenItCameBack).containsExactly(Optional.of(end));
             assertThat(intake.get().acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
             assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
             assertThat(stored().of("datadog")).contains(end);
             assertThat(server.violations()).isEmpty();
         }
+    }
+
+    @Test
+    void theRetryAfterADestinationAskedForIsWaitedBeforeEachCatchUpWithinMaxDelay() throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        DatadogIntake intake = new DatadogIntake(NOW);
+        String batch1 = sorted.get(0).id();
+        String batch3 = sorted.get(2 * CHUNK).id();
+        AtomicInteger batch1Attempts = new AtomicInteger();
+        AtomicInteger batch3Attempts = new AtomicInteger();
+        // Batch 1 is throttled at its one attempt in the shared stream (Retry-After 1 s); batch 3 at its first attempt
+        // in the catch-up and the task's 3 retries there (Retry-After 5 s, over maxDelay PT2S).
+        intake.server.respondWith(request -> {
+            String first = firstId(request);
+            if (first.equals(batch1) && batch1Attempts.incrementAndGet() == 1) {
+                return throttled("1");
+            }
+            if (first.equals(batch3) && batch3Attempts.incrementAndGet() <= 4) {
+                return throttled("5");
+            }
+            return intake.intake(request);
+        });
+        try (intake.server; ShipperApp app = f.app(config(f, intake.server.baseUrl(), "PT0.05S"))) {
+            Pass pass = app.runOnce();
+
+            assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+            // Not the backoff's 50 ms and 100 ms before the two catch-ups: the 1 s batch 1's answer asked for, then, after
+            // batch 3's 3 retries in the first catch-up, the 5 s its last answer asked for, capped at maxDelay.
+            assertThat(f.retryWaits.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2),
+                    Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2));
+            assertThat(count(app.meters(), "kestra.shipper.retries", "datadog")).isEqualTo(5);
+            assertThat(count(app.meters(), "kestra.shipper.export.failures", "datadog")).isZero();
+            assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            assertThat(stored().exporters()).containsEntry("file", end).containsEntry("datadog", end);
+            assertThat(intake.server.violations()).isEmpty();
+        }
+    }
+
+    private static Answer throttled(String retryAfter) {
+        return new Answer(429, Map.of("Content-Type", "application/json", "Retry-After", retryAfter),
+                "{\"errors\":[\"Too Many Requests\"]}");
     }
 
     @Test
