@@ -146,8 +146,9 @@ public final class PassPlanner {
 
     /**
      * Once a stream is over (every batch of it committed), a catch-up stream for the exporters that failed in it,
-     * after the task's backoff or the {@code Retry-After} their destinations asked for ({@link #waitBeforeCatchUp}), read from their own offsets and shipped to them alone with the whole retry budget
-     * (nobody waits on them any more); or null, the pass being over. Taken again: an exporter that left the shared
+     * after the task's backoff or the {@code Retry-After} their destinations asked for ({@link #waitBeforeCatchUp}),
+     * read from their own offsets and shipped to them alone with the whole retry budget (nobody waits on them any
+     * more); or null, the pass being over. Taken again: an exporter that left the shared
      * stream, or a catch-up stream in which it acknowledged logs, up to {@code maxRetries} catch-up streams. Not
      * taken: one the destination refused for good (credentials, configuration), one known to be down (the backoff
      * between passes does its waiting), or any once the shipper is stopping.
