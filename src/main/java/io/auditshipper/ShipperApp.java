@@ -62,6 +62,7 @@ public final class ShipperApp implements AutoCloseable {
     private final ShipperMeters shipperMeters;
     private final RetryBudget retryBudget;
     private final UserRoutes userRoutes;
+    private final Clock clock;
 
     public ShipperApp(ShipperConfig config, Clock clock) {
         this(config, clock, UserRoutes.NONE);
@@ -71,7 +72,10 @@ public final class ShipperApp implements AutoCloseable {
         this(config, clock, userRoutes, Sleeper.THREAD);
     }
 
-    /** With how the exporters' retries wait: a test records the waits instead of sleeping through them. */
+    /**
+     * With how the exporters' retries, and the waits before a pass's catch-up streams, wait: a test records the waits
+     * instead of sleeping through them.
+     */
     public ShipperApp(ShipperConfig config, Clock clock, Sleeper retryWaits) {
         this(config, clock, UserRoutes.NONE, retryWaits);
     }
@@ -88,7 +92,8 @@ public final class ShipperApp implements AutoCloseable {
         this.offsetStore = OffsetStores.open(config);
         this.verifiedDelete = VerifiedDelete.of(config, source);
         this.shipperMeters = new ShipperMeters(meters, exporters.keySet(), clock);
-        this.planner = new PassPlanner(config, source, offsetStore, shipperMeters, retryBudget, clock);
+        this.clock = clock;
+        this.planner = new PassPlanner(config, source, offsetStore, shipperMeters, retryBudget, clock, retryWaits);
     }
 
     /** Startup summary: the source, the offset store and each exporter, redacted. */
@@ -123,7 +128,7 @@ public final class ShipperApp implements AutoCloseable {
         }
         main.addInitialProperty("shipper.cron", config.quartzCron());
         main.bind("passPlanner", planner);
-        main.bind("exporterInbox", new ExporterInbox());
+        main.bind("exporterInbox", new ExporterInbox(clock));
         main.bind("exportAcknowledgements", new ExportAcknowledgements());
         main.bind("offsetCommitter", new OffsetCommitter(offsetStore, source, config.delete(), verifiedDelete, shipperMeters));
         // Camel's metrics and the shipper's own share this registry, served at /observe/metrics.

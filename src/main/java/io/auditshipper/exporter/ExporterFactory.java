@@ -56,7 +56,7 @@ public final class ExporterFactory {
             case OPENSEARCH -> new OpenSearchExporter(config, context);
             case SPLUNK -> SplunkHec.exporter(config, context);
             case GRAYLOG -> Gelf.exporter(config, context);
-            case SYSLOG -> SyslogExporter.from(config);
+            case SYSLOG -> SyslogExporter.from(config, context.retryBudget());
             case CAMEL -> CamelEndpointExporter.from(config, context);
         };
     }

@@ -2,6 +2,7 @@ package io.auditshipper.exporter;
 
 import io.auditshipper.config.RetryConfig;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  */
 public final class RetryBudget {
+
+    /**
+     * How long an exporter may take to connect while it shares a stream of batches: every other exporter's commit
+     * waits on its answer, and a destination whose SYNs are dropped would hold them for its whole connect timeout
+     * (minutes) on every batch. Giving up on a connection that is not established is safe, nothing has been sent on
+     * it; the exporter leaves the stream and connects in the catch-up with its normal timeout. Issue 15: a down
+     * destination adds at most 1 s to the others' time to their first commit.
+     */
+    public static final Duration SHARED_STREAM_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
     private final RetryConfig retry;
     private final Set<String> down = ConcurrentHashMap.newKeySet();
@@ -43,6 +53,18 @@ public final class RetryBudget {
 
     public void markUp(String exporterId) {
         down.remove(exporterId);
+    }
+
+    /**
+     * The longest this exporter may wait for a connection to be established, for its next request:
+     * {@code configured} (zero: no limit), or {@link #SHARED_STREAM_CONNECT_TIMEOUT} while it shares a stream of
+     * batches. Only for the
+     * connection (and a TLS handshake), never for an answer to what was sent: given up on, a request that was sent
+     * may still be taken, and sent again it would be taken twice.
+     */
+    public Duration connectTimeout(String exporterId, Duration configured) {
+        return sharing.contains(exporterId) && (configured.isZero() || SHARED_STREAM_CONNECT_TIMEOUT.compareTo(configured) < 0)
+                ? SHARED_STREAM_CONNECT_TIMEOUT : configured;
     }
 
     /** These exporters now share a stream of batches; every other exporter ships on its own. */

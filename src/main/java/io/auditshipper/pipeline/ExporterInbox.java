@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.FileSystemException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -24,6 +26,14 @@ public final class ExporterInbox {
     public static final String EXPORTER_ID = "exporterId";
     public static final String BATCH = "batch";
     private static final Logger LOG = LoggerFactory.getLogger(ExporterInbox.class);
+
+    /** Turns a destination's {@code Retry-After} into the time it names, counted from the failure. */
+    private final Clock clock;
+
+    public ExporterInbox(Clock clock) {
+        this.clock = clock;
+    }
+
     public List<AuditLogRecord> pending(@ExchangeProperty(BATCH) Batch batch, @ExchangeProperty(PassPlanner.PASS) Pass pass,
                                         @ExchangeProperty(EXPORTER_ID) String exporterId) {
         return pass.pending(batch, exporterId);
@@ -35,7 +45,7 @@ public final class ExporterInbox {
      */
     public ExportResult acknowledge(@Body List<AuditLogRecord> shipped, @ExchangeProperty(BATCH) Batch batch,
                                     @ExchangeProperty(EXPORTER_ID) String exporterId) {
-        return new ExportResult(exporterId, shipped, batch.late() ? null : batch.last(), null, false);
+        return new ExportResult(exporterId, shipped, batch.late() ? null : batch.last(), null, false, null);
     }
 
     /**
@@ -58,6 +68,8 @@ public final class ExporterInbox {
                 ? "cannot write " + fs.getFile() + ": " + IoReasons.of(fs)
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage());
         LOG.warn("exporter {} failed on logs {}..{}: {}", exporterId, batch.first(), batch.last(), error);
-        return new ExportResult(exporterId, List.of(), null, error, refused(cause));
+        Instant notBefore = cause instanceof RetriesSpentException spent
+                ? spent.retryAfter().map(clock.instant()::plus).orElse(null) : null;
+        return new ExportResult(exporterId, List.of(), null, error, refused(cause), notBefore);
     }
 }

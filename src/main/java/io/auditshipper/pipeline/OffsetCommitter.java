@@ -63,7 +63,7 @@ public final class OffsetCommitter {
                 }
             } else {
                 // Counted as given up (ShipperMeters.failed) only if no catch-up stream takes it again.
-                pass.fail(result.exporterId(), result.error(), result.refused());
+                pass.fail(result.exporterId(), result.error(), result.refused(), result.notBefore());
             }
         }
         // Before the offsets: a crash between the two ships the batch again (it lies ahead of the old offsets),

@@ -44,6 +44,8 @@ public final class Pass {
     private volatile int catchUps;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    /** For exporters whose destination asked for a wait ({@code Retry-After}) when they failed: when it is over. */
+    private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> shipped = new LinkedHashMap<>();
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
@@ -141,15 +143,23 @@ public final class Pass {
 
     /**
      * The exporter's batch failed: it leaves the stream, and the pass fails for it unless it catches up, which it
-     * may not when the destination {@code refused} it for good.
+     * may not when the destination {@code refused} it for good, nor before {@code notBefore} (null: no time asked).
      */
-    void fail(String exporterId, String error, boolean refused) {
+    void fail(String exporterId, String error, boolean refused, Instant notBefore) {
         streaming.remove(exporterId);
         active.remove(exporterId);
         failures.put(exporterId, error);
         if (refused) {
             this.refused.add(exporterId);
         }
+        if (notBefore != null) {
+            this.notBefore.put(exporterId, notBefore);
+        }
+    }
+
+    /** When the wait the exporter's destination asked for at its failure is over, if it asked for one. */
+    Optional<Instant> notBefore(String exporterId) {
+        return Optional.ofNullable(notBefore.get(exporterId));
     }
 
     /** Whether a destination refused the exporter's batch for good (credentials, configuration) in this pass. */
@@ -166,6 +176,7 @@ public final class Pass {
         streaming.addAll(exporterIds);
         active.addAll(exporterIds);
         failures.keySet().removeAll(exporterIds);
+        notBefore.keySet().removeAll(exporterIds);
         catchUps++;
     }
 

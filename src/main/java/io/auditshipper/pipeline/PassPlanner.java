@@ -3,6 +3,8 @@ package io.auditshipper.pipeline;
 import io.auditshipper.config.SecretRedactor;
 import io.auditshipper.config.ShipperConfig;
 import io.auditshipper.exporter.RetryBudget;
+import io.auditshipper.exporter.retry.RetryPolicy;
+import io.auditshipper.exporter.retry.Sleeper;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Batch;
 import io.auditshipper.model.Offset;
@@ -22,15 +24,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -57,16 +58,19 @@ public final class PassPlanner {
         thread.setDaemon(true);
         return thread;
     });
+    /** How the wait before a catch-up stream passes: the exporters' retry waits' own, which a test records. */
+    private final Sleeper sleeper;
     private volatile boolean stopping;
-    /** Released when the shipper stops, cutting short a wait before a catch-up stream. */
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The thread waiting before a catch-up stream, interrupted when the shipper stops; guarded by this. */
+    private Thread waiting;
     /** One pass at a time: two would read from the same offsets and ship the same logs twice. */
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Pass lastPass;
 
     public PassPlanner(ShipperConfig config, AuditLogSource source, OffsetStore offsetStore, ShipperMeters meters,
-                       RetryBudget retryBudget, Clock clock) {
+                       RetryBudget retryBudget, Clock clock, Sleeper sleeper) {
         this.config = config;
+        this.sleeper = sleeper;
         this.meters = meters;
         this.source = source;
         this.offsetStore = offsetStore;
@@ -142,8 +146,9 @@ public final class PassPlanner {
 
     /**
      * Once a stream is over (every batch of it committed), a catch-up stream for the exporters that failed in it,
-     * after the task's backoff, read from their own offsets and shipped to them alone with the whole retry budget
-     * (nobody waits on them any more); or null, the pass being over. Taken again: an exporter that left the shared
+     * after the task's backoff or the {@code Retry-After} their destinations asked for ({@link #waitBeforeCatchUp}),
+     * read from their own offsets and shipped to them alone with the whole retry budget (nobody waits on them any
+     * more); or null, the pass being over. Taken again: an exporter that left the shared
      * stream, or a catch-up stream in which it acknowledged logs, up to {@code maxRetries} catch-up streams. Not
      * taken: one the destination refused for good (credentials, configuration), one known to be down (the backoff
      * between passes does its waiting), or any once the shipper is stopping.
@@ -165,7 +170,7 @@ public final class PassPlanner {
         if (again.isEmpty()) {
             return null;
         }
-        Duration backoff = config.retry().delayAfter(streamsOver, ThreadLocalRandom.current().nextDouble());
+        Duration backoff = waitBeforeCatchUp(pass, again, streamsOver);
         LOG.info("catching up {} from their own offsets in {} ms (catch-up {} of at most {})", again, backoff.toMillis(),
                 streamsOver, config.retry().maxRetries());
         if (!sleep(backoff)) {
@@ -179,13 +184,45 @@ public final class PassPlanner {
         return stream(pass, again);
     }
 
-    /** Waits, unless the shipper stops meanwhile; whether the wait ran its course. */
+    /**
+     * The wait before the {@code streamsOver}-th catch-up stream, chosen as {@link RetryPolicy} chooses an exporter's
+     * retry waits: the rest of the {@code Retry-After} a destination asked for when its exporter failed (counted from
+     * the failure, within {@code maxDelay}), else the backoff's delay; the longest of the exporters', as they share
+     * the catch-up stream and none may be sent to before its destination said.
+     */
+    private Duration waitBeforeCatchUp(Pass pass, Set<String> exporters, int streamsOver) {
+        Instant now = clock.instant();
+        double jitter = ThreadLocalRandom.current().nextDouble();
+        return exporters.stream()
+                .map(id -> RetryPolicy.wait(config.retry(), streamsOver, pass.notBefore(id)
+                        .map(notBefore -> now.isBefore(notBefore) ? Duration.between(now, notBefore) : Duration.ZERO), jitter))
+                .max(Comparator.naturalOrder()).orElseThrow();
+    }
+
+    /** Waits, unless the shipper stops meanwhile ({@link #stop} interrupts the wait); whether the wait ran its course. */
     private boolean sleep(Duration wait) {
+        synchronized (this) {
+            if (stopping) {
+                return false;
+            }
+            waiting = Thread.currentThread();
+        }
         try {
-            return !stopped.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+            sleeper.sleep(wait);
+            return true;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (!stopping) {
+                Thread.currentThread().interrupt();
+            }
             return false;
+        } finally {
+            synchronized (this) {
+                waiting = null;
+                if (stopping) {
+                    // stop()'s interrupt was meant for the wait alone: the pass ends as any cut short does.
+                    Thread.interrupted();
+                }
+            }
         }
     }
 
@@ -308,8 +345,12 @@ public final class PassPlanner {
 
     /** Called when the shipper stops: the pass in flight ends at the next batch boundary. */
     public void stop() {
-        stopping = true;
-        stopped.countDown();
+        synchronized (this) {
+            stopping = true;
+            if (waiting != null) {
+                waiting.interrupt();
+            }
+        }
     }
 
     public Pass lastPass() {

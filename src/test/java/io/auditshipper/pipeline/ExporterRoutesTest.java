@@ -69,7 +69,7 @@ class ExporterRoutesTest extends CamelTestSupport {
         RetryBudget budget = new RetryBudget(new RetryConfig(2, Duration.ofMillis(1), 2, Duration.ofMillis(5)));
         LogExporter exporter = ExporterFactory.create(new ExporterConfig("siem", ExporterType.CAMEL, 2,
                 Map.of("uri", "direct:my-filter")), new ExporterContext(dir, budget, meters, Clock.systemUTC(), retryWaits));
-        context.getRegistry().bind("exporterInbox", new ExporterInbox());
+        context.getRegistry().bind("exporterInbox", new ExporterInbox(Clock.systemUTC()));
         context.getRegistry().bind("exporter-siem", exporter);
         PluginHelper.getRoutesLoader(context).loadRoutes(
                 PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/exporters.yaml"),

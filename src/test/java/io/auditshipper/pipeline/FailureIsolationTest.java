@@ -11,6 +11,7 @@ import io.auditshipper.model.OffsetOrder;
 import io.auditshipper.offset.FileOffsetStore;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.Blackhole;
 import io.auditshipper.support.FakeHttpIntake.Answer;
 import io.auditshipper.support.FakeHttpIntake.Request;
 import io.auditshipper.support.ShipperFixture;
@@ -27,11 +28,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * A destination never makes the others wait: in the stream of batches the exporters share, a failing one gets one
@@ -111,33 +115,153 @@ class FailureIsolationTest {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        // The port refuses connections until "file" has committed its last batch; then Datadog comes back.
+        // The port refuses connections until the wait before the catch-up, the first wait of the pass (in the
+        // shared stream Datadog has one attempt and no retry); there Datadog comes back.
         AtomicReference<DatadogIntake> intake = new AtomicReference<>();
-        Thread comesBack = new Thread(() -> {
-            try {
-                while (!stored().of("file").equals(Optional.of(end))) {
-                    Thread.sleep(5);
-                }
+        List<Optional<Offset>> fileOffsetWhenItCameBack = new CopyOnWriteArrayList<>();
+        f.retryWaits.onEachWait(() -> {
+            if (intake.get() == null) {
+                fileOffsetWhenItCameBack.add(stored().of("file"));
                 intake.set(new DatadogIntake(NOW, port));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         });
-        comesBack.start();
-        Pass pass;
-        try {
-            pass = f.runOnce(config(f, "http://127.0.0.1:" + port, "PT0.5S"));
-        } finally {
-            comesBack.join(10_000);
-            comesBack.interrupt();
-        }
+        Pass pass = f.runOnce(config(f, "http://127.0.0.1:" + port, "PT0.5S"));
         try (var server = intake.get().server) {
             assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+            assertThat(fileOffsetWhenItCameBack).containsExactly(Optional.of(end));
             assertThat(intake.get().acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
             assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
             assertThat(stored().of("datadog")).contains(end);
             assertThat(server.violations()).isEmpty();
         }
+    }
+
+    @Test
+    void theRetryAfterADestinationAskedForIsWaitedBeforeEachCatchUpWithinMaxDelay() throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        DatadogIntake intake = new DatadogIntake(NOW);
+        String batch1 = sorted.get(0).id();
+        String batch3 = sorted.get(2 * CHUNK).id();
+        AtomicInteger batch1Attempts = new AtomicInteger();
+        AtomicInteger batch3Attempts = new AtomicInteger();
+        // Batch 1 is throttled at its one attempt in the shared stream (Retry-After 1 s); batch 3 at its first attempt
+        // in the catch-up and the task's 3 retries there (Retry-After 5 s, over maxDelay PT2S).
+        intake.server.respondWith(request -> {
+            String first = firstId(request);
+            if (first.equals(batch1) && batch1Attempts.incrementAndGet() == 1) {
+                return throttled("1");
+            }
+            if (first.equals(batch3) && batch3Attempts.incrementAndGet() <= 4) {
+                return throttled("5");
+            }
+            return intake.intake(request);
+        });
+        try (intake.server; ShipperApp app = f.app(config(f, intake.server.baseUrl(), "PT0.05S"))) {
+            Pass pass = app.runOnce();
+
+            assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+            // Not the backoff's 50 ms and 100 ms before the two catch-ups: the 1 s batch 1's answer asked for, then, after
+            // batch 3's 3 retries in the first catch-up, the 5 s its last answer asked for, capped at maxDelay.
+            assertThat(f.retryWaits.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2),
+                    Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2));
+            assertThat(count(app.meters(), "kestra.shipper.retries", "datadog")).isEqualTo(5);
+            assertThat(count(app.meters(), "kestra.shipper.export.failures", "datadog")).isZero();
+            assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            assertThat(stored().exporters()).containsEntry("file", end).containsEntry("datadog", end);
+            assertThat(intake.server.violations()).isEmpty();
+        }
+    }
+
+    /**
+     * A destination whose SYNs are dropped holds nobody: in the shared stream, a connection not established within
+     * RetryBudget.SHARED_STREAM_CONNECT_TIMEOUT (1 s) is given up (nothing was sent on it), and Datadog catches up once
+     * the destination is back, with every log once. Without that bound, "file"'s first batch would wait for the
+     * connect to time out: Linux gives up on unanswered SYNs after about 2 minutes, camel-http after 3.
+     */
+    @Test
+    void aBlackholedHttpDestinationDoesNotHoldTheOthersForItsConnectTimeout() throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        Blackhole blackhole = new Blackhole();
+        int port = blackhole.port();
+        AtomicReference<DatadogIntake> intake = new AtomicReference<>();
+        List<StoredOffsets> offsetsBeforeTheCatchUp = new CopyOnWriteArrayList<>();
+        // At the wait before the catch-up (Datadog had one attempt and no retry in the shared stream), it comes back.
+        f.retryWaits.onEachWait(() -> {
+            if (intake.get() == null) {
+                offsetsBeforeTheCatchUp.add(stored());
+                closeQuietly(blackhole);
+                intake.set(new DatadogIntake(NOW, port));
+            }
+        });
+        try (ShipperApp app = f.app(config(f, "http://127.0.0.1:" + port, "PT0.05S"))) {
+            // Generous: with the bound, "file" ships its 12 batches in a few seconds; without it, over 2 minutes.
+            Pass pass = assertTimeoutPreemptively(Duration.ofSeconds(60), app::runOnce);
+
+            try (var server = intake.get().server) {
+                assertThat(offsetsBeforeTheCatchUp).singleElement().satisfies(offsets -> {
+                    assertThat(offsets.of("file")).contains(end);
+                    assertThat(OffsetOrder.CODE_POINT.isBefore(offsets.of("datadog").orElseThrow(), sorted.get(0).offset()))
+                            .as("Datadog acknowledged nothing in the shared stream").isTrue();
+                });
+                assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+                // The attempt given up sent nothing: each log reached Datadog once, in the catch-up.
+                assertThat(intake.get().acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+                assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+                assertThat(count(app.meters(), "kestra.shipper.retries", "datadog")).isEqualTo(1);
+                assertThat(stored().exporters()).containsEntry("file", end).containsEntry("datadog", end);
+                assertThat(server.violations()).isEmpty();
+            }
+        } finally {
+            closeQuietly(blackhole);
+        }
+    }
+
+    /**
+     * The same for syslog over TCP, whose own connectionTimeout (2 minutes here) applies again in the catch-up: the
+     * collector stays down (the port refuses connections by then), so syslog fails the pass, not refused, its offset
+     * where it was, and "file" ships everything without waiting for it.
+     */
+    @Test
+    void aBlackholedSyslogCollectorDoesNotHoldTheOthersForItsConnectionTimeout() throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        Blackhole blackhole = new Blackhole();
+        List<StoredOffsets> offsetsBeforeTheCatchUp = new CopyOnWriteArrayList<>();
+        f.retryWaits.onEachWait(() -> {
+            if (offsetsBeforeTheCatchUp.isEmpty()) {
+                offsetsBeforeTheCatchUp.add(stored());
+                closeQuietly(blackhole);
+            }
+        });
+        ShipperConfig config = f.config(f.taskWith("  - id: syslog\n    type: io.kestra.plugin.ee.syslog.LogExporter\n"
+                + "    host: 127.0.0.1\n    port: " + blackhole.port() + "\n    protocol: TCP\n    connectionTimeout: PT2M\n")
+                .replace("chunk: 1000", "chunk: " + CHUNK));
+        try (ShipperApp app = f.app(config)) {
+            Pass pass = assertTimeoutPreemptively(Duration.ofSeconds(60), app::runOnce);
+
+            assertThat(offsetsBeforeTheCatchUp).singleElement().satisfies(offsets -> assertThat(offsets.of("file")).contains(end));
+            assertThat(pass.failures()).containsOnlyKeys("syslog");
+            assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            // The catch-up: one retry of the stream, then the task's 3 retries of the batch, each refused.
+            assertThat(count(app.meters(), "kestra.shipper.retries", "syslog")).isEqualTo(4);
+            assertThat(count(app.meters(), "kestra.shipper.export.failures", "syslog")).isEqualTo(1);
+            assertThat(OffsetOrder.CODE_POINT.isBefore(stored().of("syslog").orElseThrow(), sorted.get(0).offset())).isTrue();
+        } finally {
+            closeQuietly(blackhole);
+        }
+    }
+
+    private static void closeQuietly(Blackhole blackhole) {
+        try {
+            blackhole.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Answer throttled(String retryAfter) {
+        return new Answer(429, Map.of("Content-Type", "application/json", "Retry-After", retryAfter),
+                "{\"errors\":[\"Too Many Requests\"]}");
     }
 
     @Test

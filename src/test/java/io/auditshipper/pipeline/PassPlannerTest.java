@@ -33,7 +33,7 @@ class PassPlannerTest {
         ShipperConfig config = f.config(f.taskWith(""));
         try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
             PassPlanner planner = new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"),
-                    new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), new RetryBudget(config.retry()), f.clock);
+                    new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), new RetryBudget(config.retry()), f.clock, f.retryWaits);
             Exchange first = new DefaultExchange(camel);
             planner.open(first);
 

@@ -2,6 +2,7 @@ package io.auditshipper.exporter.http;
 
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.exporter.retry.Outcome;
 import io.auditshipper.exporter.retry.RetryPolicy;
 import io.auditshipper.model.AuditLogRecord;
@@ -13,7 +14,9 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +26,8 @@ import java.util.Map;
  * {@link RetryPolicy}, honouring {@code Retry-After}; 413, 400 and 422 halve the request until the record at fault stands alone, which is
  * parked in the dead-letter file with the reason (so one bad record does not take its neighbours along);
  * other 4xx park the request's records; 401/403 fail the exporter (wrong credentials are not the records' fault).
+ * While the exporter shares the pass's stream, a connection not established within
+ * {@link RetryBudget#SHARED_STREAM_CONNECT_TIMEOUT} is no answer (nothing was sent), not a wait for the others.
  */
 public final class HttpDelivery {
 
@@ -57,7 +62,10 @@ public final class HttpDelivery {
     private final RetryPolicy retryPolicy;
     private final HttpStatusClassifier classifier;
     private final DeadLetterFile deadLetters;
+    private final RetryBudget retryBudget;
     private volatile ProducerTemplate template;
+    /** camel-http's connect timeout (its {@code connectTimeout}, 3 minutes unless set), read when bound. */
+    private volatile Duration connectTimeout;
 
     public HttpDelivery(String exporterId, String url, String contentType, Map<String, String> headers,
                         ExporterContext context, DeadLetterFile deadLetters) {
@@ -74,6 +82,7 @@ public final class HttpDelivery {
         this.retryPolicy = context.retryPolicy(exporterId);
         this.classifier = new HttpStatusClassifier(url, fatalAnswers, context.clock());
         this.deadLetters = deadLetters;
+        this.retryBudget = context.retryBudget();
     }
 
     public void bind(CamelContext context) {
@@ -81,6 +90,7 @@ public final class HttpDelivery {
         for (String scheme : new String[]{"http", "https"}) {
             context.getComponent(scheme, HttpComponent.class).setHttpClientConfigurer(HttpClientBuilder::disableAutomaticRetries);
         }
+        connectTimeout = Duration.ofMillis(context.getComponent(URI.create(url).getScheme(), HttpComponent.class).getConnectTimeout());
         template = context.createProducerTemplate();
     }
 
@@ -117,7 +127,10 @@ public final class HttpDelivery {
             throw new IllegalStateException("exporter " + exporterId + " is not bound to the Camel context");
         }
         return retryPolicy.run(() -> {
-            Exchange answer = template.send(url + (url.contains("?") ? "&" : "?") + "throwExceptionOnFailure=false",
+            // Per request: the exporter may share the pass's stream now and catch up alone later (RetryBudget).
+            String endpoint = url + (url.contains("?") ? "&" : "?") + "throwExceptionOnFailure=false&connectTimeout="
+                    + retryBudget.connectTimeout(exporterId, connectTimeout).toMillis();
+            Exchange answer = template.send(endpoint,
                     exchange -> {
                         exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
                         exchange.getIn().setHeader(Exchange.CONTENT_TYPE, contentType);

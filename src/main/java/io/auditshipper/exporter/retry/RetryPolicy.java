@@ -65,7 +65,7 @@ public final class RetryPolicy {
                     throw again.failure();
                 }
                 throw new RetriesSpentException("exporter " + exporterId + ": gave up after " + failures
-                        + " attempts: " + again.reason());
+                        + " attempts: " + again.reason(), again.after());
             }
             Duration wait = wait(retry, failures, again.after(), jitter.getAsDouble());
             LOG.warn("exporter {}: {}; retrying in {} ms", exporterId, SecretRedactor.redact(again.reason()), wait.toMillis());

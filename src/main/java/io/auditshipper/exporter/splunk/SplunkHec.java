@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Kestra's Splunk {@code LogExporter}: {@code POST <host>/services/collector} with
@@ -34,7 +35,8 @@ import java.util.UUID;
  * gzipped unless {@code compression: NONE}, built on the shared HTTP pieces. With
  * {@code indexerAcknowledgement: true} every request carries the exporter's channel
  * ({@code X-Splunk-Request-Channel}) and the batch is acknowledged only once {@code /services/collector/ack}
- * says every request's {@code ackId} is indexed, polled within {@code ackTimeout}.
+ * says every request's {@code ackId} is indexed, polled within {@code ackTimeout}; past it the batch fails, to be
+ * sent again (at-least-once), never refused or parked.
  */
 public final class SplunkHec implements LogExporter {
 
@@ -164,10 +166,13 @@ public final class SplunkHec implements LogExporter {
                 return;
             }
             if (System.nanoTime() + pause * 1_000_000 > deadline) {
-                throw new DestinationUnavailableException("exporter " + id + ": Splunk acknowledged " + (total - pending.size())
+                // Not a refusal: the events may be indexed yet, or lost. The batch is retried as any failed one (the
+                // RetryPolicy's retries, the pass's catch-up), sent whole again: with indexer acknowledgement Splunk HEC
+                // delivery is at-least-once, and events indexed after the timeout are in Splunk twice.
+                throw new TimeoutException("exporter " + id + ": Splunk acknowledged " + (total - pending.size())
                         + " of the batch's " + total + " requests within ackTimeout " + ackTimeout + " (channel " + channel
                         + ", ackIds still pending: " + pending + "); the batch is not committed and will be shipped again, so"
-                        + " Splunk may hold the events it indexed late twice", null);
+                        + " Splunk may hold the events it indexed late twice");
             }
             Thread.sleep(pause);
             pause = Math.min(pause * 2, 5_000);

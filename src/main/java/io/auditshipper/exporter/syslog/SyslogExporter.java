@@ -4,6 +4,7 @@ import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.exporter.ExporterProperties;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.http.HttpLogExporter;
 import io.auditshipper.exporter.search.SearchConnection;
@@ -26,6 +27,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Kestra's Syslog {@code LogExporter}: each audit log a CEF message ({@link Cef}) in an RFC 5424 syslog message
@@ -52,7 +54,7 @@ public final class SyslogExporter implements LogExporter {
     private final String hostname;
     private final int maxMessageBytes;
 
-    private SyslogExporter(ExporterConfig config) {
+    private SyslogExporter(ExporterConfig config, RetryBudget retryBudget) {
         this.id = config.id();
         this.protocol = ExporterProperties.choice(config, "protocol", Protocol.UDP);
         String host = config.required("host", "syslog.example.com");
@@ -61,12 +63,13 @@ public final class SyslogExporter implements LogExporter {
         Duration connectionTimeout = ExporterProperties.duration(config, "connectionTimeout", Duration.ofSeconds(10));
         // RFC 5425 asks receivers to take 2048 bytes and advises 8192; rsyslog's default maxMessageSize is 8 KB too.
         this.maxMessageBytes = ExporterProperties.positive(config, "maxMessageBytes", 8192, 65_507);
+        Supplier<Duration> connectTimeout = () -> retryBudget.connectTimeout(id, connectionTimeout);
         this.transport = switch (protocol) {
             case UDP -> new SyslogTransport.Udp(collector);
-            case TCP -> new SyslogTransport.Stream(collector, (int) connectionTimeout.toMillis(), null, false);
+            case TCP -> new SyslogTransport.Stream(collector, connectTimeout, null, false);
             case TLS -> {
                 boolean skip = ExporterProperties.flag(config, "skipCertVerification", false);
-                yield new SyslogTransport.Stream(collector, (int) connectionTimeout.toMillis(), tls(config, skip), !skip);
+                yield new SyslogTransport.Stream(collector, connectTimeout, tls(config, skip), !skip);
             }
         };
         String version = SyslogExporter.class.getPackage().getImplementationVersion();
@@ -74,8 +77,8 @@ public final class SyslogExporter implements LogExporter {
         this.hostname = printableAscii(HttpLogExporter.localHostname(), 255);
     }
 
-    public static LogExporter from(ExporterConfig config) {
-        return new SyslogExporter(config);
+    public static LogExporter from(ExporterConfig config, RetryBudget retryBudget) {
+        return new SyslogExporter(config, retryBudget);
     }
 
     private static SSLContext tls(ExporterConfig config, boolean skipVerification) {

@@ -13,7 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** How syslog messages reach the collector: one datagram each (RFC 5426), or octet-counted frames on a stream (RFC 6587 / 5425). */
 interface SyslogTransport extends AutoCloseable {
@@ -65,16 +67,17 @@ interface SyslogTransport extends AutoCloseable {
      */
     final class Stream implements SyslogTransport {
         private final InetSocketAddress collector;
-        private final int connectTimeoutMillis;
+        /** The connect (and TLS handshake) timeout for the next connection: shorter while the stream is shared. */
+        private final Supplier<Duration> connectTimeout;
         private final SSLContext tls;
         private final boolean verifyHost;
         private Socket socket;
         private OutputStream out;
         private InputStream in;
 
-        Stream(InetSocketAddress collector, int connectTimeoutMillis, SSLContext tls, boolean verifyHost) {
+        Stream(InetSocketAddress collector, Supplier<Duration> connectTimeout, SSLContext tls, boolean verifyHost) {
             this.collector = collector;
-            this.connectTimeoutMillis = connectTimeoutMillis;
+            this.connectTimeout = connectTimeout;
             this.tls = tls;
             this.verifyHost = verifyHost;
         }
@@ -100,6 +103,7 @@ interface SyslogTransport extends AutoCloseable {
 
         private void connect() throws IOException {
             Socket plain = new Socket();
+            int connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.get().toMillis());
             try {
                 plain.connect(resolved(collector), connectTimeoutMillis);
                 plain.setKeepAlive(true);

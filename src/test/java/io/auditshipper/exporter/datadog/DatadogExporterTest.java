@@ -83,9 +83,9 @@ class DatadogExporterTest {
         List<AuditLogTable.Row> rows = rows(1_500, 22);
         ShipperFixture f = fixture(rows);
         AtomicInteger calls = new AtomicInteger();
-        // The first 429 comes in the stream shared with the file exporter (one attempt there, no wait); the next two
-        // in the exporter's catch-up on its own, where it retries: Retry-After in seconds, then as an HTTP date one
-        // second after the shipper's clock (NOW).
+        // The first 429 comes in the stream shared with the file exporter (one attempt there, no wait; its Retry-After
+        // is waited before the catch-up); the next two in the exporter's catch-up on its own, where it retries:
+        // Retry-After in seconds, then as an HTTP date one second after the shipper's clock (NOW).
         intake.server.respondWith(request -> switch (calls.incrementAndGet()) {
             case 1 -> new Answer(429, Map.of("Retry-After", "1"), "{\"errors\":[\"Too many requests\"]}");
             case 2 -> new Answer(429, Map.of("Retry-After", "2"), "{\"errors\":[\"Too many requests\"]}");
@@ -99,8 +99,8 @@ class DatadogExporterTest {
         assertThat(intake.server.violations()).isEmpty();
         assertThat(intake.acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(intake.server.requests()).hasSize(3 + 2);
-        // The waits the intake asked for, not the backoff's 0.05 s and 0.1 s.
-        assertThat(f.retryWaits.waits()).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(1));
+        // The waits the intake asked for, not the backoff's 0.05 s before the catch-up, then 0.05 s and 0.1 s.
+        assertThat(f.retryWaits.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1));
     }
 
     @Test

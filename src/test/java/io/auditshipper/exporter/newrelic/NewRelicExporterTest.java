@@ -115,12 +115,14 @@ class NewRelicExporterTest {
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(acceptedIds()).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(intake.http.requests()).hasSize(4);
-        // The first 500 came in the stream shared with the file exporter (one attempt there, no wait). In the
+        // The first 500 came in the stream shared with the file exporter (one attempt there, no wait), then the
+        // catch-up after the backoff's first delay (0.05 s plus up to 25% jitter: the 500 asked nothing). In the
         // catch-up, the 429 waited out for the 2 s it asked for (not the backoff's 0.05 s); the 500, which asked
         // nothing, for the backoff's second delay: 0.1 s plus up to 25% jitter.
-        assertThat(f.retryWaits.waits()).hasSize(2);
-        assertThat(f.retryWaits.waits().get(0)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(f.retryWaits.waits().get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(125));
+        assertThat(f.retryWaits.waits()).hasSize(3);
+        assertThat(f.retryWaits.waits().get(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(63));
+        assertThat(f.retryWaits.waits().get(1)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(f.retryWaits.waits().get(2)).isBetween(Duration.ofMillis(100), Duration.ofMillis(125));
     }
 
     @Test

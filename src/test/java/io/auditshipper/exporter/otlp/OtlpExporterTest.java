@@ -133,8 +133,9 @@ class OtlpExporterTest {
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(accepted).hasSize(700);
         assertThat(collector.requests()).hasSize(3);
-        // The catch-up's 503 waited out for the 2 s it asked for, not the backoff's 0.05 s.
-        assertThat(f.retryWaits.waits()).containsExactly(Duration.ofSeconds(2));
+        // Both 503s waited out for the 2 s they asked for, not the backoff's 0.05 s: the shared stream's before the
+        // catch-up, the catch-up's before its retry.
+        assertThat(f.retryWaits.waits()).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2));
 
         ShipperFixture other = new ShipperFixture("h2", dir.resolve("second"), NOW);
         other.insert(new DemoAuditLogs(44).rows(10, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30)));

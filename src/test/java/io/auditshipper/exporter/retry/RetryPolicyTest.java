@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +48,17 @@ class RetryPolicyTest {
         // 4 s plus 25% would be 5 s, at the cap; 8 s (the fourth failure) plus any jitter stays at the cap.
         assertThat(BACKOFF.delayAfter(3, 0.999)).isLessThanOrEqualTo(Duration.ofSeconds(5));
         assertThat(BACKOFF.delayAfter(4, 0.999)).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void whileSharingAStreamAnExporterWaitsAtMostOneSecondForAConnectionAndItsOwnTimeoutOtherwise() {
+        budget.markSharing(Set.of("dest"));
+        assertThat(budget.connectTimeout("dest", Duration.ofMinutes(3))).isEqualTo(RetryBudget.SHARED_STREAM_CONNECT_TIMEOUT);
+        assertThat(budget.connectTimeout("dest", Duration.ZERO)).as("zero: no limit").isEqualTo(Duration.ofSeconds(1));
+        assertThat(budget.connectTimeout("dest", Duration.ofMillis(300))).isEqualTo(Duration.ofMillis(300));
+        assertThat(budget.connectTimeout("alone", Duration.ofMinutes(3))).isEqualTo(Duration.ofMinutes(3));
+        budget.markSharing(Set.of());
+        assertThat(budget.connectTimeout("dest", Duration.ofMinutes(3))).isEqualTo(Duration.ofMinutes(3));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.auditshipper.exporter.splunk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.ShipperApp;
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.pipeline.Pass;
@@ -122,6 +123,39 @@ class SplunkHecExporterTest {
         assertThat(recovered.allSucceeded()).isTrue();
         assertThat(recovered.shipped("splunk")).isEqualTo(300);
         assertThat(recovered.shipped("file")).isZero();
+    }
+
+    @Test
+    void anAcknowledgementThatTimesOutIsNoRefusalTheBatchIsSentAgainInTheCatchUp() throws Exception {
+        List<AuditLogTable.Row> rows = rows(300, 50);
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        intake.ackEnabled = true;
+        intake.pollsBeforeIndexed = -1;
+        // The first request's ackId never turns true; from the second request on, Splunk indexes at once.
+        AtomicInteger eventPosts = new AtomicInteger();
+        intake.server.respondWith(request -> {
+            if (request.path().equals("/services/collector") && eventPosts.incrementAndGet() == 2) {
+                intake.pollsBeforeIndexed = 0;
+            }
+            return intake.intake(request);
+        });
+
+        try (ShipperApp app = f.app(f.config(task(f, "    indexerAcknowledgement: true\n    ackTimeout: PT1S\n"),
+                Map.of("SPLUNK_HEC_TOKEN", SplunkHecIntake.TOKEN)))) {
+            Pass pass = app.runOnce();
+
+            assertThat(intake.server.violations()).isEmpty();
+            assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+            assertThat(eventPosts).as("the batch in the shared stream, then again in the catch-up").hasValue(2);
+            // At-least-once: the first request's events reached Splunk, unacknowledged, and were sent again.
+            List<String> twice = new ArrayList<>(ShipperFixture.idsInShippingOrder(rows));
+            twice.addAll(ShipperFixture.idsInShippingOrder(rows));
+            assertThat(intake.acceptedIds()).containsExactlyElementsOf(twice);
+            assertThat(pass.shipped("splunk")).isEqualTo(300);
+            assertThat(app.meters().get("kestra.shipper.retries").tag("exporter", "splunk").counter().count()).isEqualTo(1);
+            assertThat(app.meters().get("kestra.shipper.export.failures").tag("exporter", "splunk").counter().count()).isZero();
+            assertThat(dir.resolve("dead-letter/splunk.ndjson")).doesNotExist();
+        }
     }
 
     @Test

@@ -189,7 +189,8 @@ class SyslogExporterTest {
 
         assertThat(down.failures()).containsOnlyKeys("syslog");
         assertThat(down.failures().get("syslog")).contains("127.0.0.1:" + closedPort);
-        assertThat(f.retryWaits.waits()).as("the task's three retries, on the backoff's schedule").hasSize(3);
+        assertThat(f.retryWaits.waits()).as("the wait before the catch-up, then the task's three retries, on the backoff's schedule")
+                .hasSize(4);
         assertThat(f.shippedIds("file")).hasSize(50);
         Pass up = ship(f, "TCP", rsyslog.tcpPort, "");
         assertThat(up.allSucceeded()).isTrue();
