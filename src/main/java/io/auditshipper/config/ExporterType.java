@@ -2,6 +2,7 @@ package io.auditshipper.config;
 
 import io.auditshipper.exporter.datadog.DatadogConfig;
 import io.auditshipper.exporter.newrelic.NewRelicConfig;
+import io.auditshipper.exporter.otlp.OtlpConfig;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -41,8 +42,7 @@ public enum ExporterType {
             "connection.headers", "connection.pathPrefix", "connection.strictDeprecationMode",
             "connection.trustAllSsl", "tamperEvident"),
     NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", NewRelicConfig.PROPERTIES),
-    OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter",
-            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding"),
+    OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter", OtlpConfig.PROPERTIES),
     SPLUNK("io.kestra.plugin.ee.splunk.LogExporter",
             "host", "token", "options.*", "source", "index", "sourcetype", "hostField", "compression",
             "indexerAcknowledgement", "ackTimeout", "maxRequestBytes"),
