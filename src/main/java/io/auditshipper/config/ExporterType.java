@@ -3,6 +3,7 @@ package io.auditshipper.config;
 import io.auditshipper.exporter.datadog.DatadogConfig;
 import io.auditshipper.exporter.newrelic.NewRelicConfig;
 import io.auditshipper.exporter.otlp.OtlpConfig;
+import io.auditshipper.exporter.splunk.SplunkConfig;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -43,9 +44,7 @@ public enum ExporterType {
             "connection.trustAllSsl", "tamperEvident"),
     NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", NewRelicConfig.PROPERTIES),
     OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter", OtlpConfig.PROPERTIES),
-    SPLUNK("io.kestra.plugin.ee.splunk.LogExporter",
-            "host", "token", "options.*", "source", "index", "sourcetype", "hostField", "compression",
-            "indexerAcknowledgement", "ackTimeout", "maxRequestBytes"),
+    SPLUNK("io.kestra.plugin.ee.splunk.LogExporter", SplunkConfig.PROPERTIES),
     GRAYLOG("io.kestra.plugin.ee.graylog.LogExporter",
             "endpoint", "graylogHost", "options.*", "bulk", "compression", "maxRequestBytes"),
     SYSLOG("io.kestra.plugin.ee.syslog.LogExporter",
