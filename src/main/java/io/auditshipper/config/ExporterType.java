@@ -1,6 +1,7 @@
 package io.auditshipper.config;
 
 import io.auditshipper.exporter.datadog.DatadogConfig;
+import io.auditshipper.exporter.graylog.GelfConfig;
 import io.auditshipper.exporter.newrelic.NewRelicConfig;
 import io.auditshipper.exporter.otlp.OtlpConfig;
 import io.auditshipper.exporter.splunk.SplunkConfig;
@@ -45,8 +46,7 @@ public enum ExporterType {
     NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", NewRelicConfig.PROPERTIES),
     OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter", OtlpConfig.PROPERTIES),
     SPLUNK("io.kestra.plugin.ee.splunk.LogExporter", SplunkConfig.PROPERTIES),
-    GRAYLOG("io.kestra.plugin.ee.graylog.LogExporter",
-            "endpoint", "graylogHost", "options.*", "bulk", "compression", "maxRequestBytes"),
+    GRAYLOG("io.kestra.plugin.ee.graylog.LogExporter", GelfConfig.PROPERTIES),
     SYSLOG("io.kestra.plugin.ee.syslog.LogExporter",
             "host", "port", "protocol", "trustStorePath", "trustStoreType", "trustStorePassword",
             "skipCertVerification", "connectionTimeout", "maxMessageBytes"),
