@@ -5,6 +5,7 @@ import io.auditshipper.exporter.graylog.GelfConfig;
 import io.auditshipper.exporter.newrelic.NewRelicConfig;
 import io.auditshipper.exporter.otlp.OtlpConfig;
 import io.auditshipper.exporter.splunk.SplunkConfig;
+import io.auditshipper.exporter.syslog.SyslogConfig;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -47,9 +48,7 @@ public enum ExporterType {
     OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter", OtlpConfig.PROPERTIES),
     SPLUNK("io.kestra.plugin.ee.splunk.LogExporter", SplunkConfig.PROPERTIES),
     GRAYLOG("io.kestra.plugin.ee.graylog.LogExporter", GelfConfig.PROPERTIES),
-    SYSLOG("io.kestra.plugin.ee.syslog.LogExporter",
-            "host", "port", "protocol", "trustStorePath", "trustStoreType", "trustStorePassword",
-            "skipCertVerification", "connectionTimeout", "maxMessageBytes"),
+    SYSLOG("io.kestra.plugin.ee.syslog.LogExporter", SyslogConfig.PROPERTIES),
     /** Not one of Kestra's: any Camel endpoint URI as a destination. */
     CAMEL("camel", "uri");
 
