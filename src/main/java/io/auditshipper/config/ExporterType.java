@@ -1,5 +1,6 @@
 package io.auditshipper.config;
 
+import io.auditshipper.exporter.camel.CamelConfig;
 import io.auditshipper.exporter.datadog.DatadogConfig;
 import io.auditshipper.exporter.graylog.GelfConfig;
 import io.auditshipper.exporter.newrelic.NewRelicConfig;
@@ -50,7 +51,7 @@ public enum ExporterType {
     GRAYLOG("io.kestra.plugin.ee.graylog.LogExporter", GelfConfig.PROPERTIES),
     SYSLOG("io.kestra.plugin.ee.syslog.LogExporter", SyslogConfig.PROPERTIES),
     /** Not one of Kestra's: any Camel endpoint URI as a destination. */
-    CAMEL("camel", "uri");
+    CAMEL("camel", CamelConfig.PROPERTIES);
 
     /** Properties every exporter takes besides its own ({@code schema}: KESTRA, OCSF or ECS, see RecordSchema). */
     private static final Set<String> COMMON = Set.of("id", "type", "chunk", "schema");
