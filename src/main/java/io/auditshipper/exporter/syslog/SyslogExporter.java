@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -54,13 +55,15 @@ public final class SyslogExporter implements LogExporter {
         this.id = config.id();
         this.protocol = settings.protocol();
         this.collector = InetSocketAddress.createUnresolved(settings.host(), settings.port());
-        int connectTimeoutMillis = (int) settings.connectionTimeout().toMillis();
+        Duration connectionTimeout = settings.connectionTimeout();
         this.maxMessageBytes = settings.maxMessageBytes();
         this.transport = switch (protocol) {
             case UDP -> new SyslogTransport.Udp(collector);
-            case TCP -> new SyslogTransport.Stream(collector, connectTimeoutMillis, null, false);
-            case TLS -> new SyslogTransport.Stream(collector, connectTimeoutMillis, tls(config.id(), settings),
-                    !settings.skipCertVerification());
+            case TCP -> new SyslogTransport.Stream(collector, (int) connectionTimeout.toMillis(), null, false);
+            case TLS -> {
+                boolean skip = settings.skipCertVerification();
+                yield new SyslogTransport.Stream(collector, (int) connectionTimeout.toMillis(), tls(config.id(), settings), !skip);
+            }
         };
         String version = SyslogExporter.class.getPackage().getImplementationVersion();
         this.cef = new Cef(version == null ? "0.1.0" : version);
