@@ -105,7 +105,7 @@ class CliTest {
         Run bad = run(secrets, "--check", "--config", write("bad.yaml", SeedFlow.withRegionVariable().replace("    logExporters:\n",
                 siem.replace("protocol: TLS", "protocol: SCTP").replace("indexerAcknowledgement: true", "indexerAcknowledgement: sometimes"))).toString());
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.output()).contains("logExporters.syslog.protocol: 'SCTP' is not one of [UDP, TCP, TLS]")
+        assertThat(bad.output()).contains("logExporters.syslog.protocol: 'SCTP' is not one of UDP, TCP, TLS, e.g. protocol: UDP")
                 .contains("logExporters.splunk.indexerAcknowledgement: 'sometimes' is not true or false");
     }
 

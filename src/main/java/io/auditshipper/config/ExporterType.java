@@ -2,23 +2,27 @@ package io.auditshipper.config;
 
 import io.auditshipper.exporter.azure.AzureMonitorConfig;
 import io.auditshipper.exporter.azureblob.AzureBlobConfig;
+import io.auditshipper.exporter.camel.CamelConfig;
 import io.auditshipper.exporter.cloudwatch.CloudWatchConfig;
 import io.auditshipper.exporter.datadog.DatadogConfig;
 import io.auditshipper.exporter.file.FileExporterConfig;
 import io.auditshipper.exporter.gcp.CloudLoggingConfig;
 import io.auditshipper.exporter.gcs.GcsConfig;
+import io.auditshipper.exporter.graylog.GelfConfig;
 import io.auditshipper.exporter.newrelic.NewRelicConfig;
+import io.auditshipper.exporter.otlp.OtlpConfig;
 import io.auditshipper.exporter.s3.S3Config;
 import io.auditshipper.exporter.search.SearchConfig;
+import io.auditshipper.exporter.splunk.SplunkConfig;
+import io.auditshipper.exporter.syslog.SyslogConfig;
 
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The exporter types of Kestra's AuditLogShipper, under Kestra's own type names, with the property
- * names each takes (so a Kestra user can paste the task). A property written {@code a.*} takes any
- * key below {@code a}.
+ * The exporter types of Kestra's AuditLogShipper, under Kestra's own type names, each with the properties its
+ * destination's config record declares (so a Kestra user can paste the task, and a misspelt property is refused).
  */
 public enum ExporterType {
     FILE("io.kestra.plugin.ee.core.log.FileLogExporter", FileExporterConfig.PROPERTIES),
@@ -32,18 +36,12 @@ public enum ExporterType {
     ELASTICSEARCH("io.kestra.plugin.ee.elasticsearch.LogExporter", SearchConfig.PROPERTIES),
     OPENSEARCH("io.kestra.plugin.ee.opensearch.LogExporter", SearchConfig.PROPERTIES),
     NEW_RELIC("io.kestra.plugin.ee.newrelic.LogExporter", NewRelicConfig.PROPERTIES),
-    OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter",
-            "otlpEndpoint", "authorizationHeaderName", "authorizationHeaderValue", "serviceName", "encoding"),
-    SPLUNK("io.kestra.plugin.ee.splunk.LogExporter",
-            "host", "token", "options.*", "source", "index", "sourcetype", "hostField", "compression",
-            "indexerAcknowledgement", "ackTimeout", "maxRequestBytes"),
-    GRAYLOG("io.kestra.plugin.ee.graylog.LogExporter",
-            "endpoint", "graylogHost", "options.*", "bulk", "compression", "maxRequestBytes"),
-    SYSLOG("io.kestra.plugin.ee.syslog.LogExporter",
-            "host", "port", "protocol", "trustStorePath", "trustStoreType", "trustStorePassword",
-            "skipCertVerification", "connectionTimeout", "maxMessageBytes"),
+    OPENTELEMETRY("io.kestra.plugin.ee.opentelemetry.LogExporter", OtlpConfig.PROPERTIES),
+    SPLUNK("io.kestra.plugin.ee.splunk.LogExporter", SplunkConfig.PROPERTIES),
+    GRAYLOG("io.kestra.plugin.ee.graylog.LogExporter", GelfConfig.PROPERTIES),
+    SYSLOG("io.kestra.plugin.ee.syslog.LogExporter", SyslogConfig.PROPERTIES),
     /** Not one of Kestra's: any Camel endpoint URI as a destination. */
-    CAMEL("camel", "uri");
+    CAMEL("camel", CamelConfig.PROPERTIES);
 
     /** Properties every exporter takes besides its own ({@code schema}: KESTRA, OCSF or ECS, see RecordSchema). */
     private static final Set<String> COMMON = Set.of("id", "type", "chunk", "schema");
@@ -54,12 +52,6 @@ public enum ExporterType {
     ExporterType(String kestraType, ExporterProperties properties) {
         this.kestraType = kestraType;
         this.properties = properties;
-    }
-
-    // TRANSITION: types not yet on a typed config record; removed once all are.
-    ExporterType(String kestraType, String... names) {
-        this(kestraType, ExporterProperties.of(Arrays.stream(names).map(n -> n.endsWith(".*")
-                ? ExporterProperty.object(n.substring(0, n.length() - 2)) : ExporterProperty.text(n)).toArray()));
     }
 
     public String kestraType() {

@@ -55,12 +55,12 @@ class ConfigLoaderTest {
                 "elasticsearch", "opensearch", "newRelic", "openTelemetry");
         ExporterConfig s3 = config.exporters().get(2);
         assertThat(s3.type()).isEqualTo(ExporterType.AWS_S3);
-        assertThat(s3.string("region", null)).isEqualTo("eu-west-1");
-        assertThat(s3.string("accessKeyId", null)).isEqualTo("AKIAEXAMPLEKEY");
+        assertThat(s3.properties().get("region")).isEqualTo("eu-west-1");
+        assertThat(s3.properties().get("accessKeyId")).isEqualTo("AKIAEXAMPLEKEY");
         ExporterConfig es = config.exporters().get(8);
         assertThat(es.properties()).containsEntry("connection.basicAuth.password", "es-password-000")
                 .containsEntry("connection.hosts", List.of("https://elastic.example.com:9200"));
-        assertThat(config.exporters().get(11).string("authorizationHeaderValue", null)).isEqualTo("Bearer otel-token-654");
+        assertThat(config.exporters().get(11).properties().get("authorizationHeaderValue")).isEqualTo("Bearer otel-token-654");
         // The seed's trigger is disabled: the shipper's own default schedule applies.
         assertThat(config.quartzCron()).isEqualTo("0 * * * * ?");
     }
@@ -93,7 +93,7 @@ class ConfigLoaderTest {
                     apiKey: "{{ secret('DATADOG_API_KEY') }}"
                 """, "test");
 
-        assertThat(config.exporters().get(1).string("apiKey", null)).isEqualTo("from-a-file");
+        assertThat(config.exporters().get(1).properties().get("apiKey")).isEqualTo("from-a-file");
         assertThat(SecretRedactor.redact("key=from-a-file")).isEqualTo("key=****");
     }
 

@@ -179,7 +179,7 @@ class KubernetesManifestsTest {
         ShipperApp.checkRoutes(config, UserRoutes.in(routes));
 
         String camelUri = config.exporters().stream().filter(e -> e.type() == ExporterType.CAMEL).findFirst().orElseThrow()
-                .string("uri", null);
+                .properties().get("uri").toString();
         assertThat(files.toString()).contains("uri: " + camelUri);
     }
 

@@ -1,6 +1,5 @@
 package io.auditshipper.exporter.camel;
 
-import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.ExporterContext;
@@ -29,7 +28,6 @@ public final class CamelEndpointExporter implements LogExporter {
     public static final String LAST_TIMESTAMP = "KestraShipperLastTimestamp";
     public static final String LAST_ID = "KestraShipperLastId";
     public static final String DEAD_LETTER_REASON = "KestraShipperDeadLetterReason";
-    private static final String COMPONENTS = "META-INF/services/org/apache/camel/component/";
 
     private final String id;
     private final String uri;
@@ -47,16 +45,7 @@ public final class CamelEndpointExporter implements LogExporter {
     }
 
     public static CamelEndpointExporter from(ExporterConfig config, ExporterContext context) {
-        String uri = config.required("uri", "\"kafka:kestra-audit?brokers=localhost:9092\"");
-        int colon = uri.indexOf(':');
-        String scheme = colon > 0 ? uri.substring(0, colon) : uri;
-        // Camel finds a component by this file in its jar: none means no such component here.
-        if (CamelEndpointExporter.class.getClassLoader().getResource(COMPONENTS + scheme) == null) {
-            throw new ConfigException("logExporters." + config.id() + ".uri: no Camel component '" + scheme
-                    + "' in this jar; give a component:path?options URI, e.g. uri: \"kafka:kestra-audit?brokers=localhost:9092\""
-                    + " or uri: \"direct:my-route\" for a route of yours (--routes)");
-        }
-        return new CamelEndpointExporter(config.id(), uri, config.chunk(), context.deadLetters(config.id()));
+        return new CamelEndpointExporter(config.id(), CamelConfig.of(config).uri(), config.chunk(), context.deadLetters(config.id()));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.auditshipper.exporter.otlp;
 
 import com.google.protobuf.util.JsonFormat;
-import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.ExporterContext;
@@ -22,14 +21,12 @@ import java.util.Map;
 /**
  * Kestra's OpenTelemetry {@code LogExporter}: OTLP/HTTP to {@code otlpEndpoint} (the full
  * {@code .../v1/logs} URL), protobuf or, with {@code encoding: json}, OTLP/JSON, gzipped, with the
- * optional authorization header. A 200 whose
+ * optional authorization header ({@link OtlpConfig}). A 200 whose
  * {@code partial_success} reports rejected records is final by the OTLP spec (no retry): the request's
  * records are parked in the dead-letter file with the collector's message, since the answer does not
  * say which of them were rejected.
  */
 public final class OtlpLogExporter implements LogExporter {
-
-    static final long MAX_PAYLOAD_BYTES = 4L * 1024 * 1024;
 
     private final HttpLogSink sink;
     private final boolean json;
@@ -40,26 +37,18 @@ public final class OtlpLogExporter implements LogExporter {
     }
 
     public static OtlpLogExporter from(ExporterConfig config, ExporterContext context) {
-        String endpoint = config.httpUrl("otlpEndpoint", "http://otel-collector:4318/v1/logs").toString();
+        OtlpConfig settings = OtlpConfig.of(config);
         Map<String, String> headers = new HashMap<>(Map.of("Content-Encoding", "gzip"));
-        String headerName = config.string("authorizationHeaderName", null);
-        String headerValue = config.string("authorizationHeaderValue", null);
-        if (headerName != null && headerValue != null) {
-            headers.put(headerName, headerValue);
+        if (settings.authorizationHeader() != null) {
+            headers.put(settings.authorizationHeader().name(), settings.authorizationHeader().value());
         }
-        String encoding = config.string("encoding", "protobuf").toLowerCase(java.util.Locale.ROOT);
-        if (!encoding.equals("protobuf") && !encoding.equals("json")) {
-            throw new ConfigException("logExporters." + config.id() + ".encoding: '" + encoding
-                    + "' is not an OTLP/HTTP encoding; use protobuf (the default) or json");
-        }
-        boolean json = encoding.equals("json");
+        boolean json = settings.encoding() == OtlpConfig.Encoding.JSON;
         DeadLetterFile deadLetters = context.deadLetters(config.id());
-        HttpDelivery delivery = new HttpDelivery(config.id(), endpoint, json ? "application/json" : "application/x-protobuf",
-                headers, context, deadLetters);
-        OtlpLogsEncoder encoder = new OtlpLogsEncoder(config.string("serviceName", "kestra"),
-                HttpLogExporter.localHostname(), json);
-        return new OtlpLogExporter(new HttpLogSink(new RequestPacker(encoder, true, config.chunk(), MAX_PAYLOAD_BYTES,
-                RequestPacker.LimitOn.UNCOMPRESSED), delivery, deadLetters), json);
+        HttpDelivery delivery = new HttpDelivery(config.id(), settings.otlpEndpoint().toString(),
+                settings.encoding().contentType(), headers, context, deadLetters);
+        OtlpLogsEncoder encoder = new OtlpLogsEncoder(settings.serviceName(), HttpLogExporter.localHostname(), json);
+        return new OtlpLogExporter(new HttpLogSink(new RequestPacker(encoder, true, config.chunk(),
+                OtlpConfig.MAX_PAYLOAD_BYTES, RequestPacker.LimitOn.UNCOMPRESSED), delivery, deadLetters), json);
     }
 
     @Override

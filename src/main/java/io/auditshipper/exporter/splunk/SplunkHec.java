@@ -6,11 +6,9 @@ import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.exporter.ExporterContext;
-import io.auditshipper.exporter.ExporterProperties;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.http.ApiKeyIntake;
 import io.auditshipper.exporter.http.HttpDelivery;
-import io.auditshipper.exporter.http.HttpLogExporter;
 import io.auditshipper.exporter.http.HttpLogSink;
 import io.auditshipper.exporter.http.RequestPacker;
 import io.auditshipper.model.AuditLogRecord;
@@ -40,17 +38,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class SplunkHec implements LogExporter {
 
-    /**
-     * HEC refuses a request over {@code max_content_length} ({@code [http_input]} in limits.conf: 838860800 bytes
-     * in current Splunk, 1000000 in older releases,
-     * https://docs.splunk.com/Documentation/Splunk/latest/Admin/Limitsconf); 1 MB uncompressed fits both.
-     */
-    static final int DEFAULT_MAX_REQUEST_BYTES = 1_000_000;
     /** HEC's 400 codes that judge an event (no data, invalid data format, event field required or blank, indexed fields). */
     private static final Set<Integer> EVENT_ERRORS = Set.of(5, 6, 12, 13, 15);
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    enum Compression { GZIP, NONE }
 
     private final String id;
     private final HttpLogSink sink;
@@ -67,16 +57,14 @@ public final class SplunkHec implements LogExporter {
     }
 
     public static LogExporter exporter(ExporterConfig config, ExporterContext context) {
-        URI host = config.httpUrl("host", "https://splunk.example.com:8088");
-        String token = config.required("token", "\"{{ secret('SPLUNK_HEC_TOKEN') }}\"");
-        boolean gzip = ExporterProperties.choice(config, "compression", Compression.GZIP) == Compression.GZIP;
-        boolean acknowledged = ExporterProperties.flag(config, "indexerAcknowledgement", false);
-        Duration ackTimeout = ExporterProperties.duration(config, "ackTimeout", Duration.ofMinutes(2));
-        int maxBytes = ExporterProperties.positive(config, "maxRequestBytes", DEFAULT_MAX_REQUEST_BYTES, Integer.MAX_VALUE);
-        SplunkEventEncoder encoder = new SplunkEventEncoder(config.string("hostField", HttpLogExporter.localHostname()),
-                config.string("source", "Kestra"), config.string("sourcetype", null), config.string("index", null));
+        SplunkConfig settings = SplunkConfig.of(config);
+        URI host = settings.host();
+        boolean gzip = settings.compression() == SplunkConfig.Compression.GZIP;
+        boolean acknowledged = settings.indexerAcknowledgement();
+        SplunkEventEncoder encoder = new SplunkEventEncoder(settings.hostField(), settings.source(),
+                settings.sourcetype(), settings.index());
 
-        Map<String, String> headers = new HashMap<>(Map.of("Authorization", "Splunk " + token));
+        Map<String, String> headers = new HashMap<>(Map.of("Authorization", "Splunk " + settings.token()));
         String channel = null;
         if (acknowledged) {
             channel = UUID.randomUUID().toString();
@@ -91,9 +79,9 @@ public final class SplunkHec implements LogExporter {
         }
         HttpDelivery delivery = new HttpDelivery(config.id(), ApiKeyIntake.intakeUrl(host, "/services/collector"),
                 "application/json", headers, context, deadLetters, fatal);
-        HttpLogSink sink = new HttpLogSink(new RequestPacker(encoder, gzip, config.chunk(), maxBytes,
+        HttpLogSink sink = new HttpLogSink(new RequestPacker(encoder, gzip, config.chunk(), settings.maxRequestBytes(),
                 RequestPacker.LimitOn.UNCOMPRESSED), delivery, deadLetters);
-        return new SplunkHec(config.id(), sink, acks, ackTimeout, channel);
+        return new SplunkHec(config.id(), sink, acks, settings.ackTimeout(), channel);
     }
 
     /** HEC's answers that no retry or split mends, read from its {@code {"text", "code"}} body, with the property to fix. */

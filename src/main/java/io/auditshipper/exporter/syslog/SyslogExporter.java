@@ -3,7 +3,6 @@ package io.auditshipper.exporter.syslog;
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.DestinationUnavailableException;
-import io.auditshipper.exporter.ExporterProperties;
 import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.http.HttpLogExporter;
@@ -35,7 +34,8 @@ import java.util.function.Supplier;
  * action, the log's own time), sent over UDP (one datagram each, RFC 5426), TCP (octet counting, RFC 6587) or TLS
  * (RFC 5425: octet counting, the collector's certificate checked against {@code trustStorePath} or the JVM's trust
  * store, and its host name, unless {@code skipCertVerification}). A refused connection or one that breaks is
- * retried with the task's backoff; a TLS handshake that fails stops the exporter at once with the fix.
+ * retried with the task's backoff; a TLS handshake that fails stops the exporter at once with the fix. Its
+ * properties and the RFCs' sizes and ports: {@link SyslogConfig}.
  */
 public final class SyslogExporter implements LogExporter {
 
@@ -44,10 +44,8 @@ public final class SyslogExporter implements LogExporter {
     /** RFC 5424's facility 13, "log audit". */
     private static final int FACILITY = 13;
 
-    enum Protocol { UDP, TCP, TLS }
-
     private final String id;
-    private final Protocol protocol;
+    private final SyslogConfig.Protocol protocol;
     private final InetSocketAddress collector;
     private final SyslogTransport transport;
     private final Cef cef;
@@ -55,21 +53,19 @@ public final class SyslogExporter implements LogExporter {
     private final int maxMessageBytes;
 
     private SyslogExporter(ExporterConfig config, RetryBudget retryBudget) {
+        SyslogConfig settings = SyslogConfig.of(config);
         this.id = config.id();
-        this.protocol = ExporterProperties.choice(config, "protocol", Protocol.UDP);
-        String host = config.required("host", "syslog.example.com");
-        int port = ExporterProperties.positive(config, "port", protocol == Protocol.TLS ? 6514 : 514, 65_535);
-        this.collector = InetSocketAddress.createUnresolved(host, port);
-        Duration connectionTimeout = ExporterProperties.duration(config, "connectionTimeout", Duration.ofSeconds(10));
-        // RFC 5425 asks receivers to take 2048 bytes and advises 8192; rsyslog's default maxMessageSize is 8 KB too.
-        this.maxMessageBytes = ExporterProperties.positive(config, "maxMessageBytes", 8192, 65_507);
+        this.protocol = settings.protocol();
+        this.collector = InetSocketAddress.createUnresolved(settings.host(), settings.port());
+        Duration connectionTimeout = settings.connectionTimeout();
+        this.maxMessageBytes = settings.maxMessageBytes();
         Supplier<Duration> connectTimeout = () -> retryBudget.connectTimeout(id, connectionTimeout);
         this.transport = switch (protocol) {
             case UDP -> new SyslogTransport.Udp(collector);
             case TCP -> new SyslogTransport.Stream(collector, connectTimeout, null, false);
             case TLS -> {
-                boolean skip = ExporterProperties.flag(config, "skipCertVerification", false);
-                yield new SyslogTransport.Stream(collector, connectTimeout, tls(config, skip), !skip);
+                boolean skip = settings.skipCertVerification();
+                yield new SyslogTransport.Stream(collector, connectTimeout, tls(config.id(), settings), !skip);
             }
         };
         String version = SyslogExporter.class.getPackage().getImplementationVersion();
@@ -81,38 +77,41 @@ public final class SyslogExporter implements LogExporter {
         return new SyslogExporter(config, retryBudget);
     }
 
-    private static SSLContext tls(ExporterConfig config, boolean skipVerification) {
-        if (skipVerification) {
+    private static SSLContext tls(String id, SyslogConfig settings) {
+        if (settings.skipCertVerification()) {
             return SearchConnection.trustingEveryCertificate();
         }
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trustStore(config));
+            factory.init(trustStore(id, settings));
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(null, factory.getTrustManagers(), null);
             return tls;
         } catch (java.security.GeneralSecurityException e) {
-            throw new ConfigException("logExporters." + config.id() + ": cannot set up TLS: " + e.getMessage());
+            throw new ConfigException("logExporters." + id + ": cannot set up TLS: " + e.getMessage());
         }
     }
 
-    /** The key store at {@code trustStorePath}, or null for the JVM's own trust store. */
-    private static KeyStore trustStore(ExporterConfig config) {
-        String path = config.string("trustStorePath", null);
+    /**
+     * The key store at {@code trustStorePath}, or null for the JVM's own trust store. One that cannot be loaded is
+     * a config error naming the three properties that load it together.
+     */
+    private static KeyStore trustStore(String id, SyslogConfig settings) {
+        String path = settings.trustStorePath();
         if (path == null) {
             return null;
         }
-        String type = config.string("trustStoreType", KeyStore.getDefaultType());
-        String password = config.string("trustStorePassword", null);
+        String type = settings.trustStoreType();
+        String password = settings.trustStorePassword();
         try (InputStream in = Files.newInputStream(Path.of(path))) {
             KeyStore store = KeyStore.getInstance(type);
             store.load(in, password == null ? null : password.toCharArray());
             return store;
         } catch (IOException e) {
-            throw new ConfigException("logExporters." + config.id() + ".trustStorePath: cannot read the trust store "
+            throw new ConfigException("logExporters." + id + ".trustStorePath: cannot read the trust store "
                     + path + " as " + type + " (" + e.getMessage() + "); check trustStorePath, trustStoreType and trustStorePassword");
         } catch (java.security.GeneralSecurityException e) {
-            throw new ConfigException("logExporters." + config.id() + ".trustStoreType: cannot load " + path + " as " + type
+            throw new ConfigException("logExporters." + id + ".trustStoreType: cannot load " + path + " as " + type
                     + " (" + e.getMessage() + ")");
         }
     }
