@@ -16,6 +16,14 @@ public class ConfigException extends RuntimeException {
         this(List.of(problem));
     }
 
+    /**
+     * A problem with exporter {@code exporterId}'s property {@code path} (null: with the exporter as a whole, e.g.
+     * properties that go together), in the one shape every exporter error has: {@code logExporters.<id>.<path>: ...}.
+     */
+    public static ConfigException inExporter(String exporterId, String path, String problem) {
+        return new ConfigException("logExporters." + exporterId + (path == null ? "" : "." + path) + ": " + problem);
+    }
+
     public List<String> problems() {
         return problems;
     }

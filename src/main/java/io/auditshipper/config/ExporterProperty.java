@@ -168,7 +168,7 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
         Object value = config.properties().get(name);
         if (value == null || (value instanceof String s && s.isBlank())) {
             if (required) {
-                throw new ConfigException("logExporters." + config.id() + "." + name + ": required by "
+                throw ConfigException.inExporter(config.id(), name, "required by "
                         + config.type().kestraType() + ", e.g. " + name + ": " + example);
             }
             return fallback;
@@ -176,7 +176,7 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
         try {
             return parser.parse(value);
         } catch (Refused e) {
-            throw new ConfigException("logExporters." + config.id() + "." + name + ": '"
+            throw ConfigException.inExporter(config.id(), name, "'"
                     + SecretRedactor.redact(String.valueOf(value)) + "' is not " + e.getMessage()
                     + (example == null ? "" : ", e.g. " + name + ": " + example));
         }

@@ -54,7 +54,7 @@ public record AwsClientSettings(Region region, AwsCredentialsProvider credential
             return DefaultCredentialsProvider.builder().build();
         }
         if (accessKey == null || secretKey == null) {
-            throw new ConfigException("logExporters." + config.id() + ": accessKeyId and secretKeyId go together;"
+            throw ConfigException.inExporter(config.id(), null, "accessKeyId and secretKeyId go together;"
                     + " give both, or neither to use the default AWS credential chain");
         }
         String token = SESSION_TOKEN.of(config);

@@ -49,7 +49,7 @@ public record AzureBlobConfig(String containerName, URI endpoint, AzureCredentia
         if (sasToken != null) {
             return new AzureBlobConfig(container, endpointRequired(config), null, null, sasToken);
         }
-        throw new ConfigException("logExporters." + config.id() + ": no credentials for Azure Blob Storage;"
+        throw ConfigException.inExporter(config.id(), null, "no credentials for Azure Blob Storage;"
                 + " give tenantId, clientId and clientSecret (with endpoint), or connectionString, or sasToken (with endpoint)");
     }
 

@@ -52,7 +52,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
             return new AzureBlobObjectStore(config.id(), settings.containerName(), builder.buildClient());
         } catch (IllegalArgumentException e) {
             // The SDK's own message names what is malformed (a connection string, an endpoint) and never the key.
-            throw new ConfigException("logExporters." + config.id() + ": " + e.getMessage());
+            throw ConfigException.inExporter(config.id(), null, e.getMessage());
         }
     }
 

@@ -29,7 +29,7 @@ public record CamelConfig(String uri) {
         int colon = uri.indexOf(':');
         String scheme = colon > 0 ? uri.substring(0, colon) : uri;
         if (CamelConfig.class.getClassLoader().getResource(COMPONENTS + scheme) == null) {
-            throw new ConfigException("logExporters." + config.id() + "." + URI.name() + ": no Camel component '" + scheme
+            throw ConfigException.inExporter(config.id(), URI.name(), "no Camel component '" + scheme
                     + "' in this jar; give a component:path?options URI, e.g. uri: " + EXAMPLE
                     + " or uri: \"direct:my-route\" for a route of yours (--routes)");
         }

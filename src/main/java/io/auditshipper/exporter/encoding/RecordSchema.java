@@ -66,7 +66,7 @@ public enum RecordSchema {
                 + " Kestra's AuditLog JSON as stored, the default; OCSF " + OCSF_VERSION + "; or ECS " + ECS_VERSION)
                 .orElse(KESTRA).of(config);
         if (schema != KESTRA && config.type() == ExporterType.SYSLOG) {
-            throw new ConfigException("logExporters." + config.id() + "." + PROPERTY + ": '" + schema
+            throw ConfigException.inExporter(config.id(), PROPERTY, "'" + schema
                     + "' is not for the Syslog exporter, which ships CEF (its own schema, see the CEF mapping);"
                     + " leave it out or set KESTRA");
         }

@@ -89,7 +89,7 @@ public final class CloudLoggingExporter implements LogExporter {
             return new CloudLoggingExporter(config.id(), builder.build(), logName, resource, config.chunk(),
                     context.deadLetters(config.id()));
         } catch (IOException e) {
-            throw new ConfigException("logExporters." + config.id() + ": cannot set up the Cloud Logging client: " + e.getMessage());
+            throw ConfigException.inExporter(config.id(), null, "cannot set up the Cloud Logging client: " + e.getMessage());
         }
     }
 

@@ -67,7 +67,7 @@ public record GoogleCredentialSettings(GoogleCredentials credentials, List<Strin
         try {
             return GoogleCredentials.fromStream(new ByteArrayInputStream(serviceAccount.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException("logExporters." + config.id() + "." + SERVICE_ACCOUNT.name() + ": not a service"
+            throw ConfigException.inExporter(config.id(), SERVICE_ACCOUNT.name(), "not a service"
                     + " account key (paste the key file's JSON, e.g. " + SERVICE_ACCOUNT.name()
                     + ": \"{{ secret('GCP_SERVICE_ACCOUNT') }}\")");
         }
@@ -78,7 +78,7 @@ public record GoogleCredentialSettings(GoogleCredentials credentials, List<Strin
         try {
             return GoogleCredentials.getApplicationDefault();
         } catch (IOException e) {
-            throw new ConfigException("logExporters." + config.id() + ": impersonatedServiceAccount without serviceAccount"
+            throw ConfigException.inExporter(config.id(), null, "impersonatedServiceAccount without serviceAccount"
                     + " impersonates from the application default credentials, and there are none here (" + e.getMessage()
                     + "); give serviceAccount, or set them up (GOOGLE_APPLICATION_CREDENTIALS)");
         }

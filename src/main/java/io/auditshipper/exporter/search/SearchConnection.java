@@ -50,8 +50,8 @@ public record SearchConnection(List<URI> hosts, String username, String password
         String username = USERNAME.of(config);
         String password = PASSWORD.of(config);
         if ((username == null) != (password == null)) {
-            throw new ConfigException("logExporters." + config.id()
-                    + ".connection.basicAuth: username and password go together; give both or neither");
+            throw ConfigException.inExporter(config.id(), "connection.basicAuth",
+                    "username and password go together; give both or neither");
         }
         STRICT_DEPRECATION_MODE.of(config);
         Map<String, String> headers = new LinkedHashMap<>();

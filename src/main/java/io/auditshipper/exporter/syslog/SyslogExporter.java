@@ -88,7 +88,7 @@ public final class SyslogExporter implements LogExporter {
             tls.init(null, factory.getTrustManagers(), null);
             return tls;
         } catch (java.security.GeneralSecurityException e) {
-            throw new ConfigException("logExporters." + id + ": cannot set up TLS: " + e.getMessage());
+            throw ConfigException.inExporter(id, null, "cannot set up TLS: " + e.getMessage());
         }
     }
 
@@ -108,10 +108,10 @@ public final class SyslogExporter implements LogExporter {
             store.load(in, password == null ? null : password.toCharArray());
             return store;
         } catch (IOException e) {
-            throw new ConfigException("logExporters." + id + ".trustStorePath: cannot read the trust store "
+            throw ConfigException.inExporter(id, "trustStorePath", "cannot read the trust store "
                     + path + " as " + type + " (" + e.getMessage() + "); check trustStorePath, trustStoreType and trustStorePassword");
         } catch (java.security.GeneralSecurityException e) {
-            throw new ConfigException("logExporters." + id + ".trustStoreType: cannot load " + path + " as " + type
+            throw ConfigException.inExporter(id, "trustStoreType", "cannot load " + path + " as " + type
                     + " (" + e.getMessage() + ")");
         }
     }
