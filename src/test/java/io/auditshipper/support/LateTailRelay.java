@@ -81,42 +81,23 @@ public final class LateTailRelay implements AutoCloseable {
         }
 
         void clientToServer() {
-            byte[] buffer = new byte[64 * 1024];
             try {
-                InputStream in = client.getInputStream();
-                OutputStream out = server.getOutputStream();
-                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                    int head = Math.max(0, read - TAIL_BYTES);
-                    out.write(buffer, 0, head);
-                    out.flush();
-                    Thread.sleep(TAIL_DELAY_MILLIS);
-                    out.write(buffer, head, read - head);
-                    out.flush();
-                }
+                copy(client, server, TAIL_DELAY_MILLIS);
                 clientEnded.set(true);
                 server.shutdownOutput();
-            } catch (IOException e) {
-                closeBoth();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closeBoth();
+            } catch (IOException | InterruptedException e) {
+                closeBoth(); // reset, or the relay closed: the thread ends
             }
         }
 
         void serverToClient() {
-            byte[] buffer = new byte[64 * 1024];
             try {
-                InputStream in = server.getInputStream();
-                OutputStream out = client.getOutputStream();
-                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                    out.write(buffer, 0, read);
-                    out.flush();
-                }
+                copy(server, client, 0);
                 if (!clientEnded.get()) {
                     closedByServer.incrementAndGet();
                 }
-            } catch (IOException e) {
-                // reset by either side: closed below
+            } catch (IOException | InterruptedException e) {
+                // reset by either side, or the relay closed: closed below
             }
             closeBoth();
         }
@@ -126,6 +107,23 @@ public final class LateTailRelay implements AutoCloseable {
                 // both closed, as the path between them is gone
             } catch (IOException ignored) {
                 // already closed from the other direction
+            }
+        }
+    }
+
+    /** Copies what {@code from} sends until it ends, the last bytes of each piece {@code tailDelayMillis} late. */
+    private static void copy(Socket from, Socket to, long tailDelayMillis) throws IOException, InterruptedException {
+        byte[] buffer = new byte[64 * 1024];
+        InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream();
+        for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+            int head = tailDelayMillis == 0 ? read : Math.max(0, read - TAIL_BYTES);
+            out.write(buffer, 0, head);
+            out.flush();
+            if (head < read) {
+                Thread.sleep(tailDelayMillis);
+                out.write(buffer, head, read - head);
+                out.flush();
             }
         }
     }
