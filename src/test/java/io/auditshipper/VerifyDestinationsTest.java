@@ -175,7 +175,8 @@ class VerifyDestinationsTest {
         ShipperConfig config = f.config(f.taskWith(f.fileExporterYaml("chained") + "    tamperEvident: true\n"
                         + "  - id: s3\n    type: io.kestra.plugin.ee.aws.s3.LogExporter\n    region: eu-west-1\n    bucket: " + s3Bucket
                         + "\n    accessKeyId: " + S3.accessKey() + "\n    secretKeyId: \"{{ secret('S3_SECRET') }}\""
-                        + "\n    endpointOverride: " + S3.endpoint() + "\n    maxLinesPerFile: 300\n    tamperEvident: true\n"
+                        + "\n    endpointOverride: " + S3.endpoint() + "\n    compression: GZIP\n    maxLinesPerFile: 300\n"
+                        + "    tamperEvident: true\n"
                         + "  - id: elasticsearch\n    type: io.kestra.plugin.ee.elasticsearch.LogExporter\n    indexName: "
                         + index + "\n    tamperEvident: true\n    connection:\n      hosts: [\"" + ELASTICSEARCH.url() + "\"]\n"
                         + "  - id: opensearch\n    type: io.kestra.plugin.ee.opensearch.LogExporter\n    indexName: "
@@ -198,10 +199,11 @@ class VerifyDestinationsTest {
         List<String> lines = new ArrayList<>(java.nio.file.Files.readAllLines(chainedFile));
         lines.set(0, edited(lines.get(0)));
         java.nio.file.Files.write(chainedFile, lines);
-        String key = S3.listKeys(s3Bucket).stream().filter(k -> k.endsWith(".ndjson")).sorted().findFirst().orElseThrow();
-        List<String> objectLines = new ArrayList<>(new String(S3.read(s3Bucket, key).content(), StandardCharsets.UTF_8).lines().toList());
+        ObjectStore s3Objects = new ObjectStore(s3Bucket, true, b -> S3.listKeys(b), (b, n) -> S3.read(b, n).content(), S3::write);
+        String key = S3.listKeys(s3Bucket).stream().filter(k -> k.endsWith(".ndjson.gz")).sorted().findFirst().orElseThrow();
+        List<String> objectLines = new ArrayList<>(s3Objects.lines(key));
         objectLines.set(0, edited(objectLines.get(0)));
-        S3.write(s3Bucket, key, (String.join("\n", objectLines) + "\n").getBytes(StandardCharsets.UTF_8));
+        s3Objects.write(key, objectLines);
         // Elasticsearch: an _update of one field; OpenSearch: the document indexed again with one value changed.
         String updated = new ArrayList<>(ELASTICSEARCH.documents(index).keySet()).get(3);
         assertThat(ELASTICSEARCH.post("/" + index + "/_update/" + updated + "?refresh=true",

@@ -9,6 +9,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -43,6 +44,13 @@ public final class S3ObjectStore implements ObjectStore {
         S3Config settings = S3Config.of(config);
         S3ClientBuilder builder = settings.client().applyTo(S3Client.builder())
                 .httpClient(UrlConnectionHttpClient.create())
+                // Each object goes in one piece, its length in Content-Length, its CRC32 in a header (signed), instead
+                // of an aws-chunked body whose CRC32 comes in trailing lines after the last chunk. A server may answer
+                // before it has read those lines (S3Proxy does, once it has the object's bytes) and then close the
+                // connection they arrive on, without telling the client; HttpURLConnection reuses that connection and
+                // the next upload fails ("Error writing request body to server"). The objects are in memory already,
+                // so streaming them in chunks saved nothing.
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 // The exporter route is the one retry layer (with the task's backoff); the SDK's own would also
                 // re-send a refused upload (a 403 InvalidAccessKeyId went out 4 times per attempt).
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));

@@ -189,18 +189,14 @@ class ObjectStoreExporterTest {
         List<AuditLogTable.Row> rows = new DemoAuditLogs(75).rows(2_345, NOW.minus(Duration.ofDays(2)), NOW.minusSeconds(60));
         ShipperFixture f = new ShipperFixture("h2", dir, NOW);
         f.insert(rows);
-        // S3 without GZIP: with GZIP objects, after some small manifest PUTs that HttpURLConnection sends twice on a
-        // kept-alive connection to S3Proxy, the next streamed upload fails ("Error writing request body to server") on
-        // every attempt; not understood yet, left open (README, known limits).
-        boolean gzip = !kind.equals("s3");
-        Store store = Store.create(kind, "    logFilePrefix: audit\n    maxLinesPerFile: 300\n"
-                + (gzip ? "    compression: GZIP\n" : "") + "    tamperEvident: true\n");
+        Store store = Store.create(kind, "    logFilePrefix: audit\n    maxLinesPerFile: 300\n    compression: GZIP\n"
+                + "    tamperEvident: true\n");
 
         assertThat(ship(f, store).allSucceeded()).isTrue();
 
         Map<String, Map.Entry<byte[], String>> objects = store.objects();
         List<String> data = objects.keySet().stream().filter(name -> name.startsWith("audit-")).toList();
-        assertThat(data).hasSize(10).allSatisfy(name -> assertThat(name).endsWith(gzip ? ".ndjson.gz" : ".ndjson"));
+        assertThat(data).hasSize(10).allSatisfy(name -> assertThat(name).endsWith(".ndjson.gz"));
         assertThat(objects.keySet()).filteredOn(name -> name.startsWith("audit.manifest/")).hasSize(10)
                 .allSatisfy(name -> assertThat(objects.get(name).getValue()).isEqualTo("application/json"));
         ObjectStore reader = storeOf(f, store);
