@@ -19,6 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -538,5 +540,30 @@ class ShippingPipelineTest {
         List<AuditLogTable.Row> all = new ArrayList<>(rows);
         all.addAll(later);
         assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(all));
+    }
+
+    /**
+     * The first batch is shipped and committed before the second page is waited for: the second page's query is held
+     * (an H2 trigger) until the first batch's offset is stored, and it is that commit that releases it, not the
+     * trigger's timeout. A split over the batches asked for the second batch, so for the second page, before
+     * shipping the first.
+     */
+    @Test
+    void theFirstBatchIsCommittedWithoutWaitingForTheSecondPage() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(24).rows(900, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60));
+        f.insert(rows);
+        SecondPageHold.arm(new FileOffsetStore(dir.resolve("state"), "test"), "file",
+                ShipperFixture.inShippingOrder(rows).get(299).offset());
+        try (Connection connection = f.database().connect(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TRIGGER \"hold_second_page\" BEFORE SELECT ON \"" + f.table + "\" CALL \""
+                    + SecondPageHold.class.getName() + "\"");
+        }
+
+        Pass pass = f.runOnce(f.config(task(f, 300, 300, "", "file")));
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(SecondPageHold.releasedByTheCommit()).as("the second page's query was let go by the first commit").isTrue();
     }
 }
