@@ -29,6 +29,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -565,5 +570,36 @@ class ShippingPipelineTest {
         assertThat(pass.allSucceeded()).isTrue();
         assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
         assertThat(SecondPageHold.releasedByTheCommit()).as("the second page's query was let go by the first commit").isTrue();
+    }
+
+    /**
+     * {@code --demo} writes its logs while Camel starts: the pass starts only once they are all in. Nothing of a pass
+     * (it stores an exporter's first offset as it starts) happens before its source is ready, however long that takes.
+     */
+    @Test
+    void aPassStartsOnlyOnceItsSourceIsReady() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(List.of());
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(25).rows(500, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60));
+        FileOffsetStore offsets = new FileOffsetStore(dir.resolve("state"), "test");
+        CompletableFuture<Void> sourceReady = new CompletableFuture<>();
+        ExecutorService shipper = Executors.newSingleThreadExecutor();
+        try (ShipperApp app = f.app(f.config(task(f, 300, 300, "", "file")))) {
+            Future<Pass> pass = shipper.submit(() -> app.runOnce(sourceReady));
+            // Long enough for Camel to start, and for a pass that did not wait to store its first offset.
+            long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (offsets.load().equals(StoredOffsets.NONE) && System.nanoTime() < giveUpAt && !pass.isDone()) {
+                Thread.sleep(20);
+            }
+            boolean startedBeforeTheSourceWasReady = !offsets.load().equals(StoredOffsets.NONE);
+            f.insert(rows);
+            sourceReady.complete(null);
+
+            assertThat(startedBeforeTheSourceWasReady).as("a pass started before its source was ready").isFalse();
+            assertThat(pass.get(60, TimeUnit.SECONDS).read()).isEqualTo(500);
+        } finally {
+            shipper.shutdownNow();
+        }
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
     }
 }
