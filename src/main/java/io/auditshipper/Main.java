@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** Entry point: reads the configuration, then checks it, or ships once, or ships on the schedule. */
 public final class Main {
@@ -58,17 +59,20 @@ public final class Main {
         if (cli.offsets() || !cli.setOffsets().isEmpty()) {
             return new OffsetCommands(config, Clock.systemUTC(), out, err).run(cli.setOffsets());
         }
+        CompletableFuture<Void> demo = CompletableFuture.completedFuture(null);
         try (ShipperApp app = new ShipperApp(config, Clock.systemUTC(), userRoutes)) {
             LOG.info("kestra audit shipper{}\n{}", cli.config() == null ? " (built-in defaults)" : " with " + cli.config(),
                     app.summary());
             if (cli.demo() > 0) {
-                DemoAuditLogs.write(config, cli.demo());
+                // Written while Camel starts; the pass waits for it.
+                demo = DemoAuditLogs.writeInBackground(config, cli.demo());
             }
             if (!cli.once()) {
+                demo.join();
                 app.runScheduled();
                 return OK;
             }
-            Pass pass = app.runOnce();
+            Pass pass = app.runOnce(demo);
             if (pass.abortedBy() != null) {
                 err.println("shipping failed: " + pass.abortedBy());
                 return SHIPPING_FAILED;
@@ -89,6 +93,9 @@ public final class Main {
             err.println("shipping failed: " + SecretRedactor.redact(String.valueOf(root.getMessage())));
             LOG.debug("shipping failed", e);
             return SHIPPING_FAILED;
+        } finally {
+            // Camel refused to start: the demo's writer is not left running once the command is over.
+            demo.exceptionally(e -> null).join();
         }
     }
 

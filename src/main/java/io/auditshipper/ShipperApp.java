@@ -39,6 +39,8 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 /**
  * The Camel Main application for one configuration: binds the beans the YAML routes name, makes one
@@ -187,10 +189,19 @@ public final class ShipperApp implements AutoCloseable {
 
     /** One catch-up pass; the pass, or the exception that ended it. */
     public Pass runOnce() throws Exception {
+        return runOnce(CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * One catch-up pass, started once {@code sourceReady} is done (the demo's logs, written while Camel starts);
+     * the pass, or the exception that ended it or {@code sourceReady}.
+     */
+    public Pass runOnce(Future<?> sourceReady) throws Exception {
         offsetStore.lock();
         Main main = camel(false);
         main.start();
         try {
+            sourceReady.get();
             return main.getCamelContext().createProducerTemplate().requestBody("direct:pass", null, Pass.class);
         } finally {
             main.stop();

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 
 /**
- * Cuts the source's pages into batches of {@code chunk} records for the splitter, pulling the next page
+ * Cuts the source's pages into batches of {@code chunk} records for the pass route, pulling the next page
  * only when needed. Stops early, at a batch boundary, once {@code keepGoing} says so (no exporter left in
  * the stream, or the shipper is stopping).
  * <p>
@@ -60,8 +60,8 @@ final class BatchIterator implements Iterator<Batch> {
         try {
             return !late.isEmpty() || position < page.size() || pages.hasNext();
         } catch (RuntimeException e) {
-            // The first throw fails the pass; the splitter asks once more while releasing, and is told the
-            // batches are over rather than being handed the same error again.
+            // The first throw fails the pass; asked again, the iterator says the batches are over rather than
+            // throwing the same error again.
             failed = true;
             throw e;
         }

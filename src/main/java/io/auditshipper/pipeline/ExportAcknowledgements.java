@@ -21,7 +21,7 @@ public final class ExportAcknowledgements implements AggregationStrategy {
             results.add(result);
             // An exporter that gave up answers with a failed ExportResult, but its exchange still carries the
             // mark of the failure its onException handled. Kept on the gathered answer, that mark would stop the
-            // pass as if it had failed (the commit skipped, the split stopped) whenever the failed exporter's
+            // pass as if it had failed (the commit skipped, the loop over the batches stopped) whenever the failed exporter's
             // answer came first, or alone.
             into.getExchangeExtension().setErrorHandlerHandled(null);
             into.removeProperty(ExchangePropertyKey.FAILURE_HANDLED);

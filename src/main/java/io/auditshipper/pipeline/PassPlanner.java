@@ -42,6 +42,8 @@ import java.util.stream.Collectors;
 public final class PassPlanner {
 
     public static final String PASS = "pass";
+    /** The exchange property holding the stream of batches being shipped: what {@link #open} or {@link #catchUp} answered. */
+    public static final String BATCHES = "batches";
     private static final Logger LOG = LoggerFactory.getLogger(PassPlanner.class);
 
     private final ShipperConfig config;
@@ -142,6 +144,15 @@ public final class PassPlanner {
         List<Offset> cuts = exporterIds.stream().map(pass::offsetOf).filter(cut -> pass.order().isBefore(from, cut)).toList();
         return new BatchIterator(lateBatches(pass, exporters), pages, config.chunk(), () -> pass.anyStreaming() && !stopping,
                 pass, cuts);
+    }
+
+    /** Whether the stream has a batch left: asked once the batch before is committed (the wait for a page is here). */
+    public boolean hasNextBatch(@ExchangeProperty(BATCHES) Iterator<Batch> batches) {
+        return batches.hasNext();
+    }
+
+    public Batch nextBatch(@ExchangeProperty(BATCHES) Iterator<Batch> batches) {
+        return batches.next();
     }
 
     /**

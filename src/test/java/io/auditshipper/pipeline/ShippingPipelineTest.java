@@ -19,6 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +29,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -538,5 +545,61 @@ class ShippingPipelineTest {
         List<AuditLogTable.Row> all = new ArrayList<>(rows);
         all.addAll(later);
         assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(all));
+    }
+
+    /**
+     * The first batch is shipped and committed before the second page is waited for: the second page's query is held
+     * (an H2 trigger) until the first batch's offset is stored, and it is that commit that releases it, not the
+     * trigger's timeout. A split over the batches asked for the second batch, so for the second page, before
+     * shipping the first.
+     */
+    @Test
+    void theFirstBatchIsCommittedWithoutWaitingForTheSecondPage() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(24).rows(900, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60));
+        f.insert(rows);
+        SecondPageHold.arm(new FileOffsetStore(dir.resolve("state"), "test"), "file",
+                ShipperFixture.inShippingOrder(rows).get(299).offset());
+        try (Connection connection = f.database().connect(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TRIGGER \"hold_second_page\" BEFORE SELECT ON \"" + f.table + "\" CALL \""
+                    + SecondPageHold.class.getName() + "\"");
+        }
+
+        Pass pass = f.runOnce(f.config(task(f, 300, 300, "", "file")));
+
+        assertThat(pass.allSucceeded()).isTrue();
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+        assertThat(SecondPageHold.releasedByTheCommit()).as("the second page's query was let go by the first commit").isTrue();
+    }
+
+    /**
+     * {@code --demo} writes its logs while Camel starts: the pass starts only once they are all in. Nothing of a pass
+     * (it stores an exporter's first offset as it starts) happens before its source is ready, however long that takes.
+     */
+    @Test
+    void aPassStartsOnlyOnceItsSourceIsReady() throws Exception {
+        ShipperFixture f = new ShipperFixture("h2", dir, NOW);
+        f.insert(List.of());
+        List<AuditLogTable.Row> rows = new DemoAuditLogs(25).rows(500, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(60));
+        FileOffsetStore offsets = new FileOffsetStore(dir.resolve("state"), "test");
+        CompletableFuture<Void> sourceReady = new CompletableFuture<>();
+        ExecutorService shipper = Executors.newSingleThreadExecutor();
+        try (ShipperApp app = f.app(f.config(task(f, 300, 300, "", "file")))) {
+            Future<Pass> pass = shipper.submit(() -> app.runOnce(sourceReady));
+            // Long enough for Camel to start, and for a pass that did not wait to store its first offset.
+            long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (offsets.load().equals(StoredOffsets.NONE) && System.nanoTime() < giveUpAt && !pass.isDone()) {
+                Thread.sleep(20);
+            }
+            boolean startedBeforeTheSourceWasReady = !offsets.load().equals(StoredOffsets.NONE);
+            f.insert(rows);
+            sourceReady.complete(null);
+
+            assertThat(startedBeforeTheSourceWasReady).as("a pass started before its source was ready").isFalse();
+            assertThat(pass.get(60, TimeUnit.SECONDS).read()).isEqualTo(500);
+        } finally {
+            shipper.shutdownNow();
+        }
+        assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
     }
 }
