@@ -196,7 +196,7 @@ class FailureIsolationTest {
         });
         try (ShipperApp app = f.app(config(f, "http://127.0.0.1:" + port, "PT0.05S"))) {
             // Generous: with the bound, "file" ships its 12 batches in a few seconds; without it, over 2 minutes.
-            Pass pass = assertTimeoutPreemptively(Duration.ofSeconds(60), app::runOnce);
+            Pass pass = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> app.runOnce());
 
             try (var server = intake.get().server) {
                 assertThat(offsetsBeforeTheCatchUp).singleElement().satisfies(offsets -> {
@@ -237,7 +237,7 @@ class FailureIsolationTest {
                 + "    host: 127.0.0.1\n    port: " + blackhole.port() + "\n    protocol: TCP\n    connectionTimeout: PT2M\n")
                 .replace("chunk: 1000", "chunk: " + CHUNK));
         try (ShipperApp app = f.app(config)) {
-            Pass pass = assertTimeoutPreemptively(Duration.ofSeconds(60), app::runOnce);
+            Pass pass = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> app.runOnce());
 
             assertThat(offsetsBeforeTheCatchUp).singleElement().satisfies(offsets -> assertThat(offsets.of("file")).contains(end));
             assertThat(pass.failures()).containsOnlyKeys("syslog");
