@@ -1,6 +1,8 @@
 package io.auditshipper;
 
 import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.exporter.encoding.ObjectNaming;
+import io.auditshipper.exporter.encoding.RecordFormat;
 import io.auditshipper.exporter.integrity.DirectoryObjects;
 import io.auditshipper.exporter.integrity.ManifestChain;
 import io.auditshipper.model.AuditLogRecord;
@@ -27,6 +29,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,7 +82,20 @@ class CrashRecoveryTest {
                 .collect(Collectors.toMap(AuditLogRecord::id, AuditLogRecord::offset));
         FileOffsetStore store = new FileOffsetStore(dir.resolve("state"), "crash");
         AtomicInteger betweenWriteAndCommit = new AtomicInteger();
-        int killed = killAtRandomMomentsThenFinish(config, KILLS, () -> {
+        ObjectNaming naming = new ObjectNaming("kestra-log-file", RecordFormat.JSON, 1);
+        Path out = Path.of(f.outputDirectory("file"));
+        // Every other kill waits for this moment instead of a random one: on a loaded machine the random moments can
+        // all fall before the first write.
+        BooleanSupplier aFileIsAheadOfItsCommit = () -> {
+            Instant committed = store.load().of("file").map(Offset::timestamp).orElse(Instant.EPOCH);
+            try (var files = Files.list(out)) {
+                return files.map(file -> naming.firstDate(file.getFileName().toString(), ""))
+                        .anyMatch(first -> first != null && first.isAfter(committed));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        };
+        int killed = killAtRandomMomentsThenFinish(config, KILLS, aFileIsAheadOfItsCommit, () -> {
             Offset committed = store.load().of("file").orElse(Offset.before(Instant.EPOCH));
             if (f.shippedIds("file").stream().anyMatch(id -> OffsetOrder.CODE_POINT.isBefore(committed, offsets.get(id)))) {
                 betweenWriteAndCommit.incrementAndGet();
@@ -150,7 +166,7 @@ class CrashRecoveryTest {
                 + "offsetStore:\n  type: file\n  directory: \"" + dir.resolve("state") + "\"\n"
                 + "logExporters:\n  - id: filtered\n    type: camel\n    uri: direct:my-filter\n    chunk: 250\n");
 
-        int killed = killAtRandomMomentsThenFinish(config, 3, () -> { }, "--routes", routes.toString());
+        int killed = killAtRandomMomentsThenFinish(config, 3, null, () -> { }, "--routes", routes.toString());
 
         List<String> kept = new ArrayList<>();
         try (var files = Files.list(dir.resolve("out-filtered"))) {
@@ -167,9 +183,11 @@ class CrashRecoveryTest {
 
     /**
      * Starts the shipper, kills it at a random moment of its pass ({@code afterKill} looks at what it left), again,
-     * then lets a last run finish; the kills made.
+     * then lets a last run finish; the kills made. Given a {@code killMoment}, every other kill is made as soon as it
+     * holds instead (polled every 5 ms, for at most 30 s of the pass).
      */
-    private int killAtRandomMomentsThenFinish(Path config, int kills, Runnable afterKill, String... args) throws Exception {
+    private int killAtRandomMomentsThenFinish(Path config, int kills, BooleanSupplier killMoment, Runnable afterKill,
+                                              String... args) throws Exception {
         Random random = new Random(7);
         int killed = 0;
         int runs = 0;
@@ -181,7 +199,15 @@ class CrashRecoveryTest {
             while (shipper.isAlive() && !(Files.exists(log) && Files.readString(log).contains("pass started"))) {
                 Thread.sleep(20);
             }
-            if (shipper.waitFor(50 + random.nextInt(700), TimeUnit.MILLISECONDS)) {
+            if (killMoment != null && killed % 2 == 1) {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (shipper.isAlive() && !killMoment.getAsBoolean() && System.nanoTime() < until) {
+                    Thread.sleep(5);
+                }
+                if (!shipper.isAlive()) {
+                    continue;
+                }
+            } else if (shipper.waitFor(50 + random.nextInt(700), TimeUnit.MILLISECONDS)) {
                 continue;
             }
             shipper.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
