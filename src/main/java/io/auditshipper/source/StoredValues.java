@@ -128,28 +128,13 @@ final class StoredValues {
             byte[] out = this.out;
             int length = 0;
             int depth = 0;
-            boolean inString = false;
-            boolean escaped = false;
             boolean object = false;
             boolean first = true;
             boolean expectKey = false;
-            int keyStart = -1;
             boolean hasId = false;
-            for (byte c : in) {
-                if (inString) {
-                    out[length++] = c;
-                    if (escaped) {
-                        escaped = false;
-                    } else if (c == '\\') {
-                        escaped = true;
-                    } else if (c == '"') {
-                        inString = false;
-                        // A key of the top-level object: "id" is two bytes between its quotes.
-                        hasId |= keyStart >= 0 && length - keyStart == 4 && out[keyStart + 1] == 'i' && out[keyStart + 2] == 'd';
-                        keyStart = -1;
-                    }
-                    continue;
-                }
+            int i = 0;
+            while (i < in.length) {
+                byte c = in[i++];
                 if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
                     continue;
                 }
@@ -157,13 +142,29 @@ final class StoredValues {
                     object = c == '{';
                     first = false;
                 }
+                if (c == '"') {
+                    // A string is copied whole, nothing in it dropped: a tight loop finds its closing quote, stepping
+                    // over escaped chars (and stops at the end of a value cut short, which only a broken driver sends).
+                    int start = i - 1;
+                    while (i < in.length) {
+                        byte inString = in[i++];
+                        if (inString == '"') {
+                            break;
+                        }
+                        if (inString == '\\') {
+                            i++;
+                        }
+                    }
+                    i = Math.min(i, in.length);
+                    System.arraycopy(in, start, out, length, i - start);
+                    length += i - start;
+                    // A key of the top-level object: "id" is two bytes between its quotes.
+                    hasId |= expectKey && depth == 1 && i - start == 4 && in[start + 1] == 'i' && in[start + 2] == 'd';
+                    expectKey = false;
+                    continue;
+                }
                 out[length++] = c;
                 switch (c) {
-                    case '"' -> {
-                        inString = true;
-                        keyStart = expectKey && depth == 1 ? length - 1 : -1;
-                        expectKey = false;
-                    }
                     case '{', '[' -> {
                         depth++;
                         expectKey = c == '{';

@@ -65,6 +65,12 @@ class StoredValuesTest {
         assertThat(compactor.scan(utf8(small)).compact()).isEqualTo("{\"id\":\"\u20ac\"}");
     }
 
+    @Test
+    void aValueCutShortInAStringIsCopiedToItsEnd() {
+        assertThat(new Compactor().scan(utf8("{\"a\": \"x y\\")).compact()).isEqualTo("{\"a\":\"x y\\");
+        assertThat(new Compactor().scan(utf8("{\"a\": \"x y")).compact()).isEqualTo("{\"a\":\"x y");
+    }
+
     static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
