@@ -11,7 +11,7 @@ import java.util.RandomAccess;
 
 /**
  * A page of rows as the database returned them, each made a record ({@link StoredValues}: its value compacted,
- * its shape checked) only when first asked for, by whoever consumes the page. The pass reads a page ahead on a
+ * its shape checked) only when first asked for, by whoever consumes the page. The pass reads pages ahead on a
  * thread of its own: compacting there kept the database idle for as long as each page took to compact, between
  * one page's query and the next, where now the next query runs while the consumer compacts. Its last offset is
  * known without compacting anything, for that next query. Not for two threads at once: the pass hands each page
