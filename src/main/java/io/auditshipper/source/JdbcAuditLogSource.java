@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
@@ -126,34 +125,39 @@ public final class JdbcAuditLogSource implements AuditLogSource {
                 if (exhausted) {
                     return null;
                 }
-                List<AuditLogRecord> page = page(position, until);
+                StoredPage page = page(position, until);
                 exhausted = page.size() < config.pageSize();
                 if (page.isEmpty()) {
                     return null;
                 }
-                position = page.get(page.size() - 1).offset();
+                position = page.lastOffset();
                 return page;
             }
         };
     }
 
-    private List<AuditLogRecord> page(Offset after, Instant until) {
+    private StoredPage page(Offset after, Instant until) {
         try (PreparedStatement select = connection.get().prepareStatement(selectPage)) {
             int index = database.bindOffset(select, 1, after);
             select.setObject(index++, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
             index = bindFilter(select, index);
             select.setInt(index, config.pageSize());
             select.setFetchSize(config.pageSize());
-            List<AuditLogRecord> page = new ArrayList<>(config.pageSize());
+            StoredPage.Builder page = new StoredPage.Builder(config.pageSize());
             try (ResultSet rows = select.executeQuery()) {
                 String valueType = rows.getMetaData().getColumnTypeName(2);
                 boolean validJson = "jsonb".equalsIgnoreCase(valueType) || "json".equalsIgnoreCase(valueType);
                 while (rows.next()) {
                     Instant timestamp = rows.getObject(3, OffsetDateTime.class).toInstant();
-                    page.add(StoredValues.record(rows.getString(1), timestamp, rows.getString(2), validJson));
+                    if (validJson) {
+                        // Its UTF-8 text, which PostgreSQL's and H2's drivers both hand over as received.
+                        page.addJson(rows.getString(1), timestamp, rows.getBytes(2));
+                    } else {
+                        page.addText(rows.getString(1), timestamp, rows.getString(2));
+                    }
                 }
             }
-            return page;
+            return page.build();
         } catch (SQLException e) {
             connection.close();
             throw new SourceException("reading " + describe() + " after " + after + " failed", e);

@@ -1,8 +1,10 @@
 package io.auditshipper.source;
 
+import io.auditshipper.source.StoredValues.Compactor;
 import io.auditshipper.source.StoredValues.ValidJson;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,14 +43,35 @@ class StoredValuesTest {
 
     @Test
     void aJsonbValueThatIsNotAnObjectIsShippedInTheMalformedEnvelope() {
-        assertThat(StoredValues.record("k1", AT, "[1, 2]", true).json())
+        assertThat(StoredValues.record("k1", AT, utf8("[1, 2]"), new Compactor()).json())
                 .isEqualTo("{\"id\":\"k1\",\"date\":\"2026-11-20T10:00:00Z\",\"malformedValue\":\"[1, 2]\"}");
-        assertThat(StoredValues.record("k2", AT, "\"text\"", true).json()).contains("\"malformedValue\":\"\\\"text\\\"\"");
+        assertThat(StoredValues.record("k2", AT, utf8("\"text\""), new Compactor()).json()).contains("\"malformedValue\":\"\\\"text\\\"\"");
     }
 
     @Test
     void bothPathsGiveTheSameRecordForAValidObject() {
-        String stored = "{\"id\": \"4sUsg\", \"type\": \"READ\", \"detail\": {\"id\": \"f\", \"namespace\": \"a b\"}}";
-        assertThat(StoredValues.record("k", AT, stored, true)).isEqualTo(StoredValues.record("k", AT, stored, false));
+        String stored = "{\"id\": \"4sUsg\", \"type\": \"READ\", \"detail\": {\"id\": \"f\", \"namespace\": \"a b \u00e9\u20ac\uD83D\uDE00\"}}";
+        assertThat(StoredValues.record("k", AT, utf8(stored), new Compactor())).isEqualTo(StoredValues.record("k", AT, stored));
+    }
+
+    @Test
+    void oneCompactorScansValuesOfAnyLengthOneAfterTheOther() {
+        Compactor compactor = new Compactor();
+        String big = "{\"id\": \"" + "\u00e9x".repeat(3000) + "\", \"n\": [1, 2]}";
+        String small = "{\"id\": \"\u20ac\"}";
+
+        assertThat(compactor.scan(utf8(small)).compact()).isEqualTo("{\"id\":\"\u20ac\"}");
+        assertThat(compactor.scan(utf8(big)).compact()).isEqualTo("{\"id\":\"" + "\u00e9x".repeat(3000) + "\",\"n\":[1,2]}");
+        assertThat(compactor.scan(utf8(small)).compact()).isEqualTo("{\"id\":\"\u20ac\"}");
+    }
+
+    @Test
+    void aValueCutShortInAStringIsCopiedToItsEnd() {
+        assertThat(new Compactor().scan(utf8("{\"a\": \"x y\\")).compact()).isEqualTo("{\"a\":\"x y\\");
+        assertThat(new Compactor().scan(utf8("{\"a\": \"x y")).compact()).isEqualTo("{\"a\":\"x y");
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
