@@ -335,8 +335,10 @@ public final class PassPlanner {
      * The pass ended on an error outside the exporters: logs it once, clearly, and answers the pass marked
      * failed (a pass of its own when it failed before it could start).
      */
-    public Pass failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause, Exchange exchange) {
+    public Pass failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable caught, Exchange exchange) {
+        Throwable cause = withoutCamelWrappers(caught);
         String error = SecretRedactor.redact(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        LOG.debug("pass failed", caught);
         Pass pass = exchange.getProperty(PASS, Pass.class);
         LOG.error("pass failed: {}; offsets stay at the last batch every exporter acknowledged{}", error,
                 pass == null ? "" : " (global " + pass.globalOffset().map(Offset::toString).orElse("none") + ")");
@@ -352,6 +354,20 @@ public final class PassPlanner {
         pass.abort(error);
         meters.passEnded(pass);
         return pass;
+    }
+
+    /**
+     * The failure under Camel's own wrappers ("Exception occurred during execution on the exchange", which says
+     * nothing about what failed): what the log line and the summary name.
+     */
+    static Throwable withoutCamelWrappers(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause && (cause instanceof org.apache.camel.CamelExchangeException
+                || cause instanceof org.apache.camel.RuntimeCamelException || cause instanceof java.util.concurrent.ExecutionException
+                || cause instanceof java.util.concurrent.CompletionException)) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     /** Called when the shipper stops: the pass in flight ends at the next batch boundary. */

@@ -27,6 +27,17 @@ class PassPlannerTest {
     Path dir;
 
     @Test
+    void aFailedPassNamesWhatFailedNotCamelsWrapper() {
+        java.sql.SQLException cause = new java.sql.SQLException("General error: \"java.lang.OutOfMemoryError\"");
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        Throwable wrapped = new org.apache.camel.RuntimeCamelException(
+                new org.apache.camel.CamelExchangeException("Exception occurred during execution on the exchange", exchange, cause));
+
+        assertThat(PassPlanner.withoutCamelWrappers(wrapped)).isSameAs(cause);
+        assertThat(PassPlanner.withoutCamelWrappers(cause)).isSameAs(cause);
+    }
+
+    @Test
     void aSecondPassDoesNotStartWhileOneIsRunning() throws Exception {
         ShipperFixture f = new ShipperFixture("h2", dir, Instant.parse("2026-11-20T12:00:00Z"));
         f.insert(List.of());
