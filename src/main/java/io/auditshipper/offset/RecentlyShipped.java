@@ -1,18 +1,22 @@
 package io.auditshipper.offset;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 import io.auditshipper.model.OffsetOrder;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +47,12 @@ public final class RecentlyShipped {
     /** Per exporter: logs up to this offset were shipped before it was tracked; absent once the horizon passed it. */
     private final Map<String, Offset> recordedAfter = new TreeMap<>();
     private final Set<String> tracked = new TreeSet<>();
+    /**
+     * Per log, the exporters that shipped it: one shared, immutable set per distinct combination ({@link #interned}),
+     * not a set per log. A busy window holds tens of thousands of logs, nearly all shipped by the same exporters.
+     */
     private final Map<Offset, Set<String>> shippedBy = new HashMap<>();
+    private final Map<Set<String>, Set<String>> exporterSets = new HashMap<>();
     private boolean changed;
 
     public static RecentlyShipped none() {
@@ -64,7 +73,7 @@ public final class RecentlyShipped {
     public synchronized void forget(String exporterId) {
         tracked.remove(exporterId);
         recordedAfter.remove(exporterId);
-        shippedBy.values().forEach(exporters -> exporters.remove(exporterId));
+        shippedBy.replaceAll((log, exporters) -> interned(exporters.stream().filter(id -> !id.equals(exporterId)).toList()));
         shippedBy.values().removeIf(Set::isEmpty);
         changed = true;
     }
@@ -89,10 +98,23 @@ public final class RecentlyShipped {
     /** Records what an exporter acknowledged; logs stamped before the horizon are not kept. */
     public synchronized void record(String exporterId, Collection<AuditLogRecord> shipped) {
         for (AuditLogRecord log : shipped) {
-            if (horizon != null && !log.timestamp().isBefore(horizon) && shippedBy.computeIfAbsent(log.offset(), k -> new HashSet<>()).add(exporterId)) {
+            if (horizon == null || log.timestamp().isBefore(horizon)) {
+                continue;
+            }
+            Set<String> before = shippedBy.getOrDefault(log.offset(), Set.of());
+            if (!before.contains(exporterId)) {
+                List<String> after = new ArrayList<>(before);
+                after.add(exporterId);
+                shippedBy.put(log.offset(), interned(after));
                 changed = true;
             }
         }
+    }
+
+    /** The one shared set holding these exporters. */
+    private Set<String> interned(Collection<String> exporters) {
+        Set<String> set = Set.copyOf(exporters);
+        return exporterSets.computeIfAbsent(set, k -> k);
     }
 
     /**
@@ -127,27 +149,51 @@ public final class RecentlyShipped {
      * it (most logs share one set, all of them).
      */
     public synchronized String toJson() {
-        ObjectNode root = StrictJson.JSON.createObjectNode().put("version", VERSION)
-                .put("horizon", horizon == null ? null : horizon.toString());
-        ObjectNode exporters = root.putObject("exporters");
-        for (String id : tracked) {
-            ObjectNode exporter = exporters.putObject(id);
-            Offset after = recordedAfter.get(id);
-            if (after != null) {
-                exporter.set("recordedAfter", StrictJson.write(after));
+        // Written as it goes, not built as a tree first: a busy window holds tens of thousands of logs.
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = StrictJson.JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("version", VERSION);
+            json.writeStringField("horizon", horizon == null ? null : horizon.toString());
+            json.writeObjectFieldStart("exporters");
+            for (String id : tracked) {
+                json.writeFieldName(id);
+                Offset after = recordedAfter.get(id);
+                if (after == null) {
+                    json.writeStartObject();
+                    json.writeEndObject();
+                } else {
+                    json.writeTree(StrictJson.JSON.createObjectNode().set("recordedAfter", StrictJson.write(after)));
+                }
             }
+            json.writeEndObject();
+            Map<Set<String>, Integer> index = new IdentityHashMap<>();
+            shippedBy.values().forEach(set -> index.computeIfAbsent(set, k -> index.size()));
+            List<Set<String>> sets = new ArrayList<>(Collections.nCopies(index.size(), Set.of()));
+            index.forEach((set, i) -> sets.set(i, set));
+            json.writeArrayFieldStart("exporterSets");
+            for (Set<String> set : sets) {
+                json.writeStartArray();
+                for (String id : new TreeSet<>(set)) {
+                    json.writeString(id);
+                }
+                json.writeEndArray();
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart("logs");
+            for (Map.Entry<Offset, Set<String>> log : shippedBy.entrySet()) {
+                json.writeStartArray();
+                json.writeString(log.getKey().timestamp().toString());
+                json.writeString(log.getKey().id());
+                json.writeNumber(index.get(log.getValue()));
+                json.writeEndArray();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a string cannot fail", e);
         }
-        Map<Set<String>, Integer> sets = new LinkedHashMap<>();
-        ArrayNode logs = StrictJson.JSON.createArrayNode();
-        shippedBy.forEach((log, by) -> logs.addArray().add(log.timestamp().toString()).add(log.id())
-                .add(sets.computeIfAbsent(new TreeSet<>(by), k -> sets.size())));
-        ArrayNode setArray = root.putArray("exporterSets");
-        for (Set<String> set : sets.keySet()) {
-            ArrayNode members = setArray.addArray();
-            set.forEach(members::add);
-        }
-        root.set("logs", logs);
-        return root.toString();
+        return out.toString();
     }
 
     public static RecentlyShipped fromJson(String json, String where) {
@@ -183,7 +229,7 @@ public final class RecentlyShipped {
                     || log.get(2).intValue() >= sets.size()) {
                 throw strict.unreadable("a log entry is not [timestamp, id, exporter set index]: " + log);
             }
-            recent.shippedBy.put(strict.offset(log.get(0), log.get(1), "a log entry"), new HashSet<>(sets.get(log.get(2).intValue())));
+            recent.shippedBy.put(strict.offset(log.get(0), log.get(1), "a log entry"), recent.interned(sets.get(log.get(2).intValue())));
         }
         return recent;
     }

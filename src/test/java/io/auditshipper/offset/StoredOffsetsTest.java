@@ -128,6 +128,10 @@ class StoredOffsetsTest {
         assertThat(read.lacks("file", OFFSETS.of("file").orElseThrow(), other, OffsetOrder.CODE_POINT))
                 .as("ahead of the offset: shipped forward, not late").isFalse();
         assertThat(read.advanceHorizon(horizon.minusSeconds(60))).as("the horizon never goes back").isEqualTo(horizon);
+        read.forget("datadog");
+        RecentlyShipped forgotten = RecentlyShipped.fromJson(read.toJson(), "here");
+        assertThat(forgotten.toJson()).doesNotContain("datadog");
+        assertThat(forgotten.lacks("file", upTo, shipped, OffsetOrder.CODE_POINT)).as("the others' logs stay").isFalse();
         for (String value : List.of("", "{}", "{\"version\":1,\"horizon\":null,\"exporters\":{},\"exporterSets\":[],\"logs\":[[\"x\",\"y\",0]]}",
                 "{\"version\":1,\"horizon\":null,\"exporters\":{},\"exporterSets\":[[\"nope\"]],\"logs\":[]}",
                 "{\"version\":1,\"exporters\":{},\"exporterSets\":[],\"logs\":[]}")) {
