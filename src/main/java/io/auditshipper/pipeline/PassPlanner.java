@@ -67,6 +67,7 @@ public final class PassPlanner {
     private Thread waiting;
     /** One pass at a time: two would read from the same offsets and ship the same logs twice. */
     private final AtomicBoolean running = new AtomicBoolean();
+    /** The last pass that ended (not one in progress: health reports how the last one went until the next ends). */
     private volatile Pass lastPass;
 
     public PassPlanner(ShipperConfig config, AuditLogSource source, OffsetStore offsetStore, ShipperMeters meters,
@@ -121,7 +122,6 @@ public final class PassPlanner {
         recent.advanceHorizon(now.minus(config.lateArrivalWindow().multipliedBy(2)));
         Pass pass = new Pass(now, until, exporterIds, due, pinned, source.order(), recent);
         exchange.setProperty(PASS, pass);
-        lastPass = pass;
         if (due.isEmpty()) {
             LOG.info("pass skipped: every exporter is backing off after failures");
             return List.<Batch>of().iterator();
@@ -328,6 +328,7 @@ public final class PassPlanner {
                 pass.deleted() > 0 ? ", deleted " + pass.deleted() + " from the source" : "",
                 pass.globalOffset().map(Offset::toString).orElse("none"), summary);
         meters.passEnded(pass);
+        lastPass = pass;
         return pass;
     }
 
@@ -340,12 +341,10 @@ public final class PassPlanner {
         String error = SecretRedactor.redact(cause.getMessage() == null ? cause.toString() : cause.getMessage());
         LOG.debug("pass failed", caught);
         Pass pass = exchange.getProperty(PASS, Pass.class);
-        LOG.error("pass failed: {}; offsets stay at the last batch every exporter acknowledged{}", error,
-                pass == null ? "" : " (global " + pass.globalOffset().map(Offset::toString).orElse("none") + ")");
+        boolean started = pass != null;
         if (pass == null) {
             Instant now = clock.instant();
             pass = new Pass(now, now, exporterIds, Set.of(), StoredOffsets.NONE, source.order(), RecentlyShipped.none());
-            lastPass = pass;
         } else {
             pass.stopReading();
             retryBudget.markSharing(Set.of());
@@ -353,6 +352,10 @@ public final class PassPlanner {
         }
         pass.abort(error);
         meters.passEnded(pass);
+        lastPass = pass;
+        // Logged once the pass is marked failed, so that whoever reads this line finds the health check saying so.
+        LOG.error("pass failed: {}; offsets stay at the last batch every exporter acknowledged{}", error,
+                started ? " (global " + pass.globalOffset().map(Offset::toString).orElse("none") + ")" : "");
         return pass;
     }
 
