@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -19,11 +20,11 @@ import java.util.stream.Collectors;
  * @param name        the dotted path (e.g. {@code connection.basicAuth.username})
  * @param whole       whether the value is taken as a whole object or list, keys below it free
  * @param parser      the value's text to the Java value, or a {@link Refused} saying what is expected
- * @param fallback    the value when the property is absent (null: none)
+ * @param fallback    gives the value when the property is absent (null: none); called only then
  * @param example     an example value, shown in errors; non-null with {@code required}
  * @param required    whether the exporter cannot run without it
  */
-public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, T fallback, String example,
+public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, Supplier<T> fallback, String example,
                                   boolean required) {
 
     /** Turns a property's value into its Java value. */
@@ -40,7 +41,7 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
     }
 
     public static ExporterProperty<String> text(String name) {
-        return new ExporterProperty<>(name, false, Object::toString, null, null, false);
+        return new ExporterProperty<>(name, false, Object::toString, () -> null, null, false);
     }
 
     public static ExporterProperty<Boolean> flag(String name) {
@@ -48,7 +49,7 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
             case "true" -> true;
             case "false" -> false;
             default -> throw new Refused("true or false");
-        }, null, null, false);
+        }, () -> null, null, false);
     }
 
     /** A whole number from 1 to {@code max}. */
@@ -63,7 +64,7 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
                 // refused below
             }
             throw new Refused("a whole number from 1 to " + max);
-        }, null, null, false);
+        }, () -> null, null, false);
     }
 
     /** A positive ISO-8601 duration such as PT30S. */
@@ -78,7 +79,7 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
                 // refused below
             }
             throw new Refused("a positive ISO-8601 duration");
-        }, null, null, false);
+        }, () -> null, null, false);
     }
 
     /** One of the enum's constants, named in any case; {@code meaning} says what the choice is about. */
@@ -88,7 +89,7 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
                 + (meaning == null ? "" : " (" + meaning + ")");
         return new ExporterProperty<>(name, false, value -> Arrays.stream(constants)
                 .filter(c -> c.name().equalsIgnoreCase(value.toString().trim())).findFirst()
-                .orElseThrow(() -> new Refused(allowed)), null, null, false);
+                .orElseThrow(() -> new Refused(allowed)), () -> null, null, false);
     }
 
     /** An absolute http(s) URL with a host (the scheme in lower case, as the HTTP clients compare it). */
@@ -98,7 +99,7 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
                 throw new Refused("an http(s) URL with a host");
             }
             return URI.create(value.toString().trim());
-        }, null, null, false);
+        }, () -> null, null, false);
     }
 
     /** Whether {@code value} is an absolute http or https URL with a host. */
@@ -115,7 +116,7 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
                 throw new Refused("a URL with a scheme and a host");
             }
             return uri;
-        }, null, null, false);
+        }, () -> null, null, false);
     }
 
     /** A free-form map (Kestra's {@code options}, {@code headers}): keys below it are not checked. */
@@ -125,7 +126,7 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
                 return ConfigValues.asMap(map);
             }
             throw new Refused("a map of keys to values");
-        }, Map.of(), null, false);
+        }, Map::of, null, false);
     }
 
     /** A list of strings; one string is taken as a list of one. */
@@ -138,17 +139,25 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
                 throw new Refused("a list of strings");
             }
             return List.of(value.toString());
-        }, List.of(), null, false);
+        }, List::of, null, false);
     }
 
     /** The same property with this default when it is absent. */
     public ExporterProperty<T> orElse(T value) {
-        return new ExporterProperty<>(name, whole, parser, value, example == null ? String.valueOf(value) : example, false);
+        return new ExporterProperty<>(name, whole, parser, () -> value, example == null ? String.valueOf(value) : example, false);
+    }
+
+    /**
+     * The same property with a default found when it is needed (e.g. the shipper's host name, which a DNS lookup
+     * gives): not when the property is declared, and not at all when the value is given.
+     */
+    public ExporterProperty<T> orElseGet(Supplier<T> value) {
+        return new ExporterProperty<>(name, whole, parser, value, example, false);
     }
 
     /** The same property, refused when absent or blank; {@code example} is shown in the error. */
     public ExporterProperty<T> required(String example) {
-        return new ExporterProperty<>(name, whole, parser, null, example, true);
+        return new ExporterProperty<>(name, whole, parser, () -> null, example, true);
     }
 
     /** The same property with a further check on its value ({@code expected} says what passes it). */
@@ -171,7 +180,7 @@ public record ExporterProperty<T>(String name, boolean whole, Parser<T> parser, 
                 throw ConfigException.inExporter(config.id(), name, "required by "
                         + config.type().kestraType() + ", e.g. " + name + ": " + example);
             }
-            return fallback;
+            return fallback.get();
         }
         try {
             return parser.parse(value);

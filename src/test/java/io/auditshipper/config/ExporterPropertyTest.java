@@ -33,6 +33,17 @@ class ExporterPropertyTest {
     }
 
     @Test
+    void aDefaultFoundWhenNeededIsLookedUpOnlyForAnAbsentValue() {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        ExporterProperty<String> hostname = ExporterProperty.text("hostname").orElseGet(() -> "host-" + lookups.incrementAndGet());
+
+        assertThat(lookups).hasValue(0);
+        assertThat(hostname.of(config(Map.of("hostname", "given")))).isEqualTo("given");
+        assertThat(lookups).hasValue(0);
+        assertThat(hostname.of(config(Map.of()))).isEqualTo("host-1");
+    }
+
+    @Test
     void everyRefusalNamesThePathTheValueAndWhatIsExpected() {
         ExporterConfig config = config(Map.of("port", "70000", "timeout", "soon", "mode", "zip", "basePath", "ftp://x",
                 "hosts", List.of()));

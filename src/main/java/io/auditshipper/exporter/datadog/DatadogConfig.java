@@ -11,7 +11,6 @@ import io.auditshipper.exporter.http.RequestPacker;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Kestra's Datadog {@code LogExporter} properties, read and checked, and the limits Datadog documents for its
@@ -41,8 +40,8 @@ public record DatadogConfig(URI basePath, String apiKey, String ddsource, String
     static final ExporterProperty<String> API_KEY = INTAKE.apiKey();
     static final ExporterProperty<String> DDSOURCE = ExporterProperty.text("ddsource").orElse("kestra");
     static final ExporterProperty<String> SERVICE = ExporterProperty.text("service").orElse("kestra");
-    /** The shipper's host name when absent. */
-    static final ExporterProperty<String> HOSTNAME = ExporterProperty.text("hostname");
+    static final ExporterProperty<String> HOSTNAME = ExporterProperty.text("hostname")
+            .orElseGet(HttpLogExporter::localHostname);
     static final ExporterProperty<String> DDTAGS = ExporterProperty.text("ddtags");
     static final ExporterProperty<OutsideWindow.Action> OUTSIDE_WINDOW = OutsideWindow.property(WINDOW);
 
@@ -51,7 +50,7 @@ public record DatadogConfig(URI basePath, String apiKey, String ddsource, String
 
     public static DatadogConfig of(ExporterConfig config) {
         return new DatadogConfig(BASE_PATH.of(config), API_KEY.of(config), DDSOURCE.of(config), SERVICE.of(config),
-                Objects.requireNonNullElseGet(HOSTNAME.of(config), HttpLogExporter::localHostname), DDTAGS.of(config),
+                HOSTNAME.of(config), DDTAGS.of(config),
                 OUTSIDE_WINDOW.of(config));
     }
 }

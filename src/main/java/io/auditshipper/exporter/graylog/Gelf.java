@@ -1,5 +1,6 @@
 package io.auditshipper.exporter.graylog;
 
+import io.auditshipper.exporter.encoding.Compression;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.ExporterContext;
@@ -31,7 +32,7 @@ public final class Gelf {
         URI endpoint = settings.endpoint();
         String path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() || endpoint.getRawPath().equals("/")
                 ? GelfConfig.INPUT_PATH : "";
-        boolean gzip = settings.compression() == GelfConfig.Compression.GZIP;
+        boolean gzip = settings.compression() == Compression.GZIP;
         int maxBytes = settings.maxRequestBytes();
         GelfEncoder encoder = new GelfEncoder(settings.graylogHost(),
                 Math.min(GelfConfig.MAX_FIELD_BYTES, Math.max(1024, maxBytes / 4)));

@@ -1,5 +1,6 @@
 package io.auditshipper.exporter.graylog;
 
+import io.auditshipper.exporter.encoding.Compression;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.ExporterProperties;
 import io.auditshipper.config.ExporterProperty;
@@ -23,8 +24,6 @@ import java.net.URI;
  */
 public record GelfConfig(URI endpoint, String graylogHost, Compression compression, boolean bulk, int maxRequestBytes) {
 
-    public enum Compression { GZIP, NONE }
-
     /** The path a GELF HTTP input listens on. */
     static final String INPUT_PATH = "/gelf";
     /**
@@ -41,8 +40,7 @@ public record GelfConfig(URI endpoint, String graylogHost, Compression compressi
     static final ExporterProperty<URI> ENDPOINT = ExporterProperty.httpUrl("endpoint")
             .required("http://graylog.example.com:12201" + INPUT_PATH);
     static final ExporterProperty<String> GRAYLOG_HOST = ExporterProperty.text("graylogHost").orElse("Kestra");
-    static final ExporterProperty<Compression> COMPRESSION = ExporterProperty.choice("compression", Compression.class,
-            null).orElse(Compression.GZIP);
+    static final ExporterProperty<Compression> COMPRESSION = Compression.property(Compression.GZIP);
     static final ExporterProperty<Boolean> BULK = ExporterProperty.flag("bulk").orElse(false);
     static final ExporterProperty<Integer> MAX_REQUEST_BYTES = ExporterProperty.positive("maxRequestBytes",
             Integer.MAX_VALUE).orElse(DEFAULT_MAX_REQUEST_BYTES);

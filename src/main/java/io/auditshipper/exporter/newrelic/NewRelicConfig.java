@@ -8,7 +8,6 @@ import io.auditshipper.exporter.http.HttpLogExporter;
 import io.auditshipper.exporter.http.RequestPacker;
 
 import java.net.URI;
-import java.util.Objects;
 
 /**
  * Kestra's New Relic {@code LogExporter} properties, read and checked, and the limits New Relic documents for its
@@ -26,14 +25,14 @@ public record NewRelicConfig(URI basePath, String apiKey, String service, String
     static final ExporterProperty<URI> BASE_PATH = INTAKE.basePath();
     static final ExporterProperty<String> API_KEY = INTAKE.apiKey();
     static final ExporterProperty<String> SERVICE = ExporterProperty.text("service").orElse("kestra");
-    /** The shipper's host name when absent. */
-    static final ExporterProperty<String> HOSTNAME = ExporterProperty.text("hostname");
+    static final ExporterProperty<String> HOSTNAME = ExporterProperty.text("hostname")
+            .orElseGet(HttpLogExporter::localHostname);
 
     public static final ExporterProperties PROPERTIES = ExporterProperties.of(BASE_PATH, API_KEY, ApiKeyIntake.OPTIONS,
             SERVICE, HOSTNAME);
 
     public static NewRelicConfig of(ExporterConfig config) {
         return new NewRelicConfig(BASE_PATH.of(config), API_KEY.of(config), SERVICE.of(config),
-                Objects.requireNonNullElseGet(HOSTNAME.of(config), HttpLogExporter::localHostname));
+                HOSTNAME.of(config));
     }
 }

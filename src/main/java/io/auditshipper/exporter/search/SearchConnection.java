@@ -53,7 +53,7 @@ public record SearchConnection(List<URI> hosts, String username, String password
             throw ConfigException.inExporter(config.id(), "connection.basicAuth",
                     "username and password go together; give both or neither");
         }
-        STRICT_DEPRECATION_MODE.of(config);
+        STRICT_DEPRECATION_MODE.of(config); // read for its check only (true or false), see above
         Map<String, String> headers = new LinkedHashMap<>();
         for (String header : HEADERS.of(config)) {
             int colon = header.indexOf(':');

@@ -1,5 +1,6 @@
 package io.auditshipper.exporter.splunk;
 
+import io.auditshipper.exporter.encoding.Compression;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.ExporterProperties;
 import io.auditshipper.config.ExporterProperty;
@@ -8,7 +9,6 @@ import io.auditshipper.exporter.http.HttpLogExporter;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Kestra's Splunk {@code LogExporter} properties, read and checked, and the limits of Splunk's HTTP Event Collector.
@@ -25,8 +25,6 @@ public record SplunkConfig(URI host, String token, String source, String index, 
                            Compression compression, boolean indexerAcknowledgement, Duration ackTimeout,
                            int maxRequestBytes) {
 
-    public enum Compression { GZIP, NONE }
-
     /**
      * HEC refuses a request over {@code max_content_length} ({@code [http_input]} in limits.conf,
      * https://docs.splunk.com/Documentation/Splunk/latest/Admin/Limitsconf#.5Bhttp_input.5D): 838860800 bytes in the
@@ -42,9 +40,9 @@ public record SplunkConfig(URI host, String token, String source, String index, 
     static final ExporterProperty<String> SOURCE = ExporterProperty.text("source").orElse("Kestra");
     static final ExporterProperty<String> INDEX = ExporterProperty.text("index");
     static final ExporterProperty<String> SOURCETYPE = ExporterProperty.text("sourcetype");
-    static final ExporterProperty<String> HOST_FIELD = ExporterProperty.text("hostField");
-    static final ExporterProperty<Compression> COMPRESSION = ExporterProperty.choice("compression", Compression.class,
-            null).orElse(Compression.GZIP);
+    static final ExporterProperty<String> HOST_FIELD = ExporterProperty.text("hostField")
+            .orElseGet(HttpLogExporter::localHostname);
+    static final ExporterProperty<Compression> COMPRESSION = Compression.property(Compression.GZIP);
     static final ExporterProperty<Boolean> INDEXER_ACKNOWLEDGEMENT = ExporterProperty.flag("indexerAcknowledgement")
             .orElse(false);
     static final ExporterProperty<Duration> ACK_TIMEOUT = ExporterProperty.duration("ackTimeout")
@@ -57,7 +55,7 @@ public record SplunkConfig(URI host, String token, String source, String index, 
 
     public static SplunkConfig of(ExporterConfig config) {
         return new SplunkConfig(HOST.of(config), TOKEN.of(config), SOURCE.of(config), INDEX.of(config),
-                SOURCETYPE.of(config), Objects.requireNonNullElseGet(HOST_FIELD.of(config), HttpLogExporter::localHostname),
+                SOURCETYPE.of(config), HOST_FIELD.of(config),
                 COMPRESSION.of(config), INDEXER_ACKNOWLEDGEMENT.of(config), ACK_TIMEOUT.of(config),
                 MAX_REQUEST_BYTES.of(config));
     }

@@ -1,5 +1,6 @@
 package io.auditshipper.exporter.splunk;
 
+import io.auditshipper.exporter.encoding.Compression;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditshipper.config.ExporterConfig;
@@ -59,7 +60,7 @@ public final class SplunkHec implements LogExporter {
     public static LogExporter exporter(ExporterConfig config, ExporterContext context) {
         SplunkConfig settings = SplunkConfig.of(config);
         URI host = settings.host();
-        boolean gzip = settings.compression() == SplunkConfig.Compression.GZIP;
+        boolean gzip = settings.compression() == Compression.GZIP;
         boolean acknowledged = settings.indexerAcknowledgement();
         SplunkEventEncoder encoder = new SplunkEventEncoder(settings.hostField(), settings.source(),
                 settings.sourcetype(), settings.index());

@@ -1,5 +1,6 @@
 package io.auditshipper.exporter.storage;
 
+import io.auditshipper.exporter.encoding.Compression;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.ExporterProperties;
 import io.auditshipper.config.ExporterProperty;
@@ -47,11 +48,8 @@ public final class ObjectStoreExporter implements LogExporter {
         this.manifest = tamperEvident ? new Manifest(naming.prefix(), store) : null;
     }
 
-    /** Kestra's {@code compression}: objects written gzipped ({@code GZIP}) or not ({@code NONE}). */
-    public enum Compression { NONE, GZIP }
-
-    public static final ExporterProperty<Compression> COMPRESSION =
-            ExporterProperty.choice("compression", Compression.class, null).orElse(Compression.NONE);
+    /** Kestra's {@code compression}: objects written gzipped ({@code GZIP}) or not ({@code NONE}, the default). */
+    public static final ExporterProperty<Compression> COMPRESSION = Compression.property(Compression.NONE);
 
     /** The properties every storage exporter takes, with the store's {@code maxLinesPerFile}. */
     public static ExporterProperties properties(ExporterProperty<Integer> maxLinesPerFile) {

@@ -33,7 +33,7 @@ class GelfConfigTest {
                 Map.of("endpoint", "http://graylog.example.com:12201")));
 
         assertThat(settings.graylogHost()).isEqualTo("Kestra");
-        assertThat(settings.compression()).isEqualTo(GelfConfig.Compression.GZIP);
+        assertThat(settings.compression()).isEqualTo(io.auditshipper.exporter.encoding.Compression.GZIP);
         assertThat(settings.bulk()).isFalse();
         assertThat(settings.maxRequestBytes()).isEqualTo(65_536);
     }

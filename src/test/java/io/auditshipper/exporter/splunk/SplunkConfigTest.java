@@ -43,7 +43,7 @@ class SplunkConfigTest {
         SplunkConfig settings = SplunkConfig.of(config(Map.of()));
 
         assertThat(settings.source()).isEqualTo("Kestra");
-        assertThat(settings.compression()).isEqualTo(SplunkConfig.Compression.GZIP);
+        assertThat(settings.compression()).isEqualTo(io.auditshipper.exporter.encoding.Compression.GZIP);
         assertThat(settings.indexerAcknowledgement()).isFalse();
         assertThat(settings.ackTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(settings.maxRequestBytes()).isEqualTo(1_000_000);
