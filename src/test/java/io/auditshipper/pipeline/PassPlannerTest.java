@@ -55,7 +55,10 @@ class PassPlannerTest {
             Exchange third = new DefaultExchange(camel);
             planner.open(third);
             assertThat(third.getProperty(PassPlanner.PASS, Pass.class)).isNotNull();
+            // The health check reads the last pass that ended, not the one in progress.
+            assertThat(planner.lastPass()).isSameAs(first.getProperty(PassPlanner.PASS, Pass.class));
             planner.close(third.getProperty(PassPlanner.PASS, Pass.class));
+            assertThat(planner.lastPass()).isSameAs(third.getProperty(PassPlanner.PASS, Pass.class));
         }
     }
 }
