@@ -40,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 
 /**
  * The Camel Main application for one configuration: binds the beans the YAML routes name, makes one
@@ -194,17 +193,23 @@ public final class ShipperApp implements AutoCloseable {
 
     /**
      * One catch-up pass, started once {@code sourceReady} is done (the demo's logs, written while Camel starts);
-     * the pass, or the exception that ended it or {@code sourceReady}.
+     * the pass, or the exception that ended it or {@code sourceReady}. The pass opens while Camel starts: its offsets
+     * are read and its first pages fetched meanwhile.
      */
-    public Pass runOnce(Future<?> sourceReady) throws Exception {
+    public Pass runOnce(CompletableFuture<?> sourceReady) throws Exception {
         offsetStore.lock();
-        Main main = camel(false);
-        main.start();
+        planner.openAhead(sourceReady);
         try {
-            sourceReady.get();
-            return main.getCamelContext().createProducerTemplate().requestBody("direct:pass", null, Pass.class);
+            Main main = camel(false);
+            main.start();
+            try {
+                sourceReady.get();
+                return main.getCamelContext().createProducerTemplate().requestBody("direct:pass", null, Pass.class);
+            } finally {
+                main.stop();
+            }
         } finally {
-            main.stop();
+            planner.dropOpenedAhead();
         }
     }
 

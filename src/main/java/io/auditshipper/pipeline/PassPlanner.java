@@ -29,6 +29,8 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -69,6 +71,16 @@ public final class PassPlanner {
     private final AtomicBoolean running = new AtomicBoolean();
     /** The last pass that ended (not one in progress: health reports how the last one went until the next ends). */
     private volatile Pass lastPass;
+    /** A pass opened by {@link #openAhead}, which the next {@link #open} takes; null when there is none. */
+    private volatile CompletableFuture<Opened> openedAhead;
+
+    /**
+     * A pass planned and the stream of batches it starts with (read ahead at once), and what it does when it begins:
+     * what it writes and says. Planning only reads, so that a pass planned while Camel starts leaves nothing behind
+     * when Camel fails to.
+     */
+    private record Opened(Pass pass, Iterator<Batch> batches, Runnable begin) {
+    }
 
     public PassPlanner(ShipperConfig config, AuditLogSource source, OffsetStore offsetStore, ShipperMeters meters,
                        RetryBudget retryBudget, Clock clock, Sleeper sleeper) {
@@ -83,20 +95,74 @@ public final class PassPlanner {
         this.exporterIds = config.exporters().stream().map(e -> e.id()).toList();
     }
 
-    /** Starts a pass; the body becomes the batches to ship, read lazily. */
+    /** Starts a pass, or takes the one {@link #openAhead} opened; the body becomes the batches to ship, read lazily. */
     public Iterator<Batch> open(Exchange exchange) {
-        if (!running.compareAndSet(false, true)) {
-            throw new IllegalStateException("a pass is already running; this one is skipped");
+        CompletableFuture<Opened> ahead = openedAhead;
+        Opened opened;
+        if (ahead != null) {
+            openedAhead = null;
+            opened = ahead.join();
+        } else {
+            claimRunning();
+            try {
+                opened = plan();
+            } catch (RuntimeException e) {
+                running.set(false);
+                throw e;
+            }
         }
         try {
-            return start(exchange);
+            opened.begin().run();
         } catch (RuntimeException e) {
+            opened.pass().stopReading();
             running.set(false);
             throw e;
         }
+        exchange.setProperty(PASS, opened.pass());
+        return opened.batches();
     }
 
-    private Iterator<Batch> start(Exchange exchange) {
+    /**
+     * With {@code --once}: plans the pass on a thread of its own once {@code sourceReady} is done, while Camel starts
+     * (as long again, on two cores): the offsets are read and the first pages fetched by the time the pass route
+     * runs, which takes this pass (or its failure) at {@link #open}. {@link #dropOpenedAhead} closes it when Camel
+     * fails to start.
+     */
+    public void openAhead(CompletableFuture<?> sourceReady) {
+        claimRunning();
+        openedAhead = sourceReady.thenApplyAsync(ready -> plan(), task -> {
+            Thread opening = new Thread(task, "pass-opening");
+            opening.setDaemon(true);
+            opening.start();
+        }).whenComplete((opened, failure) -> {
+            if (failure != null) {
+                running.set(false);
+            }
+        });
+    }
+
+    /** Closes the pass {@link #openAhead} planned if no route took it (Camel did not start): it wrote nothing. */
+    public void dropOpenedAhead() {
+        CompletableFuture<Opened> ahead = openedAhead;
+        if (ahead == null) {
+            return;
+        }
+        openedAhead = null;
+        try {
+            ahead.join().pass().stopReading();
+            running.set(false);
+        } catch (CompletionException e) {
+            // nothing was opened, and the claim was released when it failed
+        }
+    }
+
+    private void claimRunning() {
+        if (!running.compareAndSet(false, true)) {
+            throw new IllegalStateException("a pass is already running; this one is skipped");
+        }
+    }
+
+    private Opened plan() {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant until = now.minus(config.settleDelay());
         StoredOffsets offsets = offsetStore.load();
@@ -106,13 +172,7 @@ public final class PassPlanner {
         for (String id : exporterIds) {
             pinned = pinned.of(id).isPresent() ? pinned : pinned.advance(id, lookback, source.order());
         }
-        if (pinned != offsets) {
-            // An exporter's first start is stored at once: were it derived from the clock again on the next
-            // pass after a failure, the logs between the two starts would be skipped.
-            offsetStore.save(pinned);
-            StoredOffsets before = offsets;
-            reportOlderThanTheLookback(exporterIds.stream().filter(id -> before.of(id).isEmpty()).toList(), lookback);
-        }
+        List<String> firstStarts = exporterIds.stream().filter(id -> offsets.of(id).isEmpty()).toList();
         Set<String> due = exporterIds.stream().filter(id -> health.isDue(id, now))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         // Twice the window: a log visible within the window of its timestamp is still after the horizon at the
@@ -121,16 +181,24 @@ public final class PassPlanner {
         recent.track(pinned.exporters());
         recent.advanceHorizon(now.minus(config.lateArrivalWindow().multipliedBy(2)));
         Pass pass = new Pass(now, until, exporterIds, due, pinned, source.order(), recent);
-        exchange.setProperty(PASS, pass);
-        if (due.isEmpty()) {
-            LOG.info("pass skipped: every exporter is backing off after failures");
-            return List.<Batch>of().iterator();
-        }
-        LOG.info("pass started: reading {} after {} up to {} for {}", source.describe(),
-                due.stream().map(pass::offsetOf).min(pass.order()).orElseThrow(), until, due);
-        // Alone in the stream, an exporter holds nobody back: it keeps its retries, and has no catch-up after.
-        retryBudget.markSharing(pass.streamShared() ? due : Set.of());
-        return stream(pass, due);
+        StoredOffsets starts = pinned;
+        Runnable begin = () -> {
+            if (!firstStarts.isEmpty()) {
+                // An exporter's first start is stored at once: were it derived from the clock again on the next
+                // pass after a failure, the logs between the two starts would be skipped.
+                offsetStore.save(starts);
+                reportOlderThanTheLookback(firstStarts, lookback);
+            }
+            if (due.isEmpty()) {
+                LOG.info("pass skipped: every exporter is backing off after failures");
+                return;
+            }
+            LOG.info("pass started: reading {} after {} up to {} for {}", source.describe(),
+                    due.stream().map(pass::offsetOf).min(pass.order()).orElseThrow(), until, due);
+            // Alone in the stream, an exporter holds nobody back: it keeps its retries, and has no catch-up after.
+            retryBudget.markSharing(pass.streamShared() ? due : Set.of());
+        };
+        return new Opened(pass, due.isEmpty() ? List.<Batch>of().iterator() : stream(pass, due), begin);
     }
 
     /**

@@ -1,6 +1,11 @@
 package io.auditshipper.pipeline;
 
 import io.auditshipper.config.ShipperConfig;
+import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.model.AuditLogRecord;
+import io.auditshipper.model.Batch;
+import io.auditshipper.model.Offset;
+import io.auditshipper.model.OffsetOrder;
 import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.observe.ShipperMeters;
 import io.auditshipper.offset.FileOffsetStore;
@@ -16,7 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,6 +68,140 @@ class PassPlannerTest {
             assertThat(planner.lastPass()).isSameAs(first.getProperty(PassPlanner.PASS, Pass.class));
             planner.close(third.getProperty(PassPlanner.PASS, Pass.class));
             assertThat(planner.lastPass()).isSameAs(third.getProperty(PassPlanner.PASS, Pass.class));
+        }
+    }
+
+    @Test
+    void aPassOpenedAheadHasItsFirstPagesReadBeforeTheRouteTakesIt() throws Exception {
+        Instant now = Instant.parse("2026-11-20T12:00:00Z");
+        ShipperFixture f = ShipperFixture.h2With(dir, now,
+                new DemoAuditLogs(7).rows(1500, now.minusSeconds(3600), now.minusSeconds(60)));
+        ShipperConfig config = f.config(f.taskWith(""));
+        try (CountingSource source = new CountingSource(Sources.open(config)); DefaultCamelContext camel = new DefaultCamelContext()) {
+            PassPlanner planner = planner(f, config, source);
+            CompletableFuture<Void> sourceReady = new CompletableFuture<>();
+            planner.openAhead(sourceReady);
+            // Nothing is read before the source is ready (the demo's logs would be missed).
+            Thread.sleep(200);
+            assertThat(source.pages.get()).isZero();
+
+            sourceReady.complete(null);
+            // The pages ahead (700 logs each) are read without any route asking for them.
+            await(() -> source.pages.get() == 2);
+            assertThatThrownBy(() -> planner.openAhead(CompletableFuture.completedFuture(null)))
+                    .hasMessageContaining("a pass is already running");
+
+            Exchange route = new DefaultExchange(camel);
+            Iterator<Batch> batches = planner.open(route);
+            int shipped = 0;
+            while (batches.hasNext()) {
+                shipped += batches.next().records().size();
+            }
+            assertThat(shipped).isEqualTo(1500);
+            planner.close(route.getProperty(PassPlanner.PASS, Pass.class));
+        }
+    }
+
+    @Test
+    void aPassOpenedAheadThatNoRouteTookIsClosedAndTheNextOneStarts() throws Exception {
+        Instant now = Instant.parse("2026-11-20T12:00:00Z");
+        ShipperFixture f = ShipperFixture.h2With(dir, now,
+                new DemoAuditLogs(8).rows(100, now.minusSeconds(3600), now.minusSeconds(60)));
+        ShipperConfig config = f.config(f.taskWith(""));
+        try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
+            PassPlanner planner = planner(f, config, source);
+            planner.openAhead(CompletableFuture.completedFuture(null));
+            // Camel did not start: the pass opened ahead is dropped having written nothing (not even the exporter's
+            // first start), and does not hold the next one back.
+            planner.dropOpenedAhead();
+            assertThat(new FileOffsetStore(dir.resolve("state"), "test").load().of("file")).isEmpty();
+
+            Exchange next = new DefaultExchange(camel);
+            assertThat(planner.open(next).hasNext()).isTrue();
+            planner.close(next.getProperty(PassPlanner.PASS, Pass.class));
+        }
+    }
+
+    @Test
+    void aPassThatFailedToOpenAheadFailsAtTheRouteAndReleasesTheNextOne() throws Exception {
+        Instant now = Instant.parse("2026-11-20T12:00:00Z");
+        ShipperFixture f = ShipperFixture.h2With(dir, now, List.of());
+        ShipperConfig config = f.config(f.taskWith(""));
+        try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
+            PassPlanner planner = planner(f, config, source);
+            planner.openAhead(CompletableFuture.failedFuture(new java.sql.SQLException("the demo could not write")));
+
+            Exchange route = new DefaultExchange(camel);
+            assertThatThrownBy(() -> planner.open(route))
+                    .satisfies(e -> assertThat(PassPlanner.withoutCamelWrappers(e)).hasMessage("the demo could not write"));
+            Exchange next = new DefaultExchange(camel);
+            planner.open(next);
+            assertThat(next.getProperty(PassPlanner.PASS, Pass.class)).isNotNull();
+        }
+    }
+
+    private PassPlanner planner(ShipperFixture f, ShipperConfig config, AuditLogSource source) {
+        return new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"),
+                new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), new RetryBudget(config.retry()), f.clock, f.retryWaits);
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 30 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    /** The source, counting the pages read from it. */
+    private static final class CountingSource implements AuditLogSource {
+        private final AuditLogSource source;
+        final AtomicInteger pages = new AtomicInteger();
+
+        CountingSource(AuditLogSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public Iterator<List<AuditLogRecord>> read(Offset after, Instant until) {
+            Iterator<List<AuditLogRecord>> read = source.read(after, until);
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return read.hasNext();
+                }
+
+                @Override
+                public List<AuditLogRecord> next() {
+                    pages.incrementAndGet();
+                    return read.next();
+                }
+            };
+        }
+
+        @Override
+        public OffsetOrder order() {
+            return source.order();
+        }
+
+        @Override
+        public long countBefore(Instant before) {
+            return source.countBefore(before);
+        }
+
+        @Override
+        public long deleteUpTo(Offset upTo) {
+            return source.deleteUpTo(upTo);
+        }
+
+        @Override
+        public String describe() {
+            return source.describe();
+        }
+
+        @Override
+        public void close() {
+            source.close();
         }
     }
 }
