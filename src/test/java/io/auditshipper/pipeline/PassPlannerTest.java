@@ -49,8 +49,7 @@ class PassPlannerTest {
         f.insert(List.of());
         ShipperConfig config = f.config(f.taskWith(""));
         try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
-            PassPlanner planner = new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"),
-                    new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), new RetryBudget(config.retry()), f.clock, f.retryWaits);
+            PassPlanner planner = planner(f, config, source);
             Pass failed = openPass(planner, camel);
             failed.fail("file", "429 Too Many Requests", false, f.clock.instant().plusSeconds(60));
             planner.close(failed);
@@ -68,6 +67,12 @@ class PassPlannerTest {
         }
     }
 
+    /** The planner of the fixture's task with its "file" exporter, on the fixture's clock. */
+    private PassPlanner planner(ShipperFixture f, ShipperConfig config, AuditLogSource source) {
+        return new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"),
+                new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), new RetryBudget(config.retry()), f.clock, f.retryWaits);
+    }
+
     private static Pass openPass(PassPlanner planner, DefaultCamelContext camel) {
         Exchange exchange = new DefaultExchange(camel);
         planner.open(exchange);
@@ -80,8 +85,7 @@ class PassPlannerTest {
         f.insert(List.of());
         ShipperConfig config = f.config(f.taskWith(""));
         try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
-            PassPlanner planner = new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"),
-                    new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), new RetryBudget(config.retry()), f.clock, f.retryWaits);
+            PassPlanner planner = planner(f, config, source);
             Exchange first = new DefaultExchange(camel);
             planner.open(first);
 

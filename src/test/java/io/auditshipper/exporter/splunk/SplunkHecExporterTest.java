@@ -56,6 +56,13 @@ class SplunkHecExporterTest {
         return new DemoAuditLogs(seed).rows(count, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30));
     }
 
+    /** The ids of {@code rows} in shipping order, twice over: a batch Splunk took, unacknowledged, then took again. */
+    private static List<String> twice(List<AuditLogTable.Row> rows) {
+        List<String> twice = new ArrayList<>(ShipperFixture.idsInShippingOrder(rows));
+        twice.addAll(ShipperFixture.idsInShippingOrder(rows));
+        return twice;
+    }
+
     @Test
     void shipsEveryLogOnceInHecEnvelopesGzippedAtMostChunkEventsPerRequest() throws Exception {
         List<AuditLogTable.Row> rows = rows(2_500, 41);
@@ -150,9 +157,7 @@ class SplunkHecExporterTest {
             assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
             assertThat(eventPosts).as("the batch in the shared stream, then again in the catch-up").hasValue(2);
             // At-least-once: the first request's events reached Splunk, unacknowledged, and were sent again.
-            List<String> twice = new ArrayList<>(ShipperFixture.idsInShippingOrder(rows));
-            twice.addAll(ShipperFixture.idsInShippingOrder(rows));
-            assertThat(intake.acceptedIds()).containsExactlyElementsOf(twice);
+            assertThat(intake.acceptedIds()).containsExactlyElementsOf(twice(rows));
             assertThat(pass.shipped("splunk")).isEqualTo(300);
             assertThat(app.meters().get("kestra.shipper.retries").tag("exporter", "splunk").counter().count()).isEqualTo(1);
             assertThat(app.meters().get("kestra.shipper.export.failures").tag("exporter", "splunk").counter().count()).isZero();
@@ -208,9 +213,7 @@ class SplunkHecExporterTest {
             // The catch-up (a retry) and the retried poll in it.
             assertThat(app.meters().get("kestra.shipper.retries").tag("exporter", "splunk").counter().count()).isEqualTo(2);
             // At-least-once: the events of the post whose poll was answered busy reached Splunk, and were posted again.
-            List<String> twice = new ArrayList<>(ShipperFixture.idsInShippingOrder(rows));
-            twice.addAll(ShipperFixture.idsInShippingOrder(rows));
-            assertThat(intake.acceptedIds()).containsExactlyElementsOf(twice);
+            assertThat(intake.acceptedIds()).containsExactlyElementsOf(twice(rows));
         }
     }
 
