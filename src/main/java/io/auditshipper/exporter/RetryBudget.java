@@ -28,6 +28,15 @@ public final class RetryBudget {
      */
     public static final Duration SHARED_STREAM_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
+    /**
+     * How long an HTTP exporter may take to connect when it ships on its own (in the pass's catch-up, or alone in a
+     * pass): camel-http's default is 3 minutes, which a destination whose SYNs are dropped would cost on every attempt,
+     * the task's {@code maxRetries + 1} of them in a catch-up, holding the pass's end and the next pass. 10 s lets a
+     * handshake through a lossy path (Linux sends an unanswered SYN again after 1, 3 and 7 s). Only the connection is
+     * bounded: nothing has been sent on it, so giving up cannot make a duplicate.
+     */
+    public static final Duration HTTP_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private final RetryConfig retry;
     private final Set<String> down = ConcurrentHashMap.newKeySet();
     private final Set<String> sharing = ConcurrentHashMap.newKeySet();

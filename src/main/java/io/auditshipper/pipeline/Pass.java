@@ -7,6 +7,7 @@ import io.auditshipper.model.OffsetOrder;
 import io.auditshipper.offset.RecentlyShipped;
 import io.auditshipper.offset.StoredOffsets;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,9 +158,13 @@ public final class Pass {
         }
     }
 
-    /** When the wait the exporter's destination asked for at its failure is over, if it asked for one. */
-    Optional<Instant> notBefore(String exporterId) {
-        return Optional.ofNullable(notBefore.get(exporterId));
+    /**
+     * What is left at {@code now} of the wait the exporter's destination asked for ({@code Retry-After}) at its
+     * failure, counted from the failure (zero once over), if it asked for one.
+     */
+    Optional<Duration> restOfAskedWait(String exporterId, Instant now) {
+        return Optional.ofNullable(notBefore.get(exporterId))
+                .map(over -> now.isBefore(over) ? Duration.between(now, over) : Duration.ZERO);
     }
 
     /** Whether a destination refused the exporter's batch for good (credentials, configuration) in this pass. */

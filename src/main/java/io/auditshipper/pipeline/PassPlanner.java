@@ -273,8 +273,7 @@ public final class PassPlanner {
         Instant now = clock.instant();
         double jitter = ThreadLocalRandom.current().nextDouble();
         return exporters.stream()
-                .map(id -> RetryPolicy.wait(config.retry(), streamsOver, pass.notBefore(id)
-                        .map(notBefore -> now.isBefore(notBefore) ? Duration.between(now, notBefore) : Duration.ZERO), jitter))
+                .map(id -> RetryPolicy.wait(config.retry(), streamsOver, pass.restOfAskedWait(id, now), jitter))
                 .max(Comparator.naturalOrder()).orElseThrow();
     }
 
@@ -382,7 +381,7 @@ public final class PassPlanner {
             }
             String error = pass.failures().get(id);
             if (error != null) {
-                Instant retryAt = health.failed(id, now);
+                Instant retryAt = health.failed(id, now, pass.restOfAskedWait(id, now));
                 summary.append("  FAILED, next try after ").append(retryAt.truncatedTo(ChronoUnit.SECONDS))
                         .append(": ").append(error);
             } else if (pass.isActive(id)) {

@@ -14,7 +14,6 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -26,8 +25,10 @@ import java.util.Map;
  * {@link RetryPolicy}, honouring {@code Retry-After}; 413, 400 and 422 halve the request until the record at fault stands alone, which is
  * parked in the dead-letter file with the reason (so one bad record does not take its neighbours along);
  * other 4xx park the request's records; 401/403 fail the exporter (wrong credentials are not the records' fault).
- * While the exporter shares the pass's stream, a connection not established within
- * {@link RetryBudget#SHARED_STREAM_CONNECT_TIMEOUT} is no answer (nothing was sent), not a wait for the others.
+ * A connection not established within {@link RetryBudget#SHARED_STREAM_CONNECT_TIMEOUT} while the exporter shares the
+ * pass's stream (not a wait for the others), or {@link RetryBudget#HTTP_CONNECT_TIMEOUT} on its own (camel-http's
+ * default, 3 minutes, per attempt of a catch-up), is no answer, retried (nothing was sent); an answer is waited for
+ * as long as camel-http waits, since a request given up on might still be taken and sent again would be taken twice.
  */
 public final class HttpDelivery {
 
@@ -64,8 +65,6 @@ public final class HttpDelivery {
     private final DeadLetterFile deadLetters;
     private final RetryBudget retryBudget;
     private volatile ProducerTemplate template;
-    /** camel-http's connect timeout (its {@code connectTimeout}, 3 minutes unless set), read when bound. */
-    private volatile Duration connectTimeout;
 
     public HttpDelivery(String exporterId, String url, String contentType, Map<String, String> headers,
                         ExporterContext context, DeadLetterFile deadLetters) {
@@ -90,7 +89,6 @@ public final class HttpDelivery {
         for (String scheme : new String[]{"http", "https"}) {
             context.getComponent(scheme, HttpComponent.class).setHttpClientConfigurer(HttpClientBuilder::disableAutomaticRetries);
         }
-        connectTimeout = Duration.ofMillis(context.getComponent(URI.create(url).getScheme(), HttpComponent.class).getConnectTimeout());
         template = context.createProducerTemplate();
     }
 
@@ -128,8 +126,9 @@ public final class HttpDelivery {
         }
         return retryPolicy.run(() -> {
             // Per request: the exporter may share the pass's stream now and catch up alone later (RetryBudget).
+            Duration connectTimeout = retryBudget.connectTimeout(exporterId, RetryBudget.HTTP_CONNECT_TIMEOUT);
             String endpoint = url + (url.contains("?") ? "&" : "?") + "throwExceptionOnFailure=false&connectTimeout="
-                    + retryBudget.connectTimeout(exporterId, connectTimeout).toMillis();
+                    + connectTimeout.toMillis();
             Exchange answer = template.send(endpoint,
                     exchange -> {
                         exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
@@ -139,7 +138,7 @@ public final class HttpDelivery {
                         exchange.getIn().setBody(request.body());
                     });
             if (answer.getException() != null) {
-                return classifier.noAnswer(answer.getException());
+                return classifier.noAnswer(answer.getException(), connectTimeout);
             }
             byte[] body = answer.getMessage().getBody(byte[].class);
             return classifier.classify(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),

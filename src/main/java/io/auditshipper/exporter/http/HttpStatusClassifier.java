@@ -2,8 +2,10 @@ package io.auditshipper.exporter.http;
 
 import io.auditshipper.exporter.retry.Outcome;
 import io.auditshipper.exporter.retry.RetryAfter;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -43,7 +45,15 @@ final class HttpStatusClassifier {
         return Outcome.reject(response, "HTTP " + status + " from " + url + ": " + abbreviate(response.text()));
     }
 
-    Outcome<HttpDelivery.Response> noAnswer(Exception failure) {
+    /**
+     * No answer, retried. A connection not established within {@code connectTimeout} says so: nothing was sent on it,
+     * unlike a request left unanswered, which the destination may have taken.
+     */
+    Outcome<HttpDelivery.Response> noAnswer(Exception failure, Duration connectTimeout) {
+        if (failure instanceof ConnectTimeoutException) {
+            return Outcome.retry("could not connect to " + url + " within " + connectTimeout + ", nothing sent: "
+                    + failure.getMessage());
+        }
         return Outcome.retry("no answer from " + url + ": " + failure.getMessage());
     }
 

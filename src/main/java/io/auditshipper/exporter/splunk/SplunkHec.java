@@ -35,7 +35,10 @@ import java.util.concurrent.TimeoutException;
  * {@code indexerAcknowledgement: true} every request carries the exporter's channel
  * ({@code X-Splunk-Request-Channel}) and the batch is acknowledged only once {@code /services/collector/ack}
  * says every request's {@code ackId} is indexed, polled within {@code ackTimeout}; past it the batch fails, to be
- * sent again (at-least-once), never refused or parked.
+ * sent again (at-least-once), never refused or parked. A poll Splunk answers "later" (408, 429, 5xx such as 503
+ * "Server is busy", or no answer) is retried as any request is; one it refuses for good (the token refused,
+ * acknowledgement disabled on it, the channel not passed on: {@link #ackPollFix}) stops the exporter naming the fix.
+ * Either way the batch is committed only once every ackId has come back true.
  */
 public final class SplunkHec implements LogExporter {
 
@@ -72,14 +75,13 @@ public final class SplunkHec implements LogExporter {
             headers.put("X-Splunk-Request-Channel", channel);
         }
         DeadLetterFile deadLetters = context.deadLetters(config.id());
-        HttpDelivery.FatalAnswers fatal = SplunkHec::fix;
         HttpDelivery acks = acknowledged ? new HttpDelivery(config.id(), ApiKeyIntake.intakeUrl(host, "/services/collector/ack"),
-                "application/json", headers, context, deadLetters, fatal) : null;
+                "application/json", headers, context, deadLetters, SplunkHec::ackPollFix) : null;
         if (gzip) {
             headers.put("Content-Encoding", "gzip");
         }
         HttpDelivery delivery = new HttpDelivery(config.id(), ApiKeyIntake.intakeUrl(host, "/services/collector"),
-                "application/json", headers, context, deadLetters, fatal);
+                "application/json", headers, context, deadLetters, SplunkHec::fix);
         HttpLogSink sink = new HttpLogSink(new RequestPacker(encoder, gzip, config.chunk(), settings.maxRequestBytes(),
                 RequestPacker.LimitOn.UNCOMPRESSED), delivery, deadLetters);
         return new SplunkHec(config.id(), sink, acks, settings.ackTimeout(), channel);
@@ -108,6 +110,22 @@ public final class SplunkHec implements LogExporter {
             return "no HEC endpoint takes this request (check the exporter's `host` property: the HEC port, http or https)";
         }
         return null;
+    }
+
+    /**
+     * The answers to the acknowledgement poll that no retry mends: {@link #fix}'s (a token refused, acknowledgement
+     * disabled on it, no HEC endpoint), except a channel missing or invalid (codes 10, 11), which the exporter did send
+     * on the poll, as on the events it posted: whatever lies between it and Splunk did not pass it on.
+     */
+    static String ackPollFix(int status, String body) {
+        int code = hecCode(body);
+        if (status == 400 && (code == 10 || code == 11)) {
+            return "Splunk did not get the exporter's channel (X-Splunk-Request-Channel) with the acknowledgement poll: a"
+                    + " proxy or load balancer in front of HEC drops or rewrites that header, or sends the poll to another"
+                    + " indexer than the events (acknowledgements need sticky sessions); let the header through to the"
+                    + " indexer that took the events, or set `indexerAcknowledgement: false`";
+        }
+        return fix(status, body);
     }
 
     private static int hecCode(String body) {
@@ -146,8 +164,11 @@ public final class SplunkHec implements LogExporter {
         while (!pending.isEmpty()) {
             HttpDelivery.Response answer = acks.post(JSON.writeValueAsBytes(Map.of("acks", new ArrayList<>(pending))));
             if (answer.status() / 100 != 2) {
+                // The poll itself refused (its body, as Splunk reads it): asking again cannot help. The batch is not
+                // committed: the exporter fails the pass, and a later one sends the batch again.
                 throw new DestinationUnavailableException("exporter " + id + ": " + acks.url() + " answered " + answer.status()
-                        + " (" + answer.text() + ") to the acknowledgement poll; the batch will be shipped again", null);
+                        + " (" + answer.text() + ") to the acknowledgement poll; the batch is not committed and will be"
+                        + " shipped again on a later pass", null);
             }
             JsonNode states = JSON.readTree(answer.body()).path("acks");
             pending.removeIf(ackId -> states.path(String.valueOf(ackId)).asBoolean(false));

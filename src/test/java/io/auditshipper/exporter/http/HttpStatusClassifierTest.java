@@ -64,7 +64,7 @@ class HttpStatusClassifierTest {
 
     @Test
     void noAnswerIsRetried() {
-        assertThat(classifier.noAnswer(new java.net.ConnectException("Connection refused")))
+        assertThat(classifier.noAnswer(new java.net.ConnectException("Connection refused"), java.time.Duration.ofSeconds(10)))
                 .isEqualTo(Outcome.retry("no answer from " + URL + ": Connection refused"));
     }
 }

@@ -8,6 +8,7 @@ import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.pipeline.Pass;
 import io.auditshipper.source.AuditLogTable;
 import io.auditshipper.support.FakeHttpIntake.Answer;
+import io.auditshipper.support.FakeHttpIntake.Request;
 import io.auditshipper.support.ShipperFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +54,13 @@ class SplunkHecExporterTest {
 
     private static List<AuditLogTable.Row> rows(int count, long seed) {
         return new DemoAuditLogs(seed).rows(count, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30));
+    }
+
+    /** The ids of {@code rows} in shipping order, twice over: a batch Splunk took, unacknowledged, then took again. */
+    private static List<String> twice(List<AuditLogTable.Row> rows) {
+        List<String> twice = new ArrayList<>(ShipperFixture.idsInShippingOrder(rows));
+        twice.addAll(ShipperFixture.idsInShippingOrder(rows));
+        return twice;
     }
 
     @Test
@@ -148,14 +157,132 @@ class SplunkHecExporterTest {
             assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
             assertThat(eventPosts).as("the batch in the shared stream, then again in the catch-up").hasValue(2);
             // At-least-once: the first request's events reached Splunk, unacknowledged, and were sent again.
-            List<String> twice = new ArrayList<>(ShipperFixture.idsInShippingOrder(rows));
-            twice.addAll(ShipperFixture.idsInShippingOrder(rows));
-            assertThat(intake.acceptedIds()).containsExactlyElementsOf(twice);
+            assertThat(intake.acceptedIds()).containsExactlyElementsOf(twice(rows));
             assertThat(pass.shipped("splunk")).isEqualTo(300);
             assertThat(app.meters().get("kestra.shipper.retries").tag("exporter", "splunk").counter().count()).isEqualTo(1);
             assertThat(app.meters().get("kestra.shipper.export.failures").tag("exporter", "splunk").counter().count()).isZero();
             assertThat(dir.resolve("dead-letter/splunk.ndjson")).doesNotExist();
         }
+    }
+
+    /** The poll, as a proxy in front of HEC passes it on: {@code channel} as the header's value, or none when null. */
+    private static Request withChannel(Request poll, String channel) {
+        Map<String, List<String>> headers = new HashMap<>(poll.headers());
+        headers.keySet().removeIf(name -> name.equalsIgnoreCase("X-Splunk-Request-Channel"));
+        if (channel != null) {
+            headers.put("X-Splunk-Request-Channel", List.of(channel));
+        }
+        return new Request(poll.method(), poll.path(), poll.query(), headers, poll.body(), poll.sentBytes());
+    }
+
+    private long ackPollsSent() {
+        return intake.server.requests().stream().filter(r -> r.path().equals("/services/collector/ack")).count();
+    }
+
+    /**
+     * Splunk answering the poll "later" (503 code 9 "Server is busy", then 500 code 8 "Internal server error") is
+     * retried: in the shared stream the exporter has no retry and leaves it, in the catch-up it posts the batch again
+     * and its poll is retried; the batch counts as shipped once its ackId came back true, never before.
+     */
+    @Test
+    void aPollAnsweredBusyOrInternalErrorIsRetriedAndTheBatchCommittedOnlyOnceAcknowledged() throws Exception {
+        List<AuditLogTable.Row> rows = rows(300, 51);
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        intake.ackEnabled = true;
+        AtomicInteger polls = new AtomicInteger();
+        intake.server.respondWith(request -> {
+            if (request.path().equals("/services/collector/ack")) {
+                switch (polls.incrementAndGet()) {
+                    case 1: return SplunkHecIntake.hec(503, "Server is busy", 9);
+                    case 2: return SplunkHecIntake.hec(500, "Internal server error", 8);
+                    default: break;
+                }
+            }
+            return intake.intake(request);
+        });
+
+        try (ShipperApp app = f.app(f.config(task(f, "    indexerAcknowledgement: true\n"),
+                Map.of("SPLUNK_HEC_TOKEN", SplunkHecIntake.TOKEN)))) {
+            Pass pass = app.runOnce();
+
+            assertThat(intake.server.violations()).isEmpty();
+            assertThat(pass.allSucceeded()).as(String.valueOf(pass.failures())).isTrue();
+            assertThat(ackPollsSent()).isEqualTo(3);
+            assertThat(intake.ackPolls).as("polls Splunk answered with the acks' states").hasValue(1);
+            assertThat(pass.shipped("splunk")).isEqualTo(300);
+            // The catch-up (a retry) and the retried poll in it.
+            assertThat(app.meters().get("kestra.shipper.retries").tag("exporter", "splunk").counter().count()).isEqualTo(2);
+            // At-least-once: the events of the post whose poll was answered busy reached Splunk, and were posted again.
+            assertThat(intake.acceptedIds()).containsExactlyElementsOf(twice(rows));
+        }
+    }
+
+    /**
+     * A proxy that drops the channel header from the poll (Splunk: 400 code 10 "Data channel is missing"), or rewrites
+     * it (code 11 "Invalid data channel"): no retry, the exporter is refused naming what to fix, and not
+     * {@code indexerAcknowledgement: true}, which it has; the batch is not committed, nothing is parked.
+     */
+    @Test
+    void aPollWhoseChannelDoesNotReachSplunkIsRefusedNamingTheHeaderAndNothingIsCommitted() throws Exception {
+        List<AuditLogTable.Row> rows = rows(100, 52);
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        intake.ackEnabled = true;
+        Map<String, String> answerByChannel = new java.util.LinkedHashMap<>();
+        answerByChannel.put(null, "Data channel is missing");
+        answerByChannel.put("kestra-shipper", "Invalid data channel");
+        for (Map.Entry<String, String> proxy : answerByChannel.entrySet()) {
+            long pollsBefore = ackPollsSent();
+            intake.server.respondWith(request -> intake.intake(request.path().equals("/services/collector/ack")
+                    ? withChannel(request, proxy.getKey()) : request));
+
+            Pass pass = ship(f, SplunkHecIntake.TOKEN, "    indexerAcknowledgement: true\n");
+
+            assertThat(pass.failures()).containsOnlyKeys("splunk");
+            assertThat(pass.failures().get("splunk")).contains(proxy.getValue()).contains("X-Splunk-Request-Channel")
+                    .contains("`indexerAcknowledgement: false`").doesNotContain("indexerAcknowledgement: true");
+            assertThat(ackPollsSent() - pollsBefore).as("a refusal is not polled again").isEqualTo(1);
+            assertThat(pass.shipped("splunk")).isZero();
+            assertThat(pass.offsetOf("splunk").timestamp()).isBefore(ShipperFixture.inShippingOrder(rows).get(0).timestamp());
+        }
+        assertThat(f.shippedIds("file")).hasSize(100);
+        assertThat(dir.resolve("dead-letter/splunk.ndjson")).doesNotExist();
+    }
+
+    /**
+     * A poll refused for the token, as Splunk words it: acknowledgement turned off on it since the events were posted
+     * (400 code 14 "ACK is disabled"), the token disabled (403 code 1): no retry, the fix named, nothing committed.
+     */
+    @Test
+    void aPollRefusedForTheTokenNamesTheFixAndNothingIsCommitted() throws Exception {
+        List<AuditLogTable.Row> rows = rows(100, 53);
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        intake.ackEnabled = true;
+        intake.server.respondWith(request -> {
+            if (request.path().equals("/services/collector/ack")) {
+                intake.ackEnabled = false;
+            }
+            return intake.intake(request);
+        });
+
+        Pass ackDisabled = ship(f, SplunkHecIntake.TOKEN, "    indexerAcknowledgement: true\n");
+
+        assertThat(ackDisabled.failures().get("splunk")).contains("ACK is disabled")
+                .contains("set `indexerAcknowledgement: false` or enable it on the token");
+        assertThat(ackDisabled.shipped("splunk")).isZero();
+        assertThat(ackPollsSent()).isEqualTo(1);
+
+        intake.ackEnabled = true;
+        intake.server.respondWith(request -> request.path().equals("/services/collector/ack")
+                ? SplunkHecIntake.hec(403, "Token disabled", 1) : intake.intake(request));
+
+        Pass tokenDisabled = ship(f, SplunkHecIntake.TOKEN, "    indexerAcknowledgement: true\n");
+
+        assertThat(tokenDisabled.failures().get("splunk")).contains("Token disabled").contains("`token`")
+                .doesNotContain(SplunkHecIntake.TOKEN);
+        assertThat(tokenDisabled.shipped("splunk")).isZero();
+        assertThat(ackPollsSent()).isEqualTo(2);
+        assertThat(tokenDisabled.offsetOf("splunk").timestamp()).isBefore(ShipperFixture.inShippingOrder(rows).get(0).timestamp());
+        assertThat(dir.resolve("dead-letter/splunk.ndjson")).doesNotExist();
     }
 
     @Test

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 10 (data channel is missing, when the token has acknowledgement on), 11 (invalid channel), 12/13 (event
  * field required/blank), 14 (ACK is disabled), 413 over {@code max_content_length}. With acknowledgement, a
  * success carries an {@code ackId} per channel, and {@code POST /services/collector/ack} with {@code {"acks":[...]}}
- * answers {@code {"acks":{"<id>":true|false}}}. A request refused indexes nothing here.
+ * answers {@code {"acks":{"<id>":true|false}}}, or, like an event post, 400 code 14 (ACK disabled on the token),
+ * 10/11 (channel missing/invalid), 401/403 for the token. A request refused indexes nothing here.
  */
 public final class SplunkHecIntake {
 
@@ -135,6 +136,9 @@ public final class SplunkHecIntake {
         }
         if (channel == null) {
             return hec(400, "Data channel is missing", 10);
+        }
+        if (!GUID.matcher(channel).matches()) {
+            return hec(400, "Invalid data channel", 11);
         }
         ackPolls.incrementAndGet();
         JsonNode body;
