@@ -181,11 +181,6 @@ class PassPlannerTest {
         }
     }
 
-    private PassPlanner planner(ShipperFixture f, ShipperConfig config, AuditLogSource source) {
-        return new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"),
-                new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), new RetryBudget(config.retry()), f.clock, f.retryWaits);
-    }
-
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
