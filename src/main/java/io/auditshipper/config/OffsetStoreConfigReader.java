@@ -31,8 +31,8 @@ final class OffsetStoreConfigReader {
         String url = s.string("url", inherits ? source.url() : null);
         if (url == null && k != OffsetStoreConfig.Kind.FILE) {
             values.problem(p + ".url: missing; the " + kind.toLowerCase(Locale.ROOT) + " offset store needs the address of its store");
-        } else if (s.raw("url") != null && k == OffsetStoreConfig.Kind.KESTRA && !ExporterProperty.isHttpUrl(url)) {
-            values.problem(p + ".url: '" + SecretRedactor.redact(url) + "' is not an http(s) URL with a host, e.g. http://localhost:8080");
+        } else if (s.raw("url") != null && k == OffsetStoreConfig.Kind.KESTRA) {
+            values.read(url, p + ".url", ValueParser.httpUrl(), null, "http://localhost:8080");
         }
         String namespace = s.string("namespace", flowNamespace == null ? "system" : flowNamespace);
         return new OffsetStoreConfig(k, Path.of(s.string("directory", "./state")), url,

@@ -25,8 +25,8 @@ final class SourceConfigReader {
             values.problem(p + ".url: missing; give the Kestra server's address, e.g. http://localhost:8080");
         } else if (k == SourceConfig.Kind.JDBC && !url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             values.problem(p + ".url: '" + url + "' is neither an H2 (jdbc:h2:...) nor a PostgreSQL (jdbc:postgresql:...) URL");
-        } else if (k == SourceConfig.Kind.KESTRA && !ExporterProperty.isHttpUrl(url)) {
-            values.problem(p + ".url: '" + SecretRedactor.redact(url) + "' is not an http(s) URL with a host, e.g. http://localhost:8080");
+        } else if (k == SourceConfig.Kind.KESTRA) {
+            values.read(url, p + ".url", ValueParser.httpUrl(), null, "http://localhost:8080");
         }
         String api = s.string("apiVersion", "AUTO").toUpperCase(Locale.ROOT);
         if (!Set.of("AUTO", "V1", "V2").contains(api)) {
