@@ -140,7 +140,7 @@ class CliTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.output()).contains("types: unknown audit action 'DELETED'")
                 .contains("excludeTypes: unknown audit action 'LOGGED_IN'")
-                .contains("source.apiVersion: 'V3' is not a Kestra API generation")
+                .contains("source.apiVersion: 'V3' is not one of AUTO, V1, V2 (the Kestra API generation")
                 .doesNotContain("configuration OK");
     }
 
