@@ -102,6 +102,14 @@ public record ExporterProperty<T>(String name, boolean whole, ValueParser<T> par
         return new ExporterProperty<>(name, whole, parser, () -> null, example, true);
     }
 
+    /**
+     * The same property not required on its own, its example kept: for a destination where it is one choice of
+     * several (Azure Blob's application credentials), the destination's reader requiring it once chosen.
+     */
+    public ExporterProperty<T> optional() {
+        return new ExporterProperty<>(name, whole, parser, () -> null, example, false);
+    }
+
     /** The same property with a further check on its value ({@code expected} says what passes it). */
     public ExporterProperty<T> where(Predicate<T> check, String expected) {
         return new ExporterProperty<>(name, whole, parser.where(check, expected), fallback, example, required);

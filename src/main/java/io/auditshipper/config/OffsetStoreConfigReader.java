@@ -28,6 +28,7 @@ final class OffsetStoreConfigReader {
         if (url == null && k != OffsetStoreConfig.Kind.FILE) {
             values.problem(p + ".url: missing; the " + k.name().toLowerCase(Locale.ROOT) + " offset store needs the address of its store");
         } else if (s.raw("url") != null && k == OffsetStoreConfig.Kind.KESTRA) {
+            // Checked only: the source and the store keep the URL as given.
             values.read(url, p + ".url", ValueParser.httpUrl(), null, "http://localhost:8080");
         }
         String namespace = s.string("namespace", flowNamespace == null ? "system" : flowNamespace);

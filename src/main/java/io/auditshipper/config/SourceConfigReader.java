@@ -21,6 +21,7 @@ final class SourceConfigReader {
         } else if (k == SourceConfig.Kind.JDBC && !url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             values.problem(p + ".url: '" + url + "' is neither an H2 (jdbc:h2:...) nor a PostgreSQL (jdbc:postgresql:...) URL");
         } else if (k == SourceConfig.Kind.KESTRA) {
+            // Checked only: the source and the store keep the URL as given.
             values.read(url, p + ".url", ValueParser.httpUrl(), null, "http://localhost:8080");
         }
         SourceConfig.ApiVersion api = values.read(s.string("apiVersion", null), p + ".apiVersion",
