@@ -140,8 +140,37 @@ class CliTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.output()).contains("types: unknown audit action 'DELETED'")
                 .contains("excludeTypes: unknown audit action 'LOGGED_IN'")
-                .contains("source.apiVersion: 'V3' is not a Kestra API generation")
+                .contains("source.apiVersion: 'V3' is not one of AUTO, V1, V2 (the Kestra API generation")
                 .doesNotContain("configuration OK");
+    }
+
+    @Test
+    void checkListsEveryBadSettingAndEveryBadExporterPropertyInOneFailure() throws Exception {
+        Path task = write("task.yaml", """
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                chunk: none
+                logExporters:
+                  - id: splunk
+                    type: io.kestra.plugin.ee.splunk.LogExporter
+                    token: "{{ secret('SPLUNK_HEC_TOKEN') }}"
+                    indexerAcknowledgement: sometimes
+                    ackTimeout: 2 minutes
+                  - id: syslog
+                    type: io.kestra.plugin.ee.syslog.LogExporter
+                    host: siem.example.com
+                    port: 70000
+                """);
+
+        Run run = run(Map.of("SPLUNK_HEC_TOKEN", "splunk-token-987"), "--check", "--config", task.toString());
+
+        assertThat(run.exit()).as(run.output()).isEqualTo(2);
+        assertThat(run.output().lines().filter(line -> line.startsWith("  ")).map(String::strip)).containsExactlyInAnyOrder(
+                "chunk: 'none' is not a whole number above 0, e.g. chunk: 5000",
+                "logExporters.splunk.host: required by io.kestra.plugin.ee.splunk.LogExporter, e.g. host: https://splunk.example.com:8088",
+                "logExporters.splunk.indexerAcknowledgement: 'sometimes' is not true or false, e.g. indexerAcknowledgement: false",
+                "logExporters.splunk.ackTimeout: '2 minutes' is not a positive ISO-8601 duration, e.g. ackTimeout: PT2M",
+                "logExporters.syslog.port: '70000' is not a whole number from 1 to 65535");
+        assertThat(run.output()).startsWith("configuration errors:").doesNotContain("splunk-token-987");
     }
 
     @Test

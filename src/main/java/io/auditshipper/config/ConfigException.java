@@ -21,7 +21,12 @@ public class ConfigException extends RuntimeException {
      * properties that go together), in the one shape every exporter error has: {@code logExporters.<id>.<path>: ...}.
      */
     public static ConfigException inExporter(String exporterId, String path, String problem) {
-        return new ConfigException("logExporters." + exporterId + (path == null ? "" : "." + path) + ": " + problem);
+        return new ConfigException(exporterPath(exporterId, path) + ": " + problem);
+    }
+
+    /** Where exporter {@code exporterId}'s property {@code path} (null: the exporter itself) is set: {@code logExporters.<id>.<path>}. */
+    static String exporterPath(String exporterId, String path) {
+        return "logExporters." + exporterId + (path == null ? "" : "." + path);
     }
 
     public List<String> problems() {

@@ -1,7 +1,6 @@
 package io.auditshipper.config;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +10,8 @@ import java.util.Set;
 /**
  * Reads the values of one configuration file, collecting every problem (the property's path and the fix)
  * instead of stopping at the first, so that one run of {@code --check} lists them all. A value that cannot be
- * read is a problem and the fallback is used, so that the rest can still be checked.
+ * read is a problem and the fallback is used, so that the rest can still be checked. Values are read by the
+ * parsers the exporters' properties use ({@link ValueParser}), and refused in the same words.
  */
 final class ConfigValues {
 
@@ -36,103 +36,62 @@ final class ConfigValues {
         return (Map<String, Object>) value;
     }
 
-    String string(Object value, String property, String fallback) {
+    /**
+     * The value as {@code parser} reads it ({@link ValueParser}, the parsers of the exporters' properties too), or
+     * {@code fallback} when absent; a refused value is a problem in the one refusal shape, its example the fallback,
+     * and the fallback is used.
+     */
+    <T> T read(Object value, String property, ValueParser<T> parser, T fallback) {
+        return read(value, property, parser, fallback, ValueParser.example(fallback));
+    }
+
+    /** As {@link #read(Object, String, ValueParser, Object)}, with {@code example} shown when refused. */
+    <T> T read(Object value, String property, ValueParser<T> parser, T fallback, String example) {
         if (value == null) {
             return fallback;
         }
-        if (value instanceof Map || value instanceof List) {
-            problems.add(property + ": expected a single value, not " + (value instanceof Map ? "a map" : "a list"));
+        try {
+            return parser.parse(value);
+        } catch (ValueParser.Refused e) {
+            problems.add(ValueParser.refusal(property, property.substring(property.lastIndexOf('.') + 1), value, e, example));
             return fallback;
         }
-        return templates == null ? value.toString() : templates.resolve(value.toString(), property);
+    }
+
+    /** A single value, its expressions resolved once the flow's variables are known. */
+    String string(Object value, String property, String fallback) {
+        String text = read(value, property, ValueParser.text(), null, fallback);
+        if (text == null) {
+            return fallback;
+        }
+        return templates == null ? text : templates.resolve(text, property);
     }
 
     boolean bool(Object value, String property, boolean fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        String s = value.toString();
-        if (!s.equals("true") && !s.equals("false")) {
-            problems.add(property + ": '" + s + "' is not a boolean; write true or false");
-            return fallback;
-        }
-        return Boolean.parseBoolean(s);
+        return read(value, property, ValueParser.bool(), fallback);
     }
 
     int positive(Object value, String property, int fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value.toString());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        problems.add(property + ": '" + value + "' must be a whole number above 0, e.g. " + fallback);
-        return fallback;
+        return read(value, property, ValueParser.wholeNumber(1, Integer.MAX_VALUE), fallback);
     }
 
     int nonNegative(Object value, String property, int fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value.toString());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        problems.add(property + ": '" + value + "' must be a whole number of 0 or more");
-        return fallback;
+        return read(value, property, ValueParser.wholeNumber(0, Integer.MAX_VALUE), fallback);
     }
 
     /** At least {@code min}; a number Java reads ({@code 2}, {@code 1.5}). */
     double atLeast(Object value, String property, double min, double fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            double n = Double.parseDouble(value.toString());
-            if (n >= min) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        problems.add(property + ": '" + value + "' must be a number of at least " + (long) min + ", e.g. "
-                + (fallback == Math.rint(fallback) ? Long.toString((long) fallback) : Double.toString(fallback)));
-        return fallback;
+        return read(value, property, ValueParser.atLeast(min), fallback);
     }
 
+    /** A duration of zero or more (a delay, a window). */
     Duration duration(Object value, String property, Duration fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            Duration d = Duration.parse(value.toString());
-            if (!d.isNegative()) {
-                return d;
-            }
-        } catch (DateTimeParseException ignored) {
-            // reported below
-        }
-        problems.add(property + ": '" + value + "' is not an ISO-8601 duration of 0 or more; write e.g. P1D, PT12H or PT5S");
-        return fallback;
+        return read(value, property, ValueParser.duration(false), fallback);
     }
 
     /** A duration above zero (a timeout). */
     Duration positiveDuration(Object value, String property, Duration fallback) {
-        Duration d = duration(value, property, fallback);
-        if (d.isZero()) {
-            problems.add(property + ": must be more than zero, e.g. " + fallback);
-            return fallback;
-        }
-        return d;
+        return read(value, property, ValueParser.duration(true), fallback);
     }
 
     /** A list of names out of {@code known}: resource types, audit actions. */

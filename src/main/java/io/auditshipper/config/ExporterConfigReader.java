@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads {@code logExporters}: each entry's id and Kestra type name, and its properties checked against the ones
- * that type takes ({@link ExporterType}), flattened to dotted names with their expressions resolved.
+ * that type takes ({@link ExporterType}), flattened to dotted names with their expressions resolved, and their
+ * values checked.
  */
 final class ExporterConfigReader {
 
@@ -35,6 +36,7 @@ final class ExporterConfigReader {
                 continue;
             }
             Map<String, Object> entry = ConfigValues.asMap(raw);
+            int problemsBefore = values.problems().size();
             String id = values.string(entry.get("id"), p + ".id", null);
             if (id == null) {
                 values.problem(p + ".id: missing; give each exporter an id such as 'file'");
@@ -53,7 +55,13 @@ final class ExporterConfigReader {
             Map<String, Object> properties = new LinkedHashMap<>();
             collect(entry, "", p, type, properties, values);
             int chunk = values.positive(entry.get("chunk"), p + ".chunk", 1000);
-            out.add(new ExporterConfig(id, type, chunk, properties));
+            ExporterConfig exporter = new ExporterConfig(id, type, chunk, properties);
+            // Its property values checked together with the task's settings, so one --check lists every problem;
+            // only when the entry itself read fine (an unset secret reads as blank: not "required" on top of it).
+            if (values.problems().size() == problemsBefore) {
+                exporter.type().problems(exporter).forEach(values::problem);
+            }
+            out.add(exporter);
         }
         return out;
     }

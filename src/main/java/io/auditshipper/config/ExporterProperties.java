@@ -35,6 +35,14 @@ public record ExporterProperties(List<ExporterProperty<?>> list) {
                 || p.name().startsWith(path + "."));
     }
 
+    /**
+     * What is wrong with these properties in the exporter's config, every refused value and every required one
+     * absent, so that one check lists them all; defaults are not looked up.
+     */
+    public List<String> problems(ExporterConfig config) {
+        return list.stream().flatMap(p -> p.problem(config).stream()).distinct().toList();
+    }
+
     /** Whether {@code path} is a property itself (its value, even a map, is its parser's to take or refuse), not a map on the way to one. */
     public boolean takesWhole(String path) {
         return list.stream().anyMatch(p -> p.name().equals(path));

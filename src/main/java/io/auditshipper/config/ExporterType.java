@@ -5,6 +5,7 @@ import io.auditshipper.exporter.azureblob.AzureBlobConfig;
 import io.auditshipper.exporter.camel.CamelConfig;
 import io.auditshipper.exporter.cloudwatch.CloudWatchConfig;
 import io.auditshipper.exporter.datadog.DatadogConfig;
+import io.auditshipper.exporter.encoding.RecordSchema;
 import io.auditshipper.exporter.file.FileExporterConfig;
 import io.auditshipper.exporter.gcp.CloudLoggingConfig;
 import io.auditshipper.exporter.gcs.GcsConfig;
@@ -16,7 +17,9 @@ import io.auditshipper.exporter.search.SearchConfig;
 import io.auditshipper.exporter.splunk.SplunkConfig;
 import io.auditshipper.exporter.syslog.SyslogConfig;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -70,6 +73,17 @@ public enum ExporterType {
     /** Whether the dotted property path (e.g. {@code connection.basicAuth.username}) is one this type takes. */
     public boolean accepts(String path) {
         return COMMON.contains(path) || properties.accepts(path);
+    }
+
+    /**
+     * What is wrong with the properties of {@code config}, an exporter of this type: every refused value and every
+     * required property absent, the common {@code schema} included, so that all are listed at once. Checks that
+     * take several properties together are the destination's, made once these pass.
+     */
+    public List<String> problems(ExporterConfig config) {
+        List<String> problems = new ArrayList<>(properties.problems(config));
+        RecordSchema.property(this).problem(config).ifPresent(problems::add);
+        return problems;
     }
 
     /** Whether {@code path} is a property itself, its value taken whole (even a map), not walked into. */

@@ -19,20 +19,17 @@ final class OffsetStoreConfigReader {
 
     static OffsetStoreConfig read(Object value, String p, SourceConfig source, String flowNamespace, ConfigValues values) {
         ConfigValues.Section s = values.section(value, p, PROPERTIES);
-        String fallback = source.kind() == SourceConfig.Kind.KESTRA ? "kestra" : "file";
-        String kind = s.string("type", fallback).toUpperCase(Locale.ROOT);
-        if (!Set.of("FILE", "JDBC", "KESTRA").contains(kind)) {
-            values.problem(p + ".type: '" + kind.toLowerCase(Locale.ROOT) + "' is not an offset store; use file, jdbc or kestra");
-            kind = "FILE";
-        }
-        OffsetStoreConfig.Kind k = OffsetStoreConfig.Kind.valueOf(kind);
+        OffsetStoreConfig.Kind k = values.read(s.string("type", null), p + ".type", ValueParser.choice(
+                OffsetStoreConfig.Kind.class, "where the offsets are kept: a directory, a database table or the Kestra KV store"),
+                source.kind() == SourceConfig.Kind.KESTRA ? OffsetStoreConfig.Kind.KESTRA : OffsetStoreConfig.Kind.FILE);
         boolean inherits = (k == OffsetStoreConfig.Kind.JDBC && source.kind() == SourceConfig.Kind.JDBC)
                 || (k == OffsetStoreConfig.Kind.KESTRA && source.kind() == SourceConfig.Kind.KESTRA);
         String url = s.string("url", inherits ? source.url() : null);
         if (url == null && k != OffsetStoreConfig.Kind.FILE) {
-            values.problem(p + ".url: missing; the " + kind.toLowerCase(Locale.ROOT) + " offset store needs the address of its store");
-        } else if (s.raw("url") != null && k == OffsetStoreConfig.Kind.KESTRA && !ExporterProperty.isHttpUrl(url)) {
-            values.problem(p + ".url: '" + SecretRedactor.redact(url) + "' is not an http(s) URL with a host, e.g. http://localhost:8080");
+            values.problem(p + ".url: missing; the " + k.name().toLowerCase(Locale.ROOT) + " offset store needs the address of its store");
+        } else if (s.raw("url") != null && k == OffsetStoreConfig.Kind.KESTRA) {
+            // Checked only: the source and the store keep the URL as given.
+            values.read(url, p + ".url", ValueParser.httpUrl(), null, "http://localhost:8080");
         }
         String namespace = s.string("namespace", flowNamespace == null ? "system" : flowNamespace);
         return new OffsetStoreConfig(k, Path.of(s.string("directory", "./state")), url,

@@ -1,5 +1,6 @@
 package io.auditshipper.exporter;
 
+import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.azure.AzureMonitorExporter;
 import io.auditshipper.exporter.camel.CamelEndpointExporter;
@@ -23,6 +24,8 @@ import io.auditshipper.exporter.splunk.SplunkHec;
 import io.auditshipper.exporter.graylog.Gelf;
 import io.auditshipper.exporter.syslog.SyslogExporter;
 
+import java.util.List;
+
 /** Builds the exporter bean for each configured {@code logExporters} entry. */
 public final class ExporterFactory {
 
@@ -31,9 +34,15 @@ public final class ExporterFactory {
 
     /**
      * The exporter, shipping each log in its {@code schema} ({@link RecordSchema}; KESTRA, the default, as stored),
-     * a batch it fails with an exception retried with the task's backoff ({@link RetryingExporter}).
+     * a batch it fails with an exception retried with the task's backoff ({@link RetryingExporter}). Its properties
+     * are checked all together first, so a bad config lists every refused one in one {@link ConfigException}.
      */
     public static LogExporter create(ExporterConfig config, ExporterContext context) {
+        // The destination's own checks of properties together then run only on values read fine.
+        List<String> problems = config.type().problems(config);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
         RecordSchema schema = RecordSchema.of(config);
         LogExporter exporter = destination(config, context);
         return new RetryingExporter(schema == RecordSchema.KESTRA ? exporter : new SchemaExporter(exporter, schema),

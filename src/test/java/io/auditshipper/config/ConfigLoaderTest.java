@@ -107,6 +107,40 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aTaskSettingAndAnExporterPropertyOfTheSameKindAreRefusedInTheSameWords() {
+        List<String> problems = problems("""
+                type: io.kestra.plugin.ee.core.log.AuditLogShipper
+                verifyBeforeDelete: maybe
+                source:
+                  requestTimeout: soon
+                logExporters:
+                  - id: splunk
+                    type: io.kestra.plugin.ee.splunk.LogExporter
+                    host: https://splunk.example.com:8088
+                    token: hec-token
+                    indexerAcknowledgement: maybe
+                    ackTimeout: soon
+                """);
+
+        assertThat(problems).containsExactlyInAnyOrder(
+                "verifyBeforeDelete: 'maybe' is not true or false, e.g. verifyBeforeDelete: true",
+                "logExporters.splunk.indexerAcknowledgement: 'maybe' is not true or false, e.g. indexerAcknowledgement: false",
+                "source.requestTimeout: 'soon' is not a positive ISO-8601 duration, e.g. requestTimeout: PT1M",
+                "logExporters.splunk.ackTimeout: 'soon' is not a positive ISO-8601 duration, e.g. ackTimeout: PT2M");
+    }
+
+    @Test
+    void anExporterWhoseEntryIsAlreadyRefusedIsNotRefusedAgainForWhatFollowsFromIt() {
+        // The unset secret reads as blank: the required apiKey is not reported a second time as missing.
+        assertThat(problems(TASK + """
+                  - id: datadog
+                    type: io.kestra.plugin.ee.datadog.LogExporter
+                    basePath: https://http-intake.logs.datadoghq.eu
+                    apiKey: "{{ secret('DATADOG_API_KEY') }}"
+                """)).singleElement().asString().contains("logExporters[1].apiKey: secret 'DATADOG_API_KEY' is not set");
+    }
+
+    @Test
     void eachBadPropertyIsNamedWithItsFix() {
         assertThat(problems(TASK + "lookbackPeriod: P1X\n")).singleElement().asString()
                 .contains("lookbackPeriod").contains("ISO-8601").contains("P1D");
@@ -137,7 +171,7 @@ class ConfigLoaderTest {
         assertThat(problems(kestra + "  requestTimeout: 60\n")).singleElement().asString()
                 .contains("source.requestTimeout").contains("ISO-8601");
         assertThat(problems(kestra + "  connectTimeout: PT0S\n")).singleElement().asString()
-                .contains("source.connectTimeout").contains("more than zero");
+                .contains("source.connectTimeout").contains("positive ISO-8601 duration");
     }
 
     @Test
@@ -202,7 +236,7 @@ class ConfigLoaderTest {
                 + "offsetStore:\n  type: kestra\n  url: ftp://kv.example.com\n";
 
         assertThat(problems(task)).containsExactly(
-                "source.url: 'kestra:8080?token=abc' is not an http(s) URL with a host, e.g. http://localhost:8080",
-                "offsetStore.url: 'ftp://kv.example.com' is not an http(s) URL with a host, e.g. http://localhost:8080");
+                "source.url: 'kestra:8080?token=abc' is not an http(s) URL with a host, e.g. url: http://localhost:8080",
+                "offsetStore.url: 'ftp://kv.example.com' is not an http(s) URL with a host, e.g. url: http://localhost:8080");
     }
 }

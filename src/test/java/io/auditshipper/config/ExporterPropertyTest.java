@@ -66,6 +66,16 @@ class ExporterPropertyTest {
     }
 
     @Test
+    void aTextPropertyGivenAMapOrAListIsRefusedAsTheTasksOwnSettingsAre() {
+        ExporterConfig config = config(Map.of("ddsource", Map.of("name", "kestra"), "service", List.of("a", "b")));
+
+        assertThatThrownBy(() -> ExporterProperty.text("ddsource").orElse("kestra").of(config))
+                .hasMessage("logExporters.dd.ddsource: '{name=kestra}' is not a single value, e.g. ddsource: kestra");
+        assertThat(ExporterType.DATADOG.problems(config)).contains(
+                "logExporters.dd.service: '[a, b]' is not a single value, e.g. service: kestra");
+    }
+
+    @Test
     void aRefusedValueThatCarriesASecretIsPrintedRedacted() {
         SecretRedactor.register("s3cr3t-token-value");
         ExporterConfig config = config(Map.of("basePath", "https://user:pw@/s3cr3t-token-value", "port", "s3cr3t-token-value"));

@@ -269,6 +269,6 @@ class KestraApiGenerationsTest {
         assertThatThrownBy(() -> f.config(task(f, "", "V3")))
                 .isInstanceOf(io.auditshipper.config.ConfigException.class)
                 .satisfies(e -> assertThat(((io.auditshipper.config.ConfigException) e).problems())
-                        .anySatisfy(p -> assertThat(p).startsWith("source.apiVersion: 'V3' is not a Kestra API generation")));
+                        .anySatisfy(p -> assertThat(p).startsWith("source.apiVersion: 'V3' is not one of AUTO, V1, V2 (the Kestra API generation")));
     }
 }

@@ -33,6 +33,12 @@ public record AzureCredentialSettings(TokenCredential credential) {
 
     public static final ExporterProperties PROPERTIES = ExporterProperties.of(TENANT_ID, CLIENT_ID, CLIENT_SECRET,
             AUTHORITY_HOST);
+    /**
+     * The same properties where the application is one choice of credentials among others ({@link #ifGiven}): none
+     * is required by the check of the exporter's properties, all three are once one is given.
+     */
+    public static final ExporterProperties IF_GIVEN = ExporterProperties.of(TENANT_ID.optional(), CLIENT_ID.optional(),
+            CLIENT_SECRET.optional(), AUTHORITY_HOST);
 
     /** The application's credential: {@code tenantId}, {@code clientId} and {@code clientSecret} all required. */
     public static AzureCredentialSettings of(ExporterConfig config) {

@@ -33,7 +33,7 @@ public record AzureBlobConfig(String containerName, URI endpoint, AzureCredentia
     public static final ExporterProperty<Integer> MAX_LINES = ObjectNaming.maxLinesPerFile(1_000_000);
 
     public static final ExporterProperties PROPERTIES = ExporterProperties.of(CONTAINER_NAME, ENDPOINT,
-            AzureCredentialSettings.PROPERTIES, CONNECTION_STRING, SAS_TOKEN, ObjectStoreExporter.properties(MAX_LINES));
+            AzureCredentialSettings.IF_GIVEN, CONNECTION_STRING, SAS_TOKEN, ObjectStoreExporter.properties(MAX_LINES));
 
     public static AzureBlobConfig of(ExporterConfig config) {
         String container = CONTAINER_NAME.of(config);

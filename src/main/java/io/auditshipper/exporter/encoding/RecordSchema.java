@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.ExporterProperty;
 import io.auditshipper.config.ExporterType;
@@ -46,6 +45,13 @@ public enum RecordSchema {
     public static final String PROPERTY = "schema";
     public static final String OCSF_VERSION = "1.8.0";
     public static final String ECS_VERSION = "9.4.0";
+    /** The {@code schema} property every exporter takes. */
+    private static final ExporterProperty<RecordSchema> SCHEMA = ExporterProperty.choice(PROPERTY, RecordSchema.class,
+            "the shape each log is shipped in: Kestra's AuditLog JSON as stored, the default; OCSF " + OCSF_VERSION
+                    + "; or ECS " + ECS_VERSION).orElse(KESTRA);
+    /** Syslog ships CEF, its own schema built from the Kestra fields: only KESTRA (the default) is taken. */
+    private static final ExporterProperty<RecordSchema> SYSLOG_SCHEMA = SCHEMA.where(schema -> schema == KESTRA,
+            "for the Syslog exporter, which ships CEF (its own schema, see the CEF mapping)");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> AUTHENTICATION = Set.of("LOGIN", "LOGOUT", "LOGIN_FAILURE", "ACCOUNT_LOCKED");
@@ -57,20 +63,14 @@ public enum RecordSchema {
     /** The record as shipped in this schema (same id and timestamp). */
     public abstract AuditLogRecord apply(AuditLogRecord record);
 
-    /**
-     * The exporter's {@code schema} (refused, naming the allowed values, unless one of them). Syslog takes only
-     * {@code KESTRA}: it ships CEF, its own schema, built from the Kestra fields.
-     */
+    /** The {@code schema} property as exporters of {@code type} take it (refused, naming the allowed values, unless one of them). */
+    public static ExporterProperty<RecordSchema> property(ExporterType type) {
+        return type == ExporterType.SYSLOG ? SYSLOG_SCHEMA : SCHEMA;
+    }
+
+    /** The exporter's {@code schema}. */
     public static RecordSchema of(ExporterConfig config) {
-        RecordSchema schema = ExporterProperty.choice(PROPERTY, RecordSchema.class, "the shape each log is shipped in:"
-                + " Kestra's AuditLog JSON as stored, the default; OCSF " + OCSF_VERSION + "; or ECS " + ECS_VERSION)
-                .orElse(KESTRA).of(config);
-        if (schema != KESTRA && config.type() == ExporterType.SYSLOG) {
-            throw ConfigException.inExporter(config.id(), PROPERTY, "'" + schema
-                    + "' is not for the Syslog exporter, which ships CEF (its own schema, see the CEF mapping);"
-                    + " leave it out or set KESTRA");
-        }
-        return schema;
+        return property(config.type()).of(config);
     }
 
     // ---------------------------------------------------------------- OCSF

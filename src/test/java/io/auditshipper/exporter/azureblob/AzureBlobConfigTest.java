@@ -35,6 +35,24 @@ class AzureBlobConfigTest {
     }
 
     @Test
+    void aConnectionStringOrASasTokenAloneIsNoMissingApplicationInTheCheckOfTheProperties() {
+        assertThat(ExporterType.AZURE_BLOB.problems(blob(Map.of("connectionString", "AccountName=a;AccountKey=the-key"))))
+                .isEmpty();
+        assertThat(ExporterType.AZURE_BLOB.problems(blob(Map.of("sasToken", "sv=2024&sig=the-signature",
+                "endpoint", "https://myaccount.blob.core.windows.net/")))).isEmpty();
+        // Azure Monitor has no other way: its application is checked with the rest.
+        assertThat(ExporterType.AZURE_MONITOR.problems(ExporterCheck.config("monitor", ExporterType.AZURE_MONITOR,
+                Map.of("endpoint", "https://dce.example.com", "ruleId", "dcr-1", "streamName", "Custom-Logs"), Map.of())))
+                .containsExactlyInAnyOrder(
+                        "logExporters.monitor.tenantId: required by io.kestra.plugin.ee.azure.monitor.LogExporter,"
+                                + " e.g. tenantId: \"{{ secret('AZURE_TENANT_ID') }}\"",
+                        "logExporters.monitor.clientId: required by io.kestra.plugin.ee.azure.monitor.LogExporter,"
+                                + " e.g. clientId: \"{{ secret('AZURE_CLIENT_ID') }}\"",
+                        "logExporters.monitor.clientSecret: required by io.kestra.plugin.ee.azure.monitor.LogExporter,"
+                                + " e.g. clientSecret: \"{{ secret('AZURE_CLIENT_SECRET') }}\"");
+    }
+
+    @Test
     void anApplicationOrASasTokenNeedsTheEndpoint() {
         assertThatThrownBy(() -> AzureBlobConfig.of(blob(Map.of("sasToken", "sv=2024&sig=the-signature"))))
                 .isInstanceOf(ConfigException.class)

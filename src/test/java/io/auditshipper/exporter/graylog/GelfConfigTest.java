@@ -45,7 +45,7 @@ class GelfConfigTest {
                 .hasMessage("logExporters.graylog.bulk: 'sometimes' is not true or false, e.g. bulk: false");
         assertThatThrownBy(() -> create(Map.of("endpoint", "http://graylog:12201", "maxRequestBytes", "64k")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("logExporters.graylog.maxRequestBytes: '64k' is not a whole number from 1 to 2147483647,"
+                .hasMessage("logExporters.graylog.maxRequestBytes: '64k' is not a whole number above 0,"
                         + " e.g. maxRequestBytes: 65536");
         assertThatThrownBy(() -> create(Map.of("graylogHost", "kestra-prod"))).isInstanceOf(ConfigException.class)
                 .hasMessage("logExporters.graylog.endpoint: required by io.kestra.plugin.ee.graylog.LogExporter,"
