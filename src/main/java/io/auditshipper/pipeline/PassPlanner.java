@@ -173,6 +173,7 @@ public final class PassPlanner {
             pinned = pinned.of(id).isPresent() ? pinned : pinned.advance(id, lookback, source.order());
         }
         List<String> firstStarts = exporterIds.stream().filter(id -> offsets.of(id).isEmpty()).toList();
+        Runnable reportOlder = firstStarts.isEmpty() ? () -> { } : olderThanTheLookback(firstStarts, lookback);
         Set<String> due = exporterIds.stream().filter(id -> health.isDue(id, now))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         // Twice the window: a log visible within the window of its timestamp is still after the horizon at the
@@ -187,7 +188,7 @@ public final class PassPlanner {
                 // An exporter's first start is stored at once: were it derived from the clock again on the next
                 // pass after a failure, the logs between the two starts would be skipped.
                 offsetStore.save(starts);
-                reportOlderThanTheLookback(firstStarts, lookback);
+                reportOlder.run();
             }
             if (due.isEmpty()) {
                 LOG.info("pass skipped: every exporter is backing off after failures");
@@ -336,23 +337,26 @@ public final class PassPlanner {
     }
 
     /**
-     * Counts, once, at the first start of {@code exporters}, the logs stamped before their start at the lookback,
-     * which they will not get: said rather than skipped in silence, with the way to ship them.
+     * Counts, at the first start of {@code exporters}, the logs stamped before their start at the lookback, which they
+     * will not get; answers the report, said when the pass begins rather than skipped in silence, with the way to
+     * ship them.
      */
-    private void reportOlderThanTheLookback(List<String> exporters, Offset lookback) {
+    private Runnable olderThanTheLookback(List<String> exporters, Offset lookback) {
         long older;
         try {
             older = source.countBefore(lookback.timestamp());
         } catch (RuntimeException e) {
-            LOG.warn("cannot count the logs before the lookback start {}: {}", lookback, SecretRedactor.redact(e.getMessage()));
-            return;
+            String reason = SecretRedactor.redact(e.getMessage());
+            return () -> LOG.warn("cannot count the logs before the lookback start {}: {}", lookback, reason);
         }
-        if (older > 0) {
-            exporters.forEach(id -> meters.olderThanTheLookback(id, older));
-            LOG.warn("{} logs stamped before {} (now minus lookbackPeriod {}) are not shipped to {}, which start there;"
-                    + " to ship them, set an earlier offset: --set-offset EXPORTER=TIMESTAMP", older, lookback.timestamp(),
-                    config.lookbackPeriod(), exporters);
-        }
+        return () -> {
+            if (older > 0) {
+                exporters.forEach(id -> meters.olderThanTheLookback(id, older));
+                LOG.warn("{} logs stamped before {} (now minus lookbackPeriod {}) are not shipped to {}, which start there;"
+                        + " to ship them, set an earlier offset: --set-offset EXPORTER=TIMESTAMP", older, lookback.timestamp(),
+                        config.lookbackPeriod(), exporters);
+            }
+        };
     }
 
     /** The exporter routes that still need something of this batch. */
