@@ -163,6 +163,7 @@ class RecentlyShippedTest {
             "{\"version\":2,\"horizon\":\"2026-11-20T09:50:00Z\",\"unit\":\"micros\",\"exporters\":{\"f\":{},\"g\":{}},\"shipped\":[{\"by\":[\"f\"],\"logs\":[1,\"a\"]},{\"by\":[\"g\"],\"logs\":[1,\"a\"]}]}",
             "{\"version\":1,\"horizon\":null,\"exporters\":{\"f\":{}},\"exporterSets\":[[\"f\"]],\"logs\":[[\"2026-11-20T09:50:00Z\",\"a\",0]]}",
             "{\"version\":1,\"horizon\":\"2026-11-20T09:50:00Z\",\"exporters\":{\"f\":{}},\"exporterSets\":[[\"f\"]],\"logs\":[[\"2026-11-20T09:49:59Z\",\"a\",0]]}",
+            "{\"version\":1,\"horizon\":\"2026-11-20T09:50:00Z\",\"exporters\":{\"f\":{}},\"exporterSets\":[[\"f\"]],\"logs\":[[\"2026-11-20T09:50:01Z\",\"a\",0],[\"2026-11-20T09:50:01Z\",\"a\",0]]}",
             "{\"version\":1,\"horizon\":\"2026-11-20T09:50:00Z\",\"exporters\":{\"f\":{}},\"exporterSets\":[[\"f\"]],\"logs\":[[\"2026-11-20T09:50:01Z\",\"a\",1]]}"})
     void anythingElseIsRefusedNamingWhereAndTheFix(String value) {
         assertThatThrownBy(() -> RecentlyShipped.fromJson(value, "file /state/test.recent.json"))
