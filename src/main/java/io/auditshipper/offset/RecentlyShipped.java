@@ -1,15 +1,12 @@
 package io.auditshipper.offset;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 import io.auditshipper.model.OffsetOrder;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -174,51 +171,58 @@ public final class RecentlyShipped {
             }
         }
         long since = horizon == null ? 0 : horizon.getEpochSecond();
-        // Written as it goes, not built as a tree first: a busy window holds tens of thousands of logs.
-        StringWriter out = new StringWriter(256 + 40 * shippedBy.size());
-        try (JsonGenerator json = StrictJson.JSON.getFactory().createGenerator(out)) {
-            json.writeStartObject();
-            json.writeNumberField("version", VERSION);
-            json.writeStringField("horizon", horizon == null ? null : horizon.toString());
-            json.writeStringField("unit", unit.name);
-            json.writeObjectFieldStart("exporters");
-            for (String id : tracked) {
-                json.writeObjectFieldStart(id);
-                Offset after = recordedAfter.get(id);
-                if (after != null) {
-                    json.writeFieldName("recordedAfter");
-                    json.writeTree(StrictJson.write(after));
-                }
-                json.writeEndObject();
-            }
-            json.writeEndObject();
-            json.writeArrayFieldStart("shipped");
-            // In the order of their members, so that the same record is written the same.
-            List<Set<String>> bySets = new ArrayList<>(sets.keySet());
-            bySets.sort(Comparator.comparing(set -> new TreeSet<>(set).toString()));
-            for (Set<String> set : bySets) {
-                json.writeStartObject();
-                json.writeArrayFieldStart("by");
-                for (String id : new TreeSet<>(set)) {
-                    json.writeString(id);
-                }
-                json.writeEndArray();
-                json.writeArrayFieldStart("logs");
-                for (Map.Entry<Offset, Set<String>> log : shippedBy.entrySet()) {
-                    if (log.getValue() == set) {
-                        json.writeNumber(unit.since(since, log.getKey().timestamp()));
-                        json.writeString(log.getKey().id());
-                    }
-                }
-                json.writeEndArray();
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to a string cannot fail", e);
+        // Written by hand into one buffer, not built as a tree nor passed through a generator: a busy window holds
+        // tens of thousands of logs, and the record is rewritten at each commit.
+        StringBuilder json = new StringBuilder(256 + 40 * shippedBy.size());
+        json.append("{\"version\":").append(VERSION).append(",\"horizon\":");
+        if (horizon == null) {
+            json.append("null");
+        } else {
+            quoted(json, horizon.toString());
         }
-        return out.toString();
+        quoted(json.append(",\"unit\":"), unit.name).append(",\"exporters\":{");
+        String comma = "";
+        for (String id : tracked) {
+            quoted(json.append(comma), id).append(":{");
+            Offset after = recordedAfter.get(id);
+            if (after != null) {
+                quoted(quoted(json.append("\"recordedAfter\":{\"timestamp\":"), after.timestamp().toString())
+                        .append(",\"id\":"), after.id()).append('}');
+            }
+            json.append('}');
+            comma = ",";
+        }
+        json.append("},\"shipped\":[");
+        // In the order of their members, so that the same record is written the same.
+        List<Set<String>> bySets = new ArrayList<>(sets.keySet());
+        bySets.sort(Comparator.comparing(set -> new TreeSet<>(set).toString()));
+        comma = "";
+        for (Set<String> set : bySets) {
+            json.append(comma).append("{\"by\":[");
+            String by = "";
+            for (String id : new TreeSet<>(set)) {
+                quoted(json.append(by), id);
+                by = ",";
+            }
+            json.append("],\"logs\":[");
+            String log = "";
+            for (Map.Entry<Offset, Set<String>> entry : shippedBy.entrySet()) {
+                if (entry.getValue() == set) {
+                    quoted(json.append(log).append(unit.since(since, entry.getKey().timestamp())).append(','), entry.getKey().id());
+                    log = ",";
+                }
+            }
+            json.append("]}");
+            comma = ",";
+        }
+        return json.append("]}").toString();
+    }
+
+    /** {@code text} as a JSON string. */
+    private static StringBuilder quoted(StringBuilder json, String text) {
+        json.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, json);
+        return json.append('"');
     }
 
     /**
