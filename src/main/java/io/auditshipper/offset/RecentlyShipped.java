@@ -10,6 +10,7 @@ import io.auditshipper.model.OffsetOrder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -162,10 +163,10 @@ public final class RecentlyShipped {
      */
     public synchronized String toJson() {
         // The distinct sets (by identity: they are interned), and whether every time is a whole microsecond.
-        Map<Set<String>, Boolean> sets = new IdentityHashMap<>();
+        Set<Set<String>> sets = Collections.newSetFromMap(new IdentityHashMap<>());
         LogTimeUnit unit = LogTimeUnit.MICROS;
         for (Map.Entry<Offset, Set<String>> log : shippedBy.entrySet()) {
-            sets.put(log.getValue(), true);
+            sets.add(log.getValue());
             if (log.getKey().timestamp().getNano() % 1_000 != 0) {
                 unit = LogTimeUnit.NANOS;
             }
@@ -186,15 +187,14 @@ public final class RecentlyShipped {
             quoted(json.append(comma), id).append(":{");
             Offset after = recordedAfter.get(id);
             if (after != null) {
-                quoted(quoted(json.append("\"recordedAfter\":{\"timestamp\":"), after.timestamp().toString())
-                        .append(",\"id\":"), after.id()).append('}');
+                json.append("\"recordedAfter\":").append(StrictJson.write(after));
             }
             json.append('}');
             comma = ",";
         }
         json.append("},\"shipped\":[");
         // In the order of their members, so that the same record is written the same.
-        List<Set<String>> bySets = new ArrayList<>(sets.keySet());
+        List<Set<String>> bySets = new ArrayList<>(sets);
         bySets.sort(Comparator.comparing(set -> new TreeSet<>(set).toString()));
         comma = "";
         for (Set<String> set : bySets) {
