@@ -1,21 +1,18 @@
 package io.auditshipper.offset;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 import io.auditshipper.model.OffsetOrder;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +37,9 @@ import java.util.TreeSet;
  */
 public final class RecentlyShipped {
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /** The version that wrote each log's timestamp as an ISO-8601 text: read after an upgrade, no longer written. */
+    private static final int ISO_TIMESTAMPS = 1;
 
     /** Logs stamped before this are neither kept nor taken for late ones; null until the first pass sets it. */
     private Instant horizon;
@@ -73,7 +72,9 @@ public final class RecentlyShipped {
     public synchronized void forget(String exporterId) {
         tracked.remove(exporterId);
         recordedAfter.remove(exporterId);
-        shippedBy.replaceAll((log, exporters) -> interned(exporters.stream().filter(id -> !id.equals(exporterId)).toList()));
+        Map<Set<String>, Set<String>> without = new IdentityHashMap<>();
+        shippedBy.replaceAll((log, exporters) -> without.computeIfAbsent(exporters,
+                set -> interned(set.stream().filter(id -> !id.equals(exporterId)).toList())));
         shippedBy.values().removeIf(Set::isEmpty);
         changed = true;
     }
@@ -97,15 +98,20 @@ public final class RecentlyShipped {
 
     /** Records what an exporter acknowledged; logs stamped before the horizon are not kept. */
     public synchronized void record(String exporterId, Collection<AuditLogRecord> shipped) {
+        // Each distinct set it had becomes the same set with this exporter: computed once, not once per log.
+        Map<Set<String>, Set<String>> with = new IdentityHashMap<>();
         for (AuditLogRecord log : shipped) {
             if (horizon == null || log.timestamp().isBefore(horizon)) {
                 continue;
             }
-            Set<String> before = shippedBy.getOrDefault(log.offset(), Set.of());
+            Offset at = log.offset();
+            Set<String> before = shippedBy.getOrDefault(at, Set.of());
             if (!before.contains(exporterId)) {
-                List<String> after = new ArrayList<>(before);
-                after.add(exporterId);
-                shippedBy.put(log.offset(), interned(after));
+                shippedBy.put(at, with.computeIfAbsent(before, set -> {
+                    List<String> after = new ArrayList<>(set);
+                    after.add(exporterId);
+                    return interned(after);
+                }));
                 changed = true;
             }
         }
@@ -143,62 +149,92 @@ public final class RecentlyShipped {
         return was;
     }
 
-    /**
-     * {@code {"version":1, "horizon":instant, "exporters":{id:{"recordedAfter":offset}|{}}, "exporterSets":[[ids]],
-     * "logs":[[timestamp, id, set index]]}}: each log once, with the index of the set of exporters that shipped
-     * it (most logs share one set, all of them).
-     */
-    public synchronized String toJson() {
-        // Written as it goes, not built as a tree first: a busy window holds tens of thousands of logs.
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = StrictJson.JSON.getFactory().createGenerator(out)) {
-            json.writeStartObject();
-            json.writeNumberField("version", VERSION);
-            json.writeStringField("horizon", horizon == null ? null : horizon.toString());
-            json.writeObjectFieldStart("exporters");
-            for (String id : tracked) {
-                json.writeFieldName(id);
-                Offset after = recordedAfter.get(id);
-                if (after == null) {
-                    json.writeStartObject();
-                    json.writeEndObject();
-                } else {
-                    json.writeTree(StrictJson.JSON.createObjectNode().set("recordedAfter", StrictJson.write(after)));
-                }
-            }
-            json.writeEndObject();
-            Map<Set<String>, Integer> index = new IdentityHashMap<>();
-            shippedBy.values().forEach(set -> index.computeIfAbsent(set, k -> index.size()));
-            List<Set<String>> sets = new ArrayList<>(Collections.nCopies(index.size(), Set.of()));
-            index.forEach((set, i) -> sets.set(i, set));
-            json.writeArrayFieldStart("exporterSets");
-            for (Set<String> set : sets) {
-                json.writeStartArray();
-                for (String id : new TreeSet<>(set)) {
-                    json.writeString(id);
-                }
-                json.writeEndArray();
-            }
-            json.writeEndArray();
-            json.writeArrayFieldStart("logs");
-            for (Map.Entry<Offset, Set<String>> log : shippedBy.entrySet()) {
-                json.writeStartArray();
-                json.writeString(log.getKey().timestamp().toString());
-                json.writeString(log.getKey().id());
-                json.writeNumber(index.get(log.getValue()));
-                json.writeEndArray();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to a string cannot fail", e);
-        }
-        return out.toString();
+    /** The logs and the exporters that shipped each (a copy holding the shared sets themselves), for tests. */
+    synchronized Map<Offset, Set<String>> shippedBy() {
+        return new HashMap<>(shippedBy);
     }
 
+    /**
+     * {@code {"version":2, "horizon":instant, "unit":"micros"|"nanos", "exporters":{id:{"recordedAfter":offset}|{}},
+     * "shipped":[{"by":[ids], "logs":[time, id, time, id, ...]}]}}: the logs grouped by the set of exporters that
+     * shipped them (most logs share one set, all of them), each log's time a count of {@code unit} since the
+     * horizon's whole second. Rewritten at each commit that recorded something, so it is kept cheap to write: no
+     * date formatting, no set index per log.
+     */
+    public synchronized String toJson() {
+        // The distinct sets (by identity: they are interned), and whether every time is a whole microsecond.
+        Set<Set<String>> sets = Collections.newSetFromMap(new IdentityHashMap<>());
+        LogTimeUnit unit = LogTimeUnit.MICROS;
+        for (Map.Entry<Offset, Set<String>> log : shippedBy.entrySet()) {
+            sets.add(log.getValue());
+            if (log.getKey().timestamp().getNano() % 1_000 != 0) {
+                unit = LogTimeUnit.NANOS;
+            }
+        }
+        long since = horizon == null ? 0 : horizon.getEpochSecond();
+        // Written by hand into one buffer, not built as a tree nor passed through a generator: a busy window holds
+        // tens of thousands of logs, and the record is rewritten at each commit.
+        StringBuilder json = new StringBuilder(256 + 40 * shippedBy.size());
+        json.append("{\"version\":").append(VERSION).append(",\"horizon\":");
+        if (horizon == null) {
+            json.append("null");
+        } else {
+            quoted(json, horizon.toString());
+        }
+        quoted(json.append(",\"unit\":"), unit.name).append(",\"exporters\":{");
+        String comma = "";
+        for (String id : tracked) {
+            quoted(json.append(comma), id).append(":{");
+            Offset after = recordedAfter.get(id);
+            if (after != null) {
+                json.append("\"recordedAfter\":").append(StrictJson.write(after));
+            }
+            json.append('}');
+            comma = ",";
+        }
+        json.append("},\"shipped\":[");
+        // In the order of their members, so that the same record is written the same.
+        List<Set<String>> bySets = new ArrayList<>(sets);
+        bySets.sort(Comparator.comparing(set -> new TreeSet<>(set).toString()));
+        comma = "";
+        for (Set<String> set : bySets) {
+            json.append(comma).append("{\"by\":[");
+            String by = "";
+            for (String id : new TreeSet<>(set)) {
+                quoted(json.append(by), id);
+                by = ",";
+            }
+            json.append("],\"logs\":[");
+            String log = "";
+            for (Map.Entry<Offset, Set<String>> entry : shippedBy.entrySet()) {
+                if (entry.getValue() == set) {
+                    quoted(json.append(log).append(unit.since(since, entry.getKey().timestamp())).append(','), entry.getKey().id());
+                    log = ",";
+                }
+            }
+            json.append("]}");
+            comma = ",";
+        }
+        return json.append("]}").toString();
+    }
+
+    /** {@code text} as a JSON string. */
+    private static StringBuilder quoted(StringBuilder json, String text) {
+        json.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, json);
+        return json.append('"');
+    }
+
+    /**
+     * What {@link #toJson()} writes, or what version 1 wrote (read after an upgrade): {@code {"version":1,
+     * "horizon":instant, "exporters":{...}, "exporterSets":[[ids]], "logs":[[ISO-8601 instant, id, set index]]}}.
+     * Anything else is refused, as the offsets are (see {@link StrictJson}).
+     */
     public static RecentlyShipped fromJson(String json, String where) {
         StrictJson strict = new StrictJson(where);
-        ObjectNode root = strict.root(json, VERSION, Set.of("version", "horizon", "exporters", "exporterSets", "logs"));
+        ObjectNode root = strict.root(json, Map.of(
+                ISO_TIMESTAMPS, Set.of("version", "horizon", "exporters", "exporterSets", "logs"),
+                VERSION, Set.of("version", "horizon", "unit", "exporters", "shipped")));
         RecentlyShipped recent = new RecentlyShipped();
         if (!root.get("horizon").isNull()) {
             recent.horizon = strict.instant(root.get("horizon"), "the horizon");
@@ -213,25 +249,88 @@ public final class RecentlyShipped {
                 recent.recordedAfter.put(entry.getKey(), strict.offset(exporter.get("recordedAfter"), what + " recordedAfter"));
             }
         }
+        if (root.get("version").intValue() == ISO_TIMESTAMPS) {
+            recent.readIsoTimestamps(strict, root);
+        } else {
+            recent.readShipped(strict, root);
+        }
+        return recent;
+    }
+
+    /** Version 1's logs: {@code "exporterSets":[[ids]], "logs":[[ISO-8601 instant, id, set index]]}. */
+    private void readIsoTimestamps(StrictJson strict, ObjectNode root) {
         List<Set<String>> sets = new ArrayList<>();
         for (JsonNode set : array(strict, root.get("exporterSets"), "\"exporterSets\"")) {
-            Set<String> members = new HashSet<>();
-            for (JsonNode member : array(strict, set, "an exporter set")) {
-                if (!member.isTextual() || !recent.tracked.contains(member.asText())) {
-                    throw strict.unreadable("an exporter set names " + member + ", which is not a tracked exporter");
-                }
-                members.add(member.asText());
-            }
-            sets.add(members);
+            sets.add(exporterSet(strict, set));
         }
         for (JsonNode log : array(strict, root.get("logs"), "\"logs\"")) {
             if (!log.isArray() || log.size() != 3 || !log.get(2).isInt() || log.get(2).intValue() < 0
                     || log.get(2).intValue() >= sets.size()) {
                 throw strict.unreadable("a log entry is not [timestamp, id, exporter set index]: " + log);
             }
-            recent.shippedBy.put(strict.offset(log.get(0), log.get(1), "a log entry"), recent.interned(sets.get(log.get(2).intValue())));
+            keep(strict, strict.offset(log.get(0), log.get(1), "a log entry"), sets.get(log.get(2).intValue()));
         }
-        return recent;
+    }
+
+    /** Version 2's logs: {@code "unit":"micros"|"nanos", "shipped":[{"by":[ids], "logs":[time, id, ...]}]}. */
+    private void readShipped(StrictJson strict, ObjectNode root) {
+        LogTimeUnit unit = root.get("unit").isTextual() ? LogTimeUnit.named(root.get("unit").asText()) : null;
+        if (unit == null) {
+            throw strict.unreadable("the unit " + root.get("unit") + " is neither \"micros\" nor \"nanos\"");
+        }
+        long since = horizon == null ? 0 : horizon.getEpochSecond();
+        for (JsonNode group : array(strict, root.get("shipped"), "\"shipped\"")) {
+            strict.object(group, "an entry of \"shipped\"");
+            strict.requireFields(group, Set.of("by", "logs"), "an entry of \"shipped\"");
+            Set<String> by = exporterSet(strict, group.get("by"));
+            JsonNode logs = array(strict, group.get("logs"), "\"logs\"");
+            if (logs.size() % 2 != 0) {
+                throw strict.unreadable("the logs of " + by + " are not pairs of time and id");
+            }
+            for (int i = 0; i < logs.size(); i += 2) {
+                JsonNode time = logs.get(i);
+                JsonNode id = logs.get(i + 1);
+                if (!time.isIntegralNumber() || !time.canConvertToLong() || time.longValue() < 0 || !id.isTextual()) {
+                    throw strict.unreadable("a log of " + by + " is not a time (a whole " + unit.name
+                            + " count, not negative) and an id: " + time + ", " + id);
+                }
+                keep(strict, new Offset(unit.at(since, time.longValue()), id.asText()), by);
+            }
+        }
+    }
+
+    /**
+     * An exporter set as written: tracked exporters, each once, at least one (a log no exporter shipped is not
+     * kept); the shared instance.
+     */
+    private Set<String> exporterSet(StrictJson strict, JsonNode set) {
+        List<String> members = new ArrayList<>();
+        for (JsonNode member : array(strict, set, "an exporter set")) {
+            if (!member.isTextual() || !tracked.contains(member.asText())) {
+                throw strict.unreadable("an exporter set names " + member + ", which is not a tracked exporter");
+            }
+            if (members.contains(member.asText())) {
+                throw strict.unreadable("an exporter set names " + member + " twice");
+            }
+            members.add(member.asText());
+        }
+        if (members.isEmpty()) {
+            throw strict.unreadable("an exporter set is empty");
+        }
+        return interned(members);
+    }
+
+    /** A log read back: each once, and after the horizon, as {@link #record} and {@link #advanceHorizon} keep them. */
+    private void keep(StrictJson strict, Offset log, Set<String> by) {
+        if (horizon == null) {
+            throw strict.unreadable("the log " + log + " is listed without a horizon, before which none is kept");
+        }
+        if (log.timestamp().isBefore(horizon)) {
+            throw strict.unreadable("the log " + log + " lies before the horizon " + horizon + ", where none is kept");
+        }
+        if (shippedBy.put(log, by) != null) {
+            throw strict.unreadable("the log " + log + " is listed twice");
+        }
     }
 
     private static JsonNode array(StrictJson strict, JsonNode node, String what) {
@@ -239,5 +338,33 @@ public final class RecentlyShipped {
             throw strict.unreadable(what + " is not an array");
         }
         return node;
+    }
+
+    /** How version 2 writes a log's time: a whole count of this unit since the horizon's second, exact. */
+    private enum LogTimeUnit {
+        MICROS("micros", 1_000),
+        NANOS("nanos", 1);
+
+        private final String name;
+        private final int nanos;
+        private final long perSecond;
+
+        LogTimeUnit(String name, int nanos) {
+            this.name = name;
+            this.nanos = nanos;
+            this.perSecond = 1_000_000_000L / nanos;
+        }
+
+        static LogTimeUnit named(String name) {
+            return name.equals(MICROS.name) ? MICROS : name.equals(NANOS.name) ? NANOS : null;
+        }
+
+        long since(long epochSecond, Instant time) {
+            return Math.addExact(Math.multiplyExact(time.getEpochSecond() - epochSecond, perSecond), time.getNano() / nanos);
+        }
+
+        Instant at(long epochSecond, long count) {
+            return Instant.ofEpochSecond(epochSecond + count / perSecond, count % perSecond * nanos);
+        }
     }
 }

@@ -10,8 +10,11 @@ import io.auditshipper.model.Offset;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Reads back what the shipper keeps in its offset store, refusing anything that is not exactly what it writes:
@@ -32,6 +35,14 @@ final class StrictJson {
 
     /** The value's root object, with exactly {@code fields} and {@code version} {@code expectedVersion}. */
     ObjectNode root(String json, int expectedVersion, Set<String> fields) {
+        return root(json, Map.of(expectedVersion, fields));
+    }
+
+    /**
+     * The value's root object, its {@code version} one this shipper reads (a key of {@code fieldsByVersion}), with
+     * exactly that version's fields.
+     */
+    ObjectNode root(String json, Map<Integer, Set<String>> fieldsByVersion) {
         if (json.isBlank()) {
             throw unreadable("the value is empty");
         }
@@ -44,11 +55,17 @@ final class StrictJson {
         if (!root.isObject()) {
             throw unreadable("not a JSON object");
         }
-        requireFields(root, fields, "the value");
-        if (!root.get("version").isInt() || root.get("version").intValue() != expectedVersion) {
-            throw unreadable("version " + root.get("version") + " is not the version this shipper writes ("
-                    + expectedVersion + "); a newer shipper may have written it: run that version");
+        SortedSet<Integer> versions = new TreeSet<>(fieldsByVersion.keySet());
+        JsonNode version = root.get("version");
+        if (version == null) {
+            // Names the fields the newest version has (all of them have "version"): refuses the value.
+            requireFields(root, fieldsByVersion.get(versions.last()), "the value");
         }
+        if (!version.isInt() || !versions.contains(version.intValue())) {
+            throw unreadable("version " + version + " is not one this shipper reads (" + versions.stream().map(String::valueOf)
+                    .collect(Collectors.joining(", ")) + "); a newer shipper may have written it: run that version");
+        }
+        requireFields(root, fieldsByVersion.get(version.intValue()), "the value");
         return (ObjectNode) root;
     }
 

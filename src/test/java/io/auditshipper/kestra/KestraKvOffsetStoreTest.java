@@ -1,10 +1,12 @@
 package io.auditshipper.kestra;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.model.Offset;
 import io.auditshipper.model.OffsetOrder;
 import io.auditshipper.offset.KestraKvOffsetStore;
 import io.auditshipper.offset.OffsetStoreException;
+import io.auditshipper.offset.RecentlyShipped;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.support.FakeHttpIntake.Request;
 import io.auditshipper.support.ManualLeaseTimer;
@@ -107,6 +109,31 @@ class KestraKvOffsetStoreTest {
         assertThat(detail.path("type").asText()).isEqualTo("JSON");
         assertThat(detail.path("value").isObject()).isTrue();
         assertThat(detail.path("value").path("exporters").size()).isEqualTo(4);
+    }
+
+    @Test
+    void theLateArrivalRecordReadsBackWhetherKestraAnswersItAsTextOrAsAJsonObject() {
+        Instant horizon = Instant.parse("2026-11-20T09:50:00.5Z");
+        RecentlyShipped recent = RecentlyShipped.none();
+        recent.track(Map.of("file", Offset.before(horizon), "datadog", Offset.before(horizon)));
+        recent.advanceHorizon(horizon);
+        AuditLogRecord shipped = new AuditLogRecord("4sUsg2bJ0cGdbFOoRUBvrb", horizon.plusNanos(600_123_456_789L), "{}");
+        AuditLogRecord other = new AuditLogRecord("id with \"quotes\" \u00e9", horizon.plusSeconds(2), "{}");
+        recent.record("file", List.of(shipped, other));
+        recent.record("datadog", List.of(shipped));
+        Offset upTo = new Offset(horizon.plusSeconds(700), "z");
+
+        for (boolean asObject : List.of(false, true)) {
+            kestra.kvAsObject = asObject;
+            basicStore().saveRecent(recent);
+            RecentlyShipped loaded = basicStore().loadRecent();
+
+            assertThat(loaded.toJson()).as("as object: " + asObject).isEqualTo(recent.toJson());
+            assertThat(loaded.lacks("datadog", upTo, other, OffsetOrder.CODE_POINT)).isTrue();
+            assertThat(loaded.lacks("datadog", upTo, shipped, OffsetOrder.CODE_POINT)).isFalse();
+            assertThat(loaded.lacks("file", upTo, other, OffsetOrder.CODE_POINT)).isFalse();
+        }
+        assertThat(kestra.kv).containsOnlyKeys("main/company.team/kestraOffsets.recent");
     }
 
     @Test
