@@ -59,6 +59,9 @@ public final class AuditLogTable {
                 Database.quote(columns.key()), Database.quote(columns.value()), Database.quote(columns.tenant()),
                 Database.quote(columns.namespace()), Database.quote(columns.resource()),
                 Database.quote(columns.timestamp())) + ") VALUES (?, " + database.jsonParameter() + ", ?, ?, ?, ?)";
+        boolean autoCommit = connection.getAutoCommit();
+        // One transaction for the rows: H2 commits each row of a batch on its own otherwise.
+        connection.setAutoCommit(false);
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             for (Row row : rows) {
                 insert.setString(1, row.log().id());
@@ -70,6 +73,9 @@ public final class AuditLogTable {
                 insert.addBatch();
             }
             insert.executeBatch();
+            connection.commit();
+        } finally {
+            connection.setAutoCommit(autoCommit);
         }
     }
 }
