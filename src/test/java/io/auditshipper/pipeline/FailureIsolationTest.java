@@ -11,6 +11,7 @@ import io.auditshipper.model.OffsetOrder;
 import io.auditshipper.offset.FileOffsetStore;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.AzuriteServer;
 import io.auditshipper.support.Blackhole;
 import io.auditshipper.support.FakeHttpIntake.Answer;
 import io.auditshipper.support.FakeHttpIntake.Request;
@@ -18,6 +19,8 @@ import io.auditshipper.support.ShipperFixture;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -246,6 +249,58 @@ class FailureIsolationTest {
             assertThat(count(app.meters(), "kestra.shipper.retries", "syslog")).isEqualTo(4);
             assertThat(count(app.meters(), "kestra.shipper.export.failures", "syslog")).isEqualTo(1);
             assertThat(OffsetOrder.CODE_POINT.isBefore(stored().of("syslog").orElseThrow(), sorted.get(0).offset())).isTrue();
+        } finally {
+            closeQuietly(blackhole);
+        }
+    }
+
+    /** The exporter "sdk" of this kind, its destination the loopback port given. */
+    private static String sdkExporter(String kind, int port) {
+        String url = "http://127.0.0.1:" + port;
+        return "  - id: sdk\n" + switch (kind) {
+            case "elasticsearch", "opensearch" -> "    type: io.kestra.plugin.ee." + kind + ".LogExporter\n    indexName: audit\n"
+                    + "    connection:\n      hosts: [\"" + url + "\"]\n";
+            case "s3" -> "    type: io.kestra.plugin.ee.aws.s3.LogExporter\n    region: eu-west-1\n    bucket: audit\n"
+                    + "    accessKeyId: AKIAEXAMPLE\n    secretKeyId: secret\n    endpointOverride: " + url + "\n";
+            case "azureBlob" -> "    type: io.kestra.plugin.ee.azure.storage.LogExporter\n    containerName: audit\n"
+                    + "    connectionString: \"DefaultEndpointsProtocol=http;AccountName=" + AzuriteServer.ACCOUNT + ";AccountKey="
+                    + AzuriteServer.KEY + ";BlobEndpoint=" + url + "/" + AzuriteServer.ACCOUNT + ";\"\n";
+            case "gcs" -> "    type: io.kestra.plugin.ee.gcp.gcs.LogExporter\n    projectId: my-project\n    bucket: audit\n"
+                    + "    endpoint: " + url + "\n";
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    /**
+     * The same for the exporters on a vendor's SDK, whose connect timeouts are the SDK's: Elasticsearch's and
+     * OpenSearch's REST clients connect within 1 s, S3's within 2 s (neither retried by the SDK); Azure's within
+     * 10 s and GCS's within 20 s, bounded to 1 s in the shared stream (ConnectBoundClients). The destination stays
+     * down (the port refuses connections from the catch-up on), so the exporter fails the pass with its offset where
+     * it was, and "file" ships everything, committed before the catch-up starts.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch", "s3", "azureBlob", "gcs"})
+    void aBlackholedSdkDestinationDoesNotHoldTheOthersForItsConnectTimeout(String kind) throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        Blackhole blackhole = new Blackhole();
+        List<StoredOffsets> offsetsBeforeTheCatchUp = new CopyOnWriteArrayList<>();
+        f.retryWaits.onEachWait(() -> {
+            if (offsetsBeforeTheCatchUp.isEmpty()) {
+                offsetsBeforeTheCatchUp.add(stored());
+                closeQuietly(blackhole);
+            }
+        });
+        ShipperConfig config = f.config(f.taskWith(sdkExporter(kind, blackhole.port())).replace("chunk: 1000", "chunk: " + CHUNK));
+        try (ShipperApp app = f.app(config)) {
+            // A guard against a hang, not a measure: the outcome is read from the offsets below.
+            Pass pass = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> app.runOnce());
+
+            assertThat(offsetsBeforeTheCatchUp).singleElement().satisfies(offsets -> assertThat(offsets.of("file")).contains(end));
+            assertThat(pass.failures()).containsOnlyKeys("sdk");
+            assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            assertThat(count(app.meters(), "kestra.shipper.export.failures", "sdk")).isEqualTo(1);
+            assertThat(stored().of("sdk").filter(offset -> !OffsetOrder.CODE_POINT.isBefore(offset, sorted.get(0).offset())))
+                    .as("nothing acknowledged by the blackholed destination").isEmpty();
         } finally {
             closeQuietly(blackhole);
         }
