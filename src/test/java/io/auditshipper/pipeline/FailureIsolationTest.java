@@ -271,9 +271,9 @@ class FailureIsolationTest {
     /**
      * The same for the exporters on a vendor's SDK, whose connect timeouts are the SDK's: Elasticsearch's and
      * OpenSearch's REST clients connect within 1 s, S3's within 2 s (neither retried by the SDK), CloudWatch Logs'
-     * within 2 s, 4 times; Azure's within 10 s, GCS's within 20 s and Cloud Logging's within Netty's 30 s, retried for
-     * a minute, are bounded to 1 s in the shared stream (ConnectBoundClients), Cloud Logging's without its client's
-     * retries there. The destination stays down (the port refuses connections from the catch-up on), so the exporter
+     * within 2 s, not retried in the shared stream (it was 4 times); Azure's within 10 s, GCS's within 20 s and Cloud
+     * Logging's within Netty's 30 s, retried for a minute, are bounded to 1 s in the shared stream
+     * (ConnectBoundClients), Cloud Logging's without its client's retries there. The destination stays down (the port refuses connections from the catch-up on), so the exporter
      * fails the pass with its offset where it was, and "file" ships everything, committed before the catch-up.
      */
     @ParameterizedTest

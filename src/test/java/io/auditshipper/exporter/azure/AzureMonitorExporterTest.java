@@ -4,15 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditshipper.ShipperApp;
 import io.auditshipper.demo.DemoAuditLogs;
 import io.auditshipper.config.ExporterType;
-import io.auditshipper.config.RetryConfig;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
-import io.auditshipper.exporter.RetryBudget;
-import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.support.Blackhole;
 import io.auditshipper.support.ExporterCheck;
 import io.auditshipper.support.FakeHttpIntake;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.auditshipper.pipeline.Pass;
 import io.auditshipper.source.AuditLogTable;
 import io.auditshipper.support.ShipperFixture;
@@ -27,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -81,20 +76,16 @@ class AzureMonitorExporterTest {
      */
     @Test
     void aBlackholedEndpointCostsTheSharedStreamOneConnectOf1s() throws Exception {
-        RetryBudget budget = new RetryBudget(RetryConfig.DEFAULT);
-        ExporterContext context = new ExporterContext(dir, budget, new SimpleMeterRegistry());
-        List<AuditLogRecord> records = ShipperFixture.inShippingOrder(
-                new DemoAuditLogs(82).rows(10, NOW.minus(Duration.ofHours(1)), NOW.minusSeconds(30)));
+        ExporterContext context = ExporterCheck.sharingTheStream("azureMonitor", dir);
         try (Blackhole blackhole = new Blackhole()) {
             LogExporter exporter = AzureMonitorExporter.from(ExporterCheck.config("azureMonitor", ExporterType.AZURE_MONITOR,
                     Map.of("endpoint", "https://127.0.0.1:" + blackhole.port(), "authorityHost", azure.url(),
                             "tenantId", FakeAzureMonitor.TENANT, "clientId", FakeAzureMonitor.CLIENT,
                             "clientSecret", FakeAzureMonitor.SECRET, "ruleId", FakeAzureMonitor.RULE,
                             "streamName", FakeAzureMonitor.STREAM), Map.of()), context);
-            budget.markSharing(Set.of("azureMonitor", "file"));
 
             // A guard against a hang, not a measure: the outcome is read below.
-            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> exporter.ship(records))
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> exporter.ship(ExporterCheck.tenLogs(82, NOW)))
                     .hasMessageContaining("connection timed out after 1000 ms"));
             assertThat(context.retries("azureMonitor").count()).as("retries by the SDK").isZero();
             assertThat(azure.tokenRequests.get()).isEqualTo(1);
