@@ -59,8 +59,8 @@ public final class ExporterFactory {
             case GCP_CLOUD_LOGGING -> CloudLoggingExporter.from(config, context);
             case AZURE_MONITOR -> AzureMonitorExporter.from(config, context);
             case AWS_S3 -> ObjectStoreExporter.from(config, S3ObjectStore.from(config), S3Config.MAX_LINES);
-            case GCP_GCS -> ObjectStoreExporter.from(config, GcsObjectStore.from(config), GcsConfig.MAX_LINES);
-            case AZURE_BLOB -> ObjectStoreExporter.from(config, AzureBlobObjectStore.from(config), AzureBlobConfig.MAX_LINES);
+            case GCP_GCS -> ObjectStoreExporter.from(config, GcsObjectStore.from(config, context.retryBudget()), GcsConfig.MAX_LINES);
+            case AZURE_BLOB -> ObjectStoreExporter.from(config, AzureBlobObjectStore.from(config, context.retryBudget()), AzureBlobConfig.MAX_LINES);
             case ELASTICSEARCH -> new ElasticsearchExporter(config, context);
             case OPENSEARCH -> new OpenSearchExporter(config, context);
             case SPLUNK -> SplunkHec.exporter(config, context);

@@ -11,6 +11,7 @@ import io.auditshipper.model.OffsetOrder;
 import io.auditshipper.offset.FileOffsetStore;
 import io.auditshipper.offset.StoredOffsets;
 import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.AzuriteServer;
 import io.auditshipper.support.Blackhole;
 import io.auditshipper.support.FakeHttpIntake.Answer;
 import io.auditshipper.support.FakeHttpIntake.Request;
@@ -18,6 +19,8 @@ import io.auditshipper.support.ShipperFixture;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -226,13 +229,7 @@ class FailureIsolationTest {
     void aBlackholedSyslogCollectorDoesNotHoldTheOthersForItsConnectionTimeout() throws Exception {
         ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
         Blackhole blackhole = new Blackhole();
-        List<StoredOffsets> offsetsBeforeTheCatchUp = new CopyOnWriteArrayList<>();
-        f.retryWaits.onEachWait(() -> {
-            if (offsetsBeforeTheCatchUp.isEmpty()) {
-                offsetsBeforeTheCatchUp.add(stored());
-                closeQuietly(blackhole);
-            }
-        });
+        List<StoredOffsets> offsetsBeforeTheCatchUp = closedAtTheFirstRetryWait(f, blackhole);
         ShipperConfig config = f.config(f.taskWith("  - id: syslog\n    type: io.kestra.plugin.ee.syslog.LogExporter\n"
                 + "    host: 127.0.0.1\n    port: " + blackhole.port() + "\n    protocol: TCP\n    connectionTimeout: PT2M\n")
                 .replace("chunk: 1000", "chunk: " + CHUNK));
@@ -249,6 +246,76 @@ class FailureIsolationTest {
         } finally {
             closeQuietly(blackhole);
         }
+    }
+
+    /** The exporter "sdk" of this kind, its destination the loopback port given. */
+    private static String sdkExporter(String kind, int port) {
+        String url = "http://127.0.0.1:" + port;
+        return "  - id: sdk\n" + switch (kind) {
+            case "elasticsearch", "opensearch" -> "    type: io.kestra.plugin.ee." + kind + ".LogExporter\n    indexName: audit\n"
+                    + "    connection:\n      hosts: [\"" + url + "\"]\n";
+            case "s3" -> "    type: io.kestra.plugin.ee.aws.s3.LogExporter\n    region: eu-west-1\n    bucket: audit\n"
+                    + "    accessKeyId: AKIAEXAMPLE\n    secretKeyId: secret\n    endpointOverride: " + url + "\n";
+            case "azureBlob" -> "    type: io.kestra.plugin.ee.azure.storage.LogExporter\n    containerName: audit\n"
+                    + "    connectionString: \"DefaultEndpointsProtocol=http;AccountName=" + AzuriteServer.ACCOUNT + ";AccountKey="
+                    + AzuriteServer.KEY + ";BlobEndpoint=" + url + "/" + AzuriteServer.ACCOUNT + ";\"\n";
+            case "cloudwatch" -> "    type: io.kestra.plugin.ee.aws.cloudwatch.LogExporter\n    region: eu-west-1\n    logGroupName: kestra\n"
+                    + "    logStreamName: audit\n    accessKeyId: AKIAEXAMPLE\n    secretKeyId: secret\n    endpointOverride: " + url + "\n";
+            case "cloudLogging" -> "    type: io.kestra.plugin.ee.gcp.operationalsuite.LogExporter\n    projectId: my-project\n    endpoint: " + url + "\n";
+            case "gcs" -> "    type: io.kestra.plugin.ee.gcp.gcs.LogExporter\n    projectId: my-project\n    bucket: audit\n"
+                    + "    endpoint: " + url + "\n";
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    /**
+     * The same for the exporters on a vendor's SDK, whose connect timeouts are the SDK's: Elasticsearch's and
+     * OpenSearch's REST clients connect within 1 s, S3's within 2 s (neither retried by the SDK), CloudWatch Logs'
+     * within 2 s, not retried in the shared stream (it was 4 times); Azure's within 10 s, GCS's within 20 s and Cloud
+     * Logging's within Netty's 30 s, retried for a minute, are bounded to 1 s in the shared stream
+     * (ConnectBoundClients), Cloud Logging's without its client's retries there. The destination stays down (the port refuses connections from the catch-up on), so the exporter
+     * fails the pass with its offset where it was, and "file" ships everything, committed before the catch-up.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch", "s3", "azureBlob", "gcs", "cloudwatch", "cloudLogging"})
+    void aBlackholedSdkDestinationDoesNotHoldTheOthersForItsConnectTimeout(String kind) throws Exception {
+        ShipperFixture f = ShipperFixture.h2With(dir, NOW, rows);
+        Blackhole blackhole = new Blackhole();
+        List<StoredOffsets> offsetsBeforeTheCatchUp = closedAtTheFirstRetryWait(f, blackhole);
+        String task = f.taskWith(sdkExporter(kind, blackhole.port())).replace("chunk: 1000", "chunk: " + CHUNK);
+        // Cloud Logging's client retries UNAVAILABLE for a minute in its catch-up (a port refusing connections answers
+        // that too): no retries here, the shared stream is what this test is about.
+        ShipperConfig config = f.config(kind.equals("cloudLogging") ? task.replace("maxRetries: 3", "maxRetries: 0") : task);
+        try (ShipperApp app = f.app(config)) {
+            // A guard against a hang, not a measure: the outcome is read from the offsets below.
+            Pass pass = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> app.runOnce());
+
+            // Cloud Logging stops for the pass at once (no retry, no catch-up), the others retry in their catch-up.
+            assertThat(offsetsBeforeTheCatchUp).allSatisfy(offsets -> assertThat(offsets.of("file")).contains(end));
+            assertThat(pass.failures()).containsOnlyKeys("sdk");
+            assertThat(f.shippedIds("file")).containsExactlyElementsOf(ShipperFixture.idsInShippingOrder(rows));
+            assertThat(stored().of("file")).contains(end);
+            assertThat(count(app.meters(), "kestra.shipper.export.failures", "sdk")).isEqualTo(1);
+            assertThat(stored().of("sdk").filter(offset -> !OffsetOrder.CODE_POINT.isBefore(offset, sorted.get(0).offset())))
+                    .as("nothing acknowledged by the blackholed destination").isEmpty();
+        } finally {
+            closeQuietly(blackhole);
+        }
+    }
+
+    /**
+     * Closes the blackhole (its port then refuses connections) at the first retry wait, the catch-up's start, and
+     * answers the offsets stored then.
+     */
+    private List<StoredOffsets> closedAtTheFirstRetryWait(ShipperFixture f, Blackhole blackhole) {
+        List<StoredOffsets> offsetsBeforeTheCatchUp = new CopyOnWriteArrayList<>();
+        f.retryWaits.onEachWait(() -> {
+            if (offsetsBeforeTheCatchUp.isEmpty()) {
+                offsetsBeforeTheCatchUp.add(stored());
+                closeQuietly(blackhole);
+            }
+        });
+        return offsetsBeforeTheCatchUp;
     }
 
     private static void closeQuietly(Blackhole blackhole) {

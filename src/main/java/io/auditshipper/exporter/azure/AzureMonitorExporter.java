@@ -61,6 +61,8 @@ public final class AzureMonitorExporter implements LogExporter {
         // The client retries 429/5xx itself, honouring Retry-After, one upload of the batch at a time: counted.
         LogsIngestionClient client = new LogsIngestionClientBuilder().endpoint(endpoint)
                 .credential(settings.credentials().credential())
+                .httpClient(new ConnectBoundHttpClient(config.id(), context.retryBudget()))
+                .retryOptions(ConnectBoundHttpClient.retryOptions(config.id(), context.retryBudget()))
                 .addPolicy(new SdkRetryCounter(context.retries(config.id()))).buildClient();
         return new AzureMonitorExporter(config.id(), client, settings.ruleId(), settings.streamName(), endpoint,
                 context.deadLetters(config.id()));

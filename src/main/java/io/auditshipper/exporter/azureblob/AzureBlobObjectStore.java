@@ -11,6 +11,9 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.RetryConfig;
+import io.auditshipper.exporter.RetryBudget;
+import io.auditshipper.exporter.azure.ConnectBoundHttpClient;
 import io.auditshipper.exporter.storage.ObjectStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.azure.storage.blob.BlobConstants;
@@ -35,11 +38,21 @@ public final class AzureBlobObjectStore implements ObjectStore {
         this.client = client;
     }
 
+    /**
+     * For {@code --verify}, which ships nothing and shares no stream: its reads connect within
+     * RetryBudget.HTTP_CONNECT_TIMEOUT, as the exporter alone does.
+     */
     public static AzureBlobObjectStore from(ExporterConfig config) {
+        return from(config, new RetryBudget(RetryConfig.DEFAULT));
+    }
+
+    /** Each call connects within the bound the exporter's retry budget gives it ({@link ConnectBoundHttpClient}). */
+    public static AzureBlobObjectStore from(ExporterConfig config, RetryBudget retryBudget) {
         AzureBlobConfig settings = AzureBlobConfig.of(config);
         // One try per call: the exporter route is the one retry layer (blobs are named after their first log, so a
         // batch sent again overwrites them), counted in kestra_shipper_retries_total; the client's own would not be.
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
+                .httpClient(new ConnectBoundHttpClient(config.id(), retryBudget))
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 1, (Integer) null, null, null, null));
         try {
             if (settings.application() != null) {

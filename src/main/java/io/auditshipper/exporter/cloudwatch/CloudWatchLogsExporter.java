@@ -7,6 +7,7 @@ import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.OutsideWindow;
 import io.auditshipper.exporter.aws.AwsClientSettings;
+import io.auditshipper.exporter.aws.SharedStreamRetryStrategy;
 import io.auditshipper.exporter.encoding.Truncation;
 import io.auditshipper.model.AuditLogRecord;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -75,7 +76,9 @@ public final class CloudWatchLogsExporter implements LogExporter {
                 .httpClient(UrlConnectionHttpClient.create())
                 // The SDK retries a throttled or failed PutLogEvents alone (a batch redelivered would put its accepted
                 // calls again, and CloudWatch Logs keeps duplicates): its retries are counted with the others.
-                .overrideConfiguration(o -> o.addExecutionInterceptor(AwsClientSettings.retriesCountedIn(context.retries(config.id()))));
+                // Except a connection not established while the exporter has one attempt (SharedStreamRetryStrategy).
+                .overrideConfiguration(o -> o.addExecutionInterceptor(AwsClientSettings.retriesCountedIn(context.retries(config.id())))
+                        .retryStrategy(new SharedStreamRetryStrategy(config.id(), context.retryBudget())));
         DeadLetterFile deadLetters = context.deadLetters(config.id());
         return new CloudWatchLogsExporter(config.id(), builder.build(), settings.logGroupName(), settings.logStreamName(),
                 settings.createMissing(), deadLetters,

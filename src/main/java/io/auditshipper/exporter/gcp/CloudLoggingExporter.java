@@ -1,10 +1,12 @@
 package io.auditshipper.exporter.gcp;
 
 import com.google.api.MonitoredResource;
+import com.google.api.core.ApiFunction;
 import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.core.FixedCredentialsProvider;
 import com.google.api.gax.core.GoogleCredentialsProvider;
 import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcCallContext;
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
@@ -19,16 +21,22 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import io.auditshipper.config.ConfigException;
 import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.exporter.ConnectBoundClients;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.exporter.encoding.Truncation;
 import io.auditshipper.model.AuditLogRecord;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,17 +56,19 @@ import static io.auditshipper.exporter.gcp.CloudLoggingConfig.MAX_REQUEST_BYTES;
 public final class CloudLoggingExporter implements LogExporter {
 
     private final String exporterId;
-    private final LoggingSettings settings;
+    private final RetryBudget retryBudget;
+    /** The client whose channel connects within the bound the retry budget gives the next call. */
+    private final ConnectBoundClients<LoggingClient> clients;
     private final String logName;
     private final MonitoredResource resource;
     private final int chunk;
     private final DeadLetterFile deadLetters;
-    private LoggingClient client;
 
-    CloudLoggingExporter(String exporterId, LoggingSettings settings, String logName, MonitoredResource resource,
+    CloudLoggingExporter(String exporterId, RetryBudget retryBudget, LoggingSettings settings, String logName, MonitoredResource resource,
                          int chunk, DeadLetterFile deadLetters) {
         this.exporterId = exporterId;
-        this.settings = settings;
+        this.retryBudget = retryBudget;
+        this.clients = new ConnectBoundClients<>(exporterId, retryBudget, connectTimeout -> client(settings, connectTimeout));
         this.logName = logName;
         this.resource = resource;
         this.chunk = chunk;
@@ -86,7 +96,7 @@ public final class CloudLoggingExporter implements LogExporter {
         MonitoredResource resource = MonitoredResource.newBuilder().setType("global")
                 .putLabels("project_id", settings.projectId()).build();
         try {
-            return new CloudLoggingExporter(config.id(), builder.build(), logName, resource, config.chunk(),
+            return new CloudLoggingExporter(config.id(), context.retryBudget(), builder.build(), logName, resource, config.chunk(),
                     context.deadLetters(config.id()));
         } catch (IOException e) {
             throw ConfigException.inExporter(config.id(), null, "cannot set up the Cloud Logging client: " + e.getMessage());
@@ -99,11 +109,28 @@ public final class CloudLoggingExporter implements LogExporter {
                 .orElseGet(() -> GoogleCredentialsProvider.newBuilder().setScopesToApply(credentials.scopes()).build());
     }
 
-    private synchronized LoggingClient client() throws IOException {
-        if (client == null) {
-            client = LoggingClient.create(settings);
+    /**
+     * A client on the settings' channel, its connections given up when not established within {@code connectTimeout}
+     * (gRPC's Netty transport has no timeout of its own but Netty's 30 s). Only the connection: an RPC sent has the
+     * settings' timeouts.
+     */
+    private static LoggingClient client(LoggingSettings settings, Duration connectTimeout) {
+        InstantiatingGrpcChannelProvider.Builder channel =
+                ((InstantiatingGrpcChannelProvider) settings.getTransportChannelProvider()).toBuilder();
+        ApiFunction<ManagedChannelBuilder, ManagedChannelBuilder> configured = channel.getChannelConfigurator();
+        channel.setChannelConfigurator(builder -> {
+            ManagedChannelBuilder<?> configuredBuilder = configured == null ? builder : configured.apply(builder);
+            if (!(configuredBuilder instanceof NettyChannelBuilder netty)) {
+                throw new IllegalStateException("gRPC's channel is not Netty's (" + configuredBuilder.getClass().getName()
+                        + "): its connect timeout cannot be bounded");
+            }
+            return netty.withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()));
+        });
+        try {
+            return LoggingClient.create(settings.toBuilder().setTransportChannelProvider(channel.build()).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set up the Cloud Logging client", e);
         }
-        return client;
     }
 
     @Override
@@ -146,9 +173,15 @@ public final class CloudLoggingExporter implements LogExporter {
 
     private void write(List<LogEntry> entries, List<AuditLogRecord> records) throws IOException {
         try {
-            client().writeLogEntries(WriteLogEntriesRequest.newBuilder().setLogName(logName).setResource(resource)
-                    .setPartialSuccess(true).addAllEntries(entries).build());
+            LoggingClient client = clients.forNextCall();
+            client.writeLogEntriesCallable().call(WriteLogEntriesRequest.newBuilder().setLogName(logName).setResource(resource)
+                    .setPartialSuccess(true).addAllEntries(entries).build(), callContext(client));
         } catch (ApiException e) {
+            if (e.getStatusCode().getCode() == StatusCode.Code.UNAVAILABLE && oneAttempt()) {
+                // Not retried by the client (see callContext): the batch fails here and is retried in the catch-up.
+                throw new IOException("exporter " + exporterId + ": Cloud Logging answered UNAVAILABLE, not retried while"
+                        + " the exporter has one attempt: " + e.getMessage(), e);
+            }
             if (e.getStatusCode().getCode() != StatusCode.Code.INVALID_ARGUMENT) {
                 throw new DestinationUnavailableException("exporter " + exporterId + ": Cloud Logging answered "
                         + e.getStatusCode().getCode() + ": " + e.getMessage(), e);
@@ -164,6 +197,24 @@ public final class CloudLoggingExporter implements LogExporter {
                         + com.google.rpc.Code.forNumber(error.getValue().getCode()) + " " + error.getValue().getMessage());
             }
         }
+    }
+
+    /**
+     * The client's own retries, except while the retry budget gives the exporter one attempt (in the pass's shared
+     * stream, or known down): retrying UNAVAILABLE until the settings' total timeout (a minute), a destination that
+     * cannot be reached would hold every other exporter's commit that long. The batch is sent again in the catch-up,
+     * its entries' insertId making a replay harmless.
+     */
+    private GrpcCallContext callContext(LoggingClient client) {
+        if (!oneAttempt()) {
+            return null;
+        }
+        return GrpcCallContext.createDefault().withRetrySettings(
+                client.getSettings().writeLogEntriesSettings().getRetrySettings().toBuilder().setMaxAttempts(1).build());
+    }
+
+    private boolean oneAttempt() {
+        return retryBudget.of(exporterId).maxRetries() == 0;
     }
 
     @Override

@@ -7,13 +7,18 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
+import com.google.cloud.http.HttpTransportOptions;
 import io.auditshipper.config.ExporterConfig;
+import io.auditshipper.config.RetryConfig;
+import io.auditshipper.exporter.ConnectBoundClients;
+import io.auditshipper.exporter.RetryBudget;
 import io.auditshipper.exporter.storage.ObjectStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.storage.GoogleCloudStorageConstants;
 
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import java.util.Map;
@@ -27,17 +32,36 @@ import java.util.Map;
  */
 public final class GcsObjectStore implements ObjectStore {
 
+    /** A Storage client and the name it is bound under in the Camel registry, for the endpoint to refer to. */
+    private record BoundClient(Storage storage, String bean) {
+    }
+
     private final String clientBean;
     private final String bucket;
     private final StorageOptions options;
+    private final ConnectBoundClients<BoundClient> clients;
+    private CamelContext camel;
 
-    private GcsObjectStore(String exporterId, String bucket, StorageOptions options) {
+    private GcsObjectStore(String exporterId, String bucket, StorageOptions options, RetryBudget retryBudget) {
         this.clientBean = "gcs-client-" + exporterId;
         this.bucket = bucket;
         this.options = options;
+        this.clients = new ConnectBoundClients<>(exporterId, retryBudget, this::client);
     }
 
+    /**
+     * For {@code --verify}, which ships nothing and shares no stream: its reads connect within
+     * RetryBudget.HTTP_CONNECT_TIMEOUT, as the exporter alone does.
+     */
     public static GcsObjectStore from(ExporterConfig config) {
+        return from(config, new RetryBudget(RetryConfig.DEFAULT));
+    }
+
+    /**
+     * The client's connect timeout (google-http-client's 20 s) is per client: each call goes to the client built with
+     * the bound the exporter's retry budget gives it ({@link ConnectBoundClients}); the read timeout stays the SDK's.
+     */
+    public static GcsObjectStore from(ExporterConfig config, RetryBudget retryBudget) {
         GcsConfig settings = GcsConfig.of(config);
         StorageOptions.Builder options = StorageOptions.newBuilder().setProjectId(settings.projectId())
                 // The exporter route is the one retry layer (objects are named after their first log, so a batch sent
@@ -51,18 +75,29 @@ public final class GcsObjectStore implements ObjectStore {
         } else {
             settings.credentials().given().ifPresent(options::setCredentials);
         }
-        return new GcsObjectStore(config.id(), settings.bucket(), options.build());
+        return new GcsObjectStore(config.id(), settings.bucket(), options.build(), retryBudget);
+    }
+
+    /** The client connecting within {@code connectTimeout}, bound in the Camel registry when it is bound already. */
+    private BoundClient client(Duration connectTimeout) {
+        HttpTransportOptions transport = ((HttpTransportOptions) options.getTransportOptions()).toBuilder()
+                .setConnectTimeout(Math.toIntExact(connectTimeout.toMillis())).build();
+        BoundClient client = new BoundClient(options.toBuilder().setTransportOptions(transport).build().getService(),
+                clientBean + "-connect-" + connectTimeout.toMillis() + "ms");
+        if (camel != null) {
+            camel.getRegistry().bind(client.bean(), client.storage());
+        }
+        return client;
     }
 
     @Override
     public void bind(CamelContext context) {
-        Storage client = options.getService();
-        context.getRegistry().bind(clientBean, client);
+        camel = context;
     }
 
     @Override
     public String endpointUri() {
-        return "google-storage://" + bucket + "?storageClient=#" + clientBean + "&autoCreateBucket=false";
+        return "google-storage://" + bucket + "?storageClient=#" + clients.forNextCall().bean() + "&autoCreateBucket=false";
     }
 
     @Override
@@ -72,16 +107,15 @@ public final class GcsObjectStore implements ObjectStore {
                 GoogleCloudStorageConstants.CONTENT_TYPE, object.contentType());
     }
 
-    /** The same client as the endpoint's: StorageOptions builds its service once. */
     @Override
     public List<String> list(String prefix) {
-        return StreamSupport.stream(options.getService().list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll().spliterator(), false)
+        return StreamSupport.stream(clients.forNextCall().storage().list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll().spliterator(), false)
                 .map(Blob::getName).toList();
     }
 
     @Override
     public InputStream open(String name) {
-        Blob blob = options.getService().get(BlobId.of(bucket, name));
+        Blob blob = clients.forNextCall().storage().get(BlobId.of(bucket, name));
         return blob == null ? null : Channels.newInputStream(blob.reader());
     }
 

@@ -3,6 +3,11 @@ package io.auditshipper.exporter.azure;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditshipper.ShipperApp;
 import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.config.ExporterType;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.support.Blackhole;
+import io.auditshipper.support.ExporterCheck;
 import io.auditshipper.support.FakeHttpIntake;
 import io.auditshipper.pipeline.Pass;
 import io.auditshipper.source.AuditLogTable;
@@ -20,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The Azure Monitor exporter (Microsoft's Logs Ingestion client and Entra ID client credentials) through
@@ -59,6 +66,30 @@ class AzureMonitorExporterTest {
 
     private ShipperFixture fixture(List<AuditLogTable.Row> rows) throws Exception {
         return ShipperFixture.h2With(dir, NOW, rows);
+    }
+
+    /**
+     * A Logs Ingestion endpoint whose SYNs are dropped costs the pass's shared stream one connect of 1 s: the SDK's
+     * client (Netty, 10 s) connects within the bound the retry budget gives the exporter, and the SDK does not retry a
+     * connection not established while the budget gives one attempt. Without either, that was 4 connects of 10 s and
+     * the SDK's backoff between them, 3 retries counted.
+     */
+    @Test
+    void aBlackholedEndpointCostsTheSharedStreamOneConnectOf1s() throws Exception {
+        ExporterContext context = ExporterCheck.sharingTheStream("azureMonitor", dir);
+        try (Blackhole blackhole = new Blackhole()) {
+            LogExporter exporter = AzureMonitorExporter.from(ExporterCheck.config("azureMonitor", ExporterType.AZURE_MONITOR,
+                    Map.of("endpoint", "https://127.0.0.1:" + blackhole.port(), "authorityHost", azure.url(),
+                            "tenantId", FakeAzureMonitor.TENANT, "clientId", FakeAzureMonitor.CLIENT,
+                            "clientSecret", FakeAzureMonitor.SECRET, "ruleId", FakeAzureMonitor.RULE,
+                            "streamName", FakeAzureMonitor.STREAM), Map.of()), context);
+
+            // A guard against a hang, not a measure: the outcome is read below.
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> exporter.ship(ExporterCheck.tenLogs(82, NOW)))
+                    .hasMessageContaining("connection timed out after 1000 ms"));
+            assertThat(context.retries("azureMonitor").count()).as("retries by the SDK").isZero();
+            assertThat(azure.tokenRequests.get()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -3,11 +3,16 @@ package io.auditshipper.exporter.cloudwatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditshipper.ShipperApp;
+import io.auditshipper.config.ExporterType;
 import io.auditshipper.demo.DemoAuditLogs;
+import io.auditshipper.exporter.ExporterContext;
+import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.encoding.Truncation;
 import io.auditshipper.model.AuditLogRecord;
 import io.auditshipper.pipeline.Pass;
 import io.auditshipper.source.AuditLogTable;
+import io.auditshipper.support.Blackhole;
+import io.auditshipper.support.ExporterCheck;
 import io.auditshipper.support.ShipperFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The CloudWatch Logs exporter (AWS SDK v2) through the pipeline, against a server speaking the CloudWatch Logs API. */
 class CloudWatchLogsExporterTest {
@@ -65,6 +72,26 @@ class CloudWatchLogsExporterTest {
                 throw new java.io.UncheckedIOException(e);
             }
         }).toList();
+    }
+
+    /**
+     * A CloudWatch Logs endpoint whose SYNs are dropped costs the pass's shared stream one connect (the SDK client's
+     * 2 s): the SDK does not retry a connection not established while the retry budget gives the exporter one
+     * attempt. It did 3 times before (legacy retry mode), each retry counted.
+     */
+    @Test
+    void aBlackholedEndpointCostsTheSharedStreamOneConnect() throws Exception {
+        ExporterContext context = ExporterCheck.sharingTheStream("cloudwatch", dir);
+        try (Blackhole blackhole = new Blackhole()) {
+            LogExporter exporter = CloudWatchLogsExporter.from(ExporterCheck.config("cloudwatch", ExporterType.AWS_CLOUDWATCH,
+                    Map.of("region", "eu-west-1", "logGroupName", "kestra", "logStreamName", "audit", "accessKeyId", "AKIAEXAMPLE",
+                            "secretKeyId", "secret", "endpointOverride", "http://127.0.0.1:" + blackhole.port()), Map.of()), context);
+
+            // A guard against a hang, not a measure: the outcome is read below.
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> exporter.ship(ExporterCheck.tenLogs(63, NOW)))
+                    .hasMessageContaining("Connect timed out"));
+            assertThat(context.retries("cloudwatch").count()).as("retries by the SDK").isZero();
+        }
     }
 
     @Test
