@@ -74,7 +74,7 @@ public final class JdbcOffsetStore implements OffsetStore {
         try {
             Connection session = database.connect();
             try (PreparedStatement statement = session.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
-                statement.setString(1, "kestra-audit-shipper/" + table + "/" + key);
+                statement.setString(1, lockName());
                 try (ResultSet locked = statement.executeQuery()) {
                     locked.next();
                     if (!locked.getBoolean(1)) {
@@ -94,6 +94,14 @@ public final class JdbcOffsetStore implements OffsetStore {
     public synchronized void close() {
         connection.close();
         if (lockConnection != null) {
+            // Released before the session closes: the server drops a closed session's locks only once its backend
+            // has gone, after close() returned, so a shipper started right after this one could find the key held.
+            try (PreparedStatement unlock = lockConnection.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+                unlock.setString(1, lockName());
+                unlock.execute();
+            } catch (SQLException ignored) {
+                // the session's end releases it, as below
+            }
             try {
                 lockConnection.close();
             } catch (SQLException ignored) {
@@ -101,6 +109,10 @@ public final class JdbcOffsetStore implements OffsetStore {
             }
             lockConnection = null;
         }
+    }
+
+    private String lockName() {
+        return "kestra-audit-shipper/" + table + "/" + key;
     }
 
     @Override
