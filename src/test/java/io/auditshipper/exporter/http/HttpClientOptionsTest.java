@@ -67,6 +67,9 @@ class HttpClientOptionsTest {
         assertThat(problems("proxy:\n  type: SOCKS\n  address: proxy.example.com\n  port: 1080\n")).containsExactly(
                 "logExporters.datadog.options.proxy.type: 'SOCKS' is not DIRECT or HTTP (camel-http's client speaks to"
                         + " HTTP proxies only)");
+        assertThat(problems("proxy:\n  address: http://proxy.example.com:3128\n  port: 3128\n")).containsExactly(
+                "logExporters.datadog.options.proxy.address: 'http://proxy.example.com:3128' is not a host name or IPv4"
+                        + " address (no scheme, no port: those go in type and port)");
         assertThat(problems("proxy:\n  address: proxy.example.com\n  port: 70000\n")).containsExactly(
                 "logExporters.datadog.options.proxy.port: '70000' is not a whole number from 1 to 65535");
     }
@@ -76,6 +79,9 @@ class HttpClientOptionsTest {
         HttpClientOptions options = HttpClientOptions.of(parsed(
                 "proxy:\n  type: HTTP\n  address: proxy.example.com\n  port: 3128\n  username: shipper\n  password: pw-1234\n"));
         assertThat(options.proxy()).isEqualTo(new HttpClientOptions.HttpProxy("proxy.example.com", 3128, "shipper", "pw-1234"));
+        assertThat(HttpClientOptions.of(parsed(
+                "proxyType: HTTP\nproxyAddress: proxy.example.com\nproxyPort: 3128\nproxyUsername: shipper\nproxyPassword: pw-1234\n"))
+                .proxy()).as("Kestra's older flat spelling").isEqualTo(options.proxy());
         assertThat(HttpClientOptions.of(parsed("proxy:\n  type: DIRECT\n  address: proxy.example.com\n  port: 3128\n"))
                 .proxy()).as("Kestra's DIRECT: no proxy").isNull();
 

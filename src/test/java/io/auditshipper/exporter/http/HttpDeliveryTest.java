@@ -101,7 +101,8 @@ class HttpDeliveryTest {
 
     /**
      * With {@code options.proxy}, the request goes to the proxy in absolute form ({@code POST http://intake/...}),
-     * answering its 407 challenge with the proxy credentials; the intake's host is never resolved by the shipper
+     * answering its 407 challenge with the proxy credentials (a password with ')' and '&', which the endpoint URI must
+     * carry as written); the intake's host is never resolved by the shipper
      * ({@code .invalid} does not resolve: sent directly, the request would fail).
      */
     @Test
@@ -109,7 +110,7 @@ class HttpDeliveryTest {
         RetryBudget budget = new RetryBudget(new RetryConfig(0, Duration.ofMillis(50), 2.0, Duration.ofSeconds(2)));
         ExporterContext context = new ExporterContext(dir, budget, new SimpleMeterRegistry(), Clock.systemUTC(), new RecordingSleeper());
         List<String> requestLines = new CopyOnWriteArrayList<>();
-        String credentials = "Basic " + Base64.getEncoder().encodeToString("shipper:proxy-pass-9c1".getBytes(StandardCharsets.UTF_8));
+        String credentials = "Basic " + Base64.getEncoder().encodeToString("shipper:pr0xy)pass&9c1".getBytes(StandardCharsets.UTF_8));
         HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         proxy.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
@@ -127,7 +128,7 @@ class HttpDeliveryTest {
             camel.start();
             String url = "http://intake.invalid/api/v2/logs";
             HttpDelivery delivery = delivery(url, Map.of("proxy", Map.of("type", "HTTP", "address", "127.0.0.1",
-                    "port", proxy.getAddress().getPort(), "username", "shipper", "password", "proxy-pass-9c1")), context, camel);
+                    "port", proxy.getAddress().getPort(), "username", "shipper", "password", "pr0xy)pass&9c1")), context, camel);
 
             HttpDelivery.Response answer = delivery.post("{}".getBytes(StandardCharsets.UTF_8));
 
