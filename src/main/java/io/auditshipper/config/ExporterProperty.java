@@ -30,6 +30,14 @@ public record ExporterProperty<T>(String name, boolean whole, ValueParser<T> par
         return declared(name, ValueParser.text());
     }
 
+    /**
+     * Text that is a credential even when written in plain (not through {@code secret()}): masked in every output
+     * from the moment it is read, as a resolved secret is.
+     */
+    public static ExporterProperty<String> secret(String name) {
+        return declared(name, ValueParser.secret());
+    }
+
     public static ExporterProperty<Boolean> flag(String name) {
         return declared(name, ValueParser.bool());
     }
@@ -133,7 +141,7 @@ public record ExporterProperty<T>(String name, boolean whole, ValueParser<T> par
 
     /** The value given, parsed; null when absent (its default is not looked up); a {@link ConfigException} when refused. */
     private T given(ExporterConfig config) {
-        Object value = config.properties().get(name);
+        Object value = valueAt(config.properties(), name);
         if (value == null || (value instanceof String s && s.isBlank())) {
             if (required) {
                 throw ConfigException.inExporter(config.id(), name, "required by "
@@ -147,5 +155,25 @@ public record ExporterProperty<T>(String name, boolean whole, ValueParser<T> par
             throw new ConfigException(ValueParser.refusal(ConfigException.exporterPath(config.id(), name), name, value,
                     e, example));
         }
+    }
+
+    /**
+     * The value at the dotted {@code name}: a flattened property, or a key inside a property taken whole (Kestra's
+     * {@code options.timeout.connectTimeout} inside {@code options}, whose other keys are free).
+     */
+    private static Object valueAt(Map<String, Object> properties, String name) {
+        if (properties.containsKey(name)) {
+            return properties.get(name);
+        }
+        for (int dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
+            if (properties.get(name.substring(0, dot)) instanceof Map<?, ?> whole) {
+                Object value = whole;
+                for (String key : name.substring(dot + 1).split("\\.")) {
+                    value = value instanceof Map<?, ?> map ? map.get(key) : null;
+                }
+                return value;
+            }
+        }
+        return null;
     }
 }

@@ -70,6 +70,15 @@ public interface ValueParser<T> {
         };
     }
 
+    /** {@link #text()} registered with {@link SecretRedactor} as it is read: a credential given in plain. */
+    static ValueParser<String> secret() {
+        return value -> {
+            String secret = text().parse(value);
+            SecretRedactor.register(secret);
+            return secret;
+        };
+    }
+
     /** {@code true} or {@code false}, in any case. */
     static ValueParser<Boolean> bool() {
         return value -> switch (value.toString().trim().toLowerCase(Locale.ROOT)) {

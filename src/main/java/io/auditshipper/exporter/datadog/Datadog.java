@@ -23,8 +23,8 @@ public final class Datadog {
         DatadogConfig settings = DatadogConfig.of(config);
         DatadogEntryEncoder encoder = new DatadogEntryEncoder(settings.ddsource(), settings.service(),
                 settings.hostname(), settings.ddtags(), null);
-        HttpLogSink sink = DatadogConfig.INTAKE.sink(config.id(), settings.basePath(), settings.apiKey(), config.chunk(),
-                context, encoder);
+        HttpLogSink sink = DatadogConfig.INTAKE.sink(config, settings.basePath(), settings.apiKey(), context,
+                encoder);
         return new HttpLogExporter(DatadogConfig.INTAKE.name(), sink, OutsideWindow.of(config.id(),
                 settings.outsideWindow(), context, DatadogConfig.WINDOW, sink.deadLetters()), encoder::stampedFor);
     }

@@ -6,6 +6,7 @@ import io.auditshipper.config.ExporterProperty;
 import io.auditshipper.exporter.OutsideWindow;
 import io.auditshipper.exporter.TimeWindow;
 import io.auditshipper.exporter.http.ApiKeyIntake;
+import io.auditshipper.exporter.http.HttpClientOptions;
 import io.auditshipper.exporter.http.HttpLogExporter;
 import io.auditshipper.exporter.http.RequestPacker;
 
@@ -45,7 +46,7 @@ public record DatadogConfig(URI basePath, String apiKey, String ddsource, String
     static final ExporterProperty<String> DDTAGS = ExporterProperty.text("ddtags");
     static final ExporterProperty<OutsideWindow.Action> OUTSIDE_WINDOW = OutsideWindow.property(WINDOW);
 
-    public static final ExporterProperties PROPERTIES = ExporterProperties.of(BASE_PATH, API_KEY, ApiKeyIntake.OPTIONS,
+    public static final ExporterProperties PROPERTIES = ExporterProperties.of(BASE_PATH, API_KEY, HttpClientOptions.PROPERTIES,
             DDSOURCE, SERVICE, HOSTNAME, DDTAGS, OUTSIDE_WINDOW);
 
     public static DatadogConfig of(ExporterConfig config) {

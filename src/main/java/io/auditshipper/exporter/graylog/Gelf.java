@@ -6,6 +6,7 @@ import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.http.ApiKeyIntake;
+import io.auditshipper.exporter.http.HttpClientOptions;
 import io.auditshipper.exporter.http.HttpDelivery;
 import io.auditshipper.exporter.http.HttpLogExporter;
 import io.auditshipper.exporter.http.HttpLogSink;
@@ -43,7 +44,7 @@ public final class Gelf {
         }
         DeadLetterFile deadLetters = context.deadLetters(config.id());
         HttpDelivery delivery = new HttpDelivery(config.id(), ApiKeyIntake.intakeUrl(endpoint, path), "application/json",
-                headers, context, deadLetters, Gelf::fix);
+                headers, HttpClientOptions.of(config), context, deadLetters, Gelf::fix);
         return new HttpLogExporter("Graylog GELF HTTP input" + (settings.bulk() ? " (bulk)" : ""), new HttpLogSink(
                 new RequestPacker(encoder, gzip, settings.bulk() ? config.chunk() : 1, maxBytes,
                         RequestPacker.LimitOn.UNCOMPRESSED), delivery, deadLetters));

@@ -4,7 +4,7 @@ import io.auditshipper.exporter.encoding.Compression;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.ExporterProperties;
 import io.auditshipper.config.ExporterProperty;
-import io.auditshipper.exporter.http.ApiKeyIntake;
+import io.auditshipper.exporter.http.HttpClientOptions;
 
 import java.net.URI;
 
@@ -46,7 +46,7 @@ public record GelfConfig(URI endpoint, String graylogHost, Compression compressi
             Integer.MAX_VALUE).orElse(DEFAULT_MAX_REQUEST_BYTES);
 
     public static final ExporterProperties PROPERTIES = ExporterProperties.of(ENDPOINT, GRAYLOG_HOST,
-            ApiKeyIntake.OPTIONS, BULK, COMPRESSION, MAX_REQUEST_BYTES);
+            HttpClientOptions.PROPERTIES, BULK, COMPRESSION, MAX_REQUEST_BYTES);
 
     public static GelfConfig of(ExporterConfig config) {
         return new GelfConfig(ENDPOINT.of(config), GRAYLOG_HOST.of(config), COMPRESSION.of(config), BULK.of(config),

@@ -1,5 +1,6 @@
 package io.auditshipper.exporter.http;
 
+import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.ExporterProperty;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.ExporterContext;
@@ -24,21 +25,23 @@ public record ApiKeyIntake(String name, String path, String keyHeader, String ex
         return ExporterProperty.text("apiKey").required("\"{{ secret('" + exampleSecret + "') }}\"");
     }
 
-    /** Kestra's HTTP client {@code options}: accepted so a pasted task loads; this client's own timeouts apply. */
-    public static final ExporterProperty<Map<String, Object>> OPTIONS = ExporterProperty.object("options");
-
-    public LogExporter exporter(String exporterId, URI basePath, String apiKey, int chunk, ExporterContext context,
+    public LogExporter exporter(ExporterConfig config, URI basePath, String apiKey, ExporterContext context,
                                 RequestEncoder encoder) {
-        return new HttpLogExporter(name, sink(exporterId, basePath, apiKey, chunk, context, encoder));
+        return new HttpLogExporter(name, sink(config, basePath, apiKey, context, encoder));
     }
 
-    /** The sink to {@code basePath} with {@code apiKey}, for an exporter that does more than ship through it. */
-    public HttpLogSink sink(String exporterId, URI basePath, String apiKey, int chunk, ExporterContext context,
+    /**
+     * The sink to {@code basePath} with {@code apiKey}, through the config's HTTP client {@code options}, for an
+     * exporter that does more than ship through it.
+     */
+    public HttpLogSink sink(ExporterConfig config, URI basePath, String apiKey, ExporterContext context,
                             RequestEncoder encoder) {
-        DeadLetterFile deadLetters = context.deadLetters(exporterId);
-        HttpDelivery delivery = new HttpDelivery(exporterId, intakeUrl(basePath, path), "application/json",
-                Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), context, deadLetters);
-        return new HttpLogSink(new RequestPacker(encoder, true, Math.min(chunk, maxRecords), maxBodyBytes, limitOn),
+        DeadLetterFile deadLetters = context.deadLetters(config.id());
+        HttpDelivery delivery = new HttpDelivery(config.id(), intakeUrl(basePath, path), "application/json",
+                Map.of(keyHeader, apiKey, "Content-Encoding", "gzip"), HttpClientOptions.of(config), context,
+                deadLetters);
+        return new HttpLogSink(new RequestPacker(encoder, true, Math.min(config.chunk(), maxRecords), maxBodyBytes,
+                limitOn),
                 delivery, deadLetters);
     }
     /** The intake's path appended to basePath's own, before its query: a token in the query stays a query value. */

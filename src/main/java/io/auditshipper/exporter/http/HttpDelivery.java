@@ -26,8 +26,9 @@ import java.util.Map;
  * parked in the dead-letter file with the reason (so one bad record does not take its neighbours along);
  * other 4xx park the request's records; 401/403 fail the exporter (wrong credentials are not the records' fault).
  * A connection not established within {@link RetryBudget#SHARED_STREAM_CONNECT_TIMEOUT} while the exporter shares the
- * pass's stream (not a wait for the others), or {@link RetryBudget#HTTP_CONNECT_TIMEOUT} on its own (camel-http's
- * default, 3 minutes, per attempt of a catch-up), is no answer, retried (nothing was sent); an answer is waited for
+ * pass's stream (not a wait for the others; the user's {@code options.timeout.connectTimeout} when shorter), or on its
+ * own within that option or else {@link RetryBudget#HTTP_CONNECT_TIMEOUT} (camel-http's default, 3 minutes, per
+ * attempt of a catch-up), is no answer; requests go through the options' proxy if any ({@link HttpClientOptions}), retried (nothing was sent); an answer is waited for
  * as long as camel-http waits, since a request given up on might still be taken and sent again would be taken twice.
  */
 public final class HttpDelivery {
@@ -60,6 +61,7 @@ public final class HttpDelivery {
     private final String url;
     private final String contentType;
     private final Map<String, String> headers;
+    private final HttpClientOptions options;
     private final RetryPolicy retryPolicy;
     private final HttpStatusClassifier classifier;
     private final DeadLetterFile deadLetters;
@@ -67,14 +69,16 @@ public final class HttpDelivery {
     private volatile ProducerTemplate template;
 
     public HttpDelivery(String exporterId, String url, String contentType, Map<String, String> headers,
-                        ExporterContext context, DeadLetterFile deadLetters) {
-        this(exporterId, url, contentType, headers, context, deadLetters, (status, body) -> null);
+                        HttpClientOptions options, ExporterContext context, DeadLetterFile deadLetters) {
+        this(exporterId, url, contentType, headers, options, context, deadLetters, (status, body) -> null);
     }
 
     /** With the destination's own reading of the answers that stop the exporter at once ({@link FatalAnswers}). */
     public HttpDelivery(String exporterId, String url, String contentType, Map<String, String> headers,
-                        ExporterContext context, DeadLetterFile deadLetters, FatalAnswers fatalAnswers) {
+                        HttpClientOptions options, ExporterContext context, DeadLetterFile deadLetters,
+                        FatalAnswers fatalAnswers) {
         this.exporterId = exporterId;
+        this.options = options;
         this.url = url;
         this.contentType = contentType;
         this.headers = Map.copyOf(headers);
@@ -126,9 +130,9 @@ public final class HttpDelivery {
         }
         return retryPolicy.run(() -> {
             // Per request: the exporter may share the pass's stream now and catch up alone later (RetryBudget).
-            Duration connectTimeout = retryBudget.connectTimeout(exporterId, RetryBudget.HTTP_CONNECT_TIMEOUT);
+            Duration connectTimeout = retryBudget.connectTimeout(exporterId, options.aloneConnectTimeout());
             String endpoint = url + (url.contains("?") ? "&" : "?") + "throwExceptionOnFailure=false&connectTimeout="
-                    + connectTimeout.toMillis();
+                    + connectTimeout.toMillis() + options.endpointOptions();
             Exchange answer = template.send(endpoint,
                     exchange -> {
                         exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");

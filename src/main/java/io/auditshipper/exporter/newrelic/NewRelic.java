@@ -16,7 +16,7 @@ public final class NewRelic {
 
     public static LogExporter exporter(ExporterConfig config, ExporterContext context) {
         NewRelicConfig settings = NewRelicConfig.of(config);
-        return NewRelicConfig.INTAKE.exporter(config.id(), settings.basePath(), settings.apiKey(), config.chunk(), context,
+        return NewRelicConfig.INTAKE.exporter(config, settings.basePath(), settings.apiKey(), context,
                 new NewRelicPayloadEncoder(settings.service(), settings.hostname()));
     }
 }

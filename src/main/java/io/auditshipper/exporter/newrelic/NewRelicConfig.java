@@ -4,6 +4,7 @@ import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.ExporterProperties;
 import io.auditshipper.config.ExporterProperty;
 import io.auditshipper.exporter.http.ApiKeyIntake;
+import io.auditshipper.exporter.http.HttpClientOptions;
 import io.auditshipper.exporter.http.HttpLogExporter;
 import io.auditshipper.exporter.http.RequestPacker;
 
@@ -28,7 +29,7 @@ public record NewRelicConfig(URI basePath, String apiKey, String service, String
     static final ExporterProperty<String> HOSTNAME = ExporterProperty.text("hostname")
             .orElseGet(HttpLogExporter::localHostname);
 
-    public static final ExporterProperties PROPERTIES = ExporterProperties.of(BASE_PATH, API_KEY, ApiKeyIntake.OPTIONS,
+    public static final ExporterProperties PROPERTIES = ExporterProperties.of(BASE_PATH, API_KEY, HttpClientOptions.PROPERTIES,
             SERVICE, HOSTNAME);
 
     public static NewRelicConfig of(ExporterConfig config) {

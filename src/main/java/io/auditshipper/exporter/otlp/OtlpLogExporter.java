@@ -5,6 +5,7 @@ import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.DeadLetterFile;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
+import io.auditshipper.exporter.http.HttpClientOptions;
 import io.auditshipper.exporter.http.HttpDelivery;
 import io.auditshipper.exporter.http.HttpLogExporter;
 import io.auditshipper.exporter.http.HttpLogSink;
@@ -45,7 +46,7 @@ public final class OtlpLogExporter implements LogExporter {
         boolean json = settings.encoding() == OtlpConfig.Encoding.JSON;
         DeadLetterFile deadLetters = context.deadLetters(config.id());
         HttpDelivery delivery = new HttpDelivery(config.id(), settings.otlpEndpoint().toString(),
-                settings.encoding().contentType(), headers, context, deadLetters);
+                settings.encoding().contentType(), headers, HttpClientOptions.NONE, context, deadLetters);
         OtlpLogsEncoder encoder = new OtlpLogsEncoder(settings.serviceName(), HttpLogExporter.localHostname(), json);
         return new OtlpLogExporter(new HttpLogSink(new RequestPacker(encoder, true, config.chunk(),
                 OtlpConfig.MAX_PAYLOAD_BYTES, RequestPacker.LimitOn.UNCOMPRESSED), delivery, deadLetters), json);

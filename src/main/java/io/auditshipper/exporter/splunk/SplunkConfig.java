@@ -4,7 +4,7 @@ import io.auditshipper.exporter.encoding.Compression;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.config.ExporterProperties;
 import io.auditshipper.config.ExporterProperty;
-import io.auditshipper.exporter.http.ApiKeyIntake;
+import io.auditshipper.exporter.http.HttpClientOptions;
 import io.auditshipper.exporter.http.HttpLogExporter;
 
 import java.net.URI;
@@ -50,7 +50,7 @@ public record SplunkConfig(URI host, String token, String source, String index, 
     static final ExporterProperty<Integer> MAX_REQUEST_BYTES = ExporterProperty.positive("maxRequestBytes",
             Integer.MAX_VALUE).orElse(DEFAULT_MAX_REQUEST_BYTES);
 
-    public static final ExporterProperties PROPERTIES = ExporterProperties.of(HOST, TOKEN, ApiKeyIntake.OPTIONS, SOURCE,
+    public static final ExporterProperties PROPERTIES = ExporterProperties.of(HOST, TOKEN, HttpClientOptions.PROPERTIES, SOURCE,
             INDEX, SOURCETYPE, HOST_FIELD, COMPRESSION, INDEXER_ACKNOWLEDGEMENT, ACK_TIMEOUT, MAX_REQUEST_BYTES);
 
     public static SplunkConfig of(ExporterConfig config) {

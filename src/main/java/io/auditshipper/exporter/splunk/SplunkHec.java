@@ -9,6 +9,7 @@ import io.auditshipper.exporter.DestinationUnavailableException;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.LogExporter;
 import io.auditshipper.exporter.http.ApiKeyIntake;
+import io.auditshipper.exporter.http.HttpClientOptions;
 import io.auditshipper.exporter.http.HttpDelivery;
 import io.auditshipper.exporter.http.HttpLogSink;
 import io.auditshipper.exporter.http.RequestPacker;
@@ -75,13 +76,14 @@ public final class SplunkHec implements LogExporter {
             headers.put("X-Splunk-Request-Channel", channel);
         }
         DeadLetterFile deadLetters = context.deadLetters(config.id());
+        HttpClientOptions options = HttpClientOptions.of(config);
         HttpDelivery acks = acknowledged ? new HttpDelivery(config.id(), ApiKeyIntake.intakeUrl(host, "/services/collector/ack"),
-                "application/json", headers, context, deadLetters, SplunkHec::ackPollFix) : null;
+                "application/json", headers, options, context, deadLetters, SplunkHec::ackPollFix) : null;
         if (gzip) {
             headers.put("Content-Encoding", "gzip");
         }
         HttpDelivery delivery = new HttpDelivery(config.id(), ApiKeyIntake.intakeUrl(host, "/services/collector"),
-                "application/json", headers, context, deadLetters, SplunkHec::fix);
+                "application/json", headers, options, context, deadLetters, SplunkHec::fix);
         HttpLogSink sink = new HttpLogSink(new RequestPacker(encoder, gzip, config.chunk(), settings.maxRequestBytes(),
                 RequestPacker.LimitOn.UNCOMPRESSED), delivery, deadLetters);
         return new SplunkHec(config.id(), sink, acks, settings.ackTimeout(), channel);
