@@ -1,17 +1,15 @@
 package io.auditshipper.exporter.elasticsearch;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.ErrorCause;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.transport.TransportException;
-import com.fasterxml.jackson.databind.util.RawValue;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.search.BulkIndexer;
-import io.auditshipper.exporter.search.SearchConfig;
 import io.auditshipper.exporter.search.SearchConnection;
 import io.auditshipper.exporter.search.SearchExporter;
-import io.auditshipper.model.AuditLogRecord;
 import org.apache.camel.Component;
 import org.apache.camel.component.es.ElasticsearchComponent;
 import org.apache.http.Header;
@@ -29,6 +27,7 @@ import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalInt;
@@ -52,22 +51,20 @@ public final class ElasticsearchExporter extends SearchExporter {
 
     /** For {@code --verify}: the exporter's index read back over the same connection settings. */
     public static SearchIndexReader reader(ExporterConfig config) {
-        SearchConfig settings = SearchConfig.of(config);
-        SearchConnection connection = settings.connection();
-        RestClient client = restClient(connection);
-        return new SearchIndexReader("Elasticsearch", connection, settings.indexName(),
-                (method, path, json) -> {
-                    Request request = new Request(method, path);
-                    request.setJsonEntity(json);
-                    Response response;
-                    try {
-                        response = client.performRequest(request);
-                    } catch (ResponseException e) {
-                        response = e.getResponse();
-                    }
-                    return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
-                            EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
-                }, client, settings.hashField() != null);
+        return SearchIndexReader.of("Elasticsearch", config, ElasticsearchExporter::restClient, ElasticsearchExporter::send);
+    }
+
+    private static SearchIndexReader.Answer send(RestClient client, String method, String path, String json) throws IOException {
+        Request request = new Request(method, path);
+        request.setJsonEntity(json);
+        Response response;
+        try {
+            response = client.performRequest(request);
+        } catch (ResponseException e) {
+            response = e.getResponse();
+        }
+        return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
+                EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
     }
 
     private static RestClient restClient(SearchConnection connection) {
@@ -93,31 +90,27 @@ public final class ElasticsearchExporter extends SearchExporter {
     }
 
     @Override
-    public List<BulkIndexer.ItemResult> index(List<AuditLogRecord> records) {
-        BulkRequest.Builder request = new BulkRequest.Builder().index(indexName);
-        for (AuditLogRecord record : records) {
-            // RawValue: Jackson writes the stored JSON as it is, without parsing it into a tree first.
-            request.operations(op -> op.index(index -> index.id(record.id()).document(new RawValue(document(record)))));
-        }
-        return bulk(request).stream().map(BulkResponseItem.class::cast)
-                .map(item -> item.error() == null ? new BulkIndexer.ItemResult(item.status(), null, null)
-                        : new BulkIndexer.ItemResult(item.status(), item.error().type(), item.error().reason()))
-                .toList();
+    protected BulkRequest.Builder bulkRequest(String index, List<Document> documents) {
+        BulkRequest.Builder request = new BulkRequest.Builder().index(index);
+        documents.forEach(document -> request.operations(op -> op.index(item -> item.id(document.id()).document(document.source()))));
+        return request;
     }
 
     @Override
-    public OptionalInt statusOf(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ElasticsearchException e) {
-                return OptionalInt.of(e.status());
-            }
-            if (cause instanceof TransportException e && e.statusCode() > 0) {
-                return OptionalInt.of(e.statusCode());
-            }
-            if (cause instanceof ResponseException e) {
-                return OptionalInt.of(e.getResponse().getStatusLine().getStatusCode());
-            }
+    protected BulkIndexer.ItemResult itemResult(Object answered) {
+        BulkResponseItem item = (BulkResponseItem) answered;
+        return BulkIndexer.ItemResult.of(item.status(), item.error(), ErrorCause::type, ErrorCause::reason);
+    }
+
+    @Override
+    protected OptionalInt statusCarriedBy(Throwable failure) {
+        if (failure instanceof ElasticsearchException e) {
+            return OptionalInt.of(e.status());
         }
-        return OptionalInt.empty();
+        if (failure instanceof TransportException e && e.statusCode() > 0) {
+            return OptionalInt.of(e.statusCode());
+        }
+        return failure instanceof ResponseException e
+                ? OptionalInt.of(e.getResponse().getStatusLine().getStatusCode()) : OptionalInt.empty();
     }
 }

@@ -1,13 +1,10 @@
 package io.auditshipper.exporter.opensearch;
 
-import com.fasterxml.jackson.databind.util.RawValue;
 import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.ExporterContext;
 import io.auditshipper.exporter.search.BulkIndexer;
-import io.auditshipper.exporter.search.SearchConfig;
 import io.auditshipper.exporter.search.SearchConnection;
 import io.auditshipper.exporter.search.SearchExporter;
-import io.auditshipper.model.AuditLogRecord;
 import org.apache.camel.Component;
 import org.apache.camel.component.opensearch.OpensearchComponent;
 import org.apache.hc.client5.http.auth.AuthScope;
@@ -27,6 +24,7 @@ import org.opensearch.client.Response;
 import org.opensearch.client.ResponseException;
 import org.opensearch.client.RestClient;
 import org.opensearch.client.RestClientBuilder;
+import org.opensearch.client.opensearch._types.ErrorCause;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch.core.BulkRequest;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
@@ -63,26 +61,24 @@ public final class OpenSearchExporter extends SearchExporter {
 
     /** For {@code --verify}: the exporter's index read back over the same connection settings. */
     public static SearchIndexReader reader(ExporterConfig config) {
-        SearchConfig settings = SearchConfig.of(config);
-        SearchConnection connection = settings.connection();
-        RestClient client = restClient(connection, status -> { });
-        return new SearchIndexReader("OpenSearch", connection, settings.indexName(),
-                (method, path, json) -> {
-                    Request request = new Request(method, path);
-                    request.setJsonEntity(json);
-                    Response response;
-                    try {
-                        response = client.performRequest(request);
-                    } catch (ResponseException e) {
-                        response = e.getResponse();
-                    }
-                    try {
-                        return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
-                                EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
-                    } catch (ParseException e) {
-                        throw new IOException(e);
-                    }
-                }, client, settings.hashField() != null);
+        return SearchIndexReader.of("OpenSearch", config, connection -> restClient(connection, status -> { }), OpenSearchExporter::send);
+    }
+
+    private static SearchIndexReader.Answer send(RestClient client, String method, String path, String json) throws IOException {
+        Request request = new Request(method, path);
+        request.setJsonEntity(json);
+        Response response;
+        try {
+            response = client.performRequest(request);
+        } catch (ResponseException e) {
+            response = e.getResponse();
+        }
+        try {
+            return new SearchIndexReader.Answer(response.getStatusLine().getStatusCode(),
+                    EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
+        } catch (ParseException e) {
+            throw new IOException(e);
+        }
     }
 
     private static RestClient restClient(SearchConnection connection, IntConsumer onStatus) {
@@ -113,29 +109,30 @@ public final class OpenSearchExporter extends SearchExporter {
     }
 
     @Override
-    public List<BulkIndexer.ItemResult> index(List<AuditLogRecord> records) {
-        lastStatus = 0;
-        BulkRequest.Builder request = new BulkRequest.Builder().index(indexName);
-        for (AuditLogRecord record : records) {
-            // RawValue: Jackson writes the stored JSON as it is, without parsing it into a tree first.
-            request.operations(op -> op.index(index -> index.id(record.id()).document(new RawValue(document(record)))));
-        }
-        return bulk(request).stream().map(BulkResponseItem.class::cast)
-                .map(item -> item.error() == null ? new BulkIndexer.ItemResult(item.status(), null, null)
-                        : new BulkIndexer.ItemResult(item.status(), item.error().type(), item.error().reason()))
-                .toList();
+    protected BulkRequest.Builder bulkRequest(String index, List<Document> documents) {
+        lastStatus = 0; // a new bulk: the status of an earlier answer says nothing of its failure
+        BulkRequest.Builder request = new BulkRequest.Builder().index(index);
+        documents.forEach(document -> request.operations(op -> op.index(item -> item.id(document.id()).document(document.source()))));
+        return request;
     }
 
     @Override
-    public OptionalInt statusOf(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof OpenSearchException e && e.response().status() != null) {
-                return OptionalInt.of(e.response().status());
-            }
-            if (cause instanceof ResponseException e) {
-                return OptionalInt.of(e.getResponse().getStatusLine().getStatusCode());
-            }
+    protected BulkIndexer.ItemResult itemResult(Object answered) {
+        BulkResponseItem item = (BulkResponseItem) answered;
+        return BulkIndexer.ItemResult.of(item.status(), item.error(), ErrorCause::type, ErrorCause::reason);
+    }
+
+    @Override
+    protected OptionalInt statusCarriedBy(Throwable failure) {
+        if (failure instanceof OpenSearchException e && e.response().status() != null) {
+            return OptionalInt.of(e.response().status());
         }
+        return failure instanceof ResponseException e
+                ? OptionalInt.of(e.getResponse().getStatusLine().getStatusCode()) : OptionalInt.empty();
+    }
+
+    @Override
+    protected OptionalInt statusOfUncarried() {
         int status = lastStatus;
         return status >= 400 ? OptionalInt.of(status) : OptionalInt.empty();
     }

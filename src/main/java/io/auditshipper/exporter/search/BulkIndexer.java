@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * Indexes records with {@code _bulk} and reads the answer item by item, the same way for Elasticsearch
@@ -42,6 +43,11 @@ public final class BulkIndexer {
     }
 
     public record ItemResult(int status, String errorType, String reason) {
+        /** An item's result from its status and its error cause (null when indexed), read with the engine's accessors. */
+        public static <E> ItemResult of(int status, E error, Function<E, String> type, Function<E, String> reason) {
+            return error == null ? new ItemResult(status, null, null) : new ItemResult(status, type.apply(error), reason.apply(error));
+        }
+
         boolean indexed() {
             return status / 100 == 2;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auditshipper.config.ExporterConfig;
 import io.auditshipper.exporter.integrity.DocumentHash;
 import io.auditshipper.verify.DestinationReader;
 import io.auditshipper.verify.LogLines;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * An Elasticsearch or OpenSearch exporter's index read back for {@code --verify}: a scroll (both engines have it,
@@ -33,9 +35,16 @@ public final class SearchIndexReader implements DestinationReader {
     public record Answer(int status, String body) {
     }
 
-    /** A request through the engine's own low-level client (the exporter's hosts, credentials, headers, TLS). */
+    /**
+     * A request through the engine's own low-level client (the exporter's hosts, credentials, headers, TLS); an error
+     * status is an answer too, not an exception.
+     */
     @FunctionalInterface
-    public interface Transport {
+    public interface Sender<C> {
+        Answer send(C client, String method, String path, String json) throws IOException;
+    }
+
+    private interface Transport {
         Answer send(String method, String path, String json) throws IOException;
     }
 
@@ -51,7 +60,7 @@ public final class SearchIndexReader implements DestinationReader {
     private final boolean hashed;
 
     /** {@code hashed}: the documents carry the SHA-256 of their record ({@code tamperEvident}), checked as read. */
-    public SearchIndexReader(String engine, SearchConnection connection, String index, Transport transport,
+    private SearchIndexReader(String engine, SearchConnection connection, String index, Transport transport,
                              Closeable client, boolean hashed) {
         this.engine = engine;
         this.connection = connection;
@@ -59,6 +68,15 @@ public final class SearchIndexReader implements DestinationReader {
         this.transport = transport;
         this.client = client;
         this.hashed = hashed;
+    }
+
+    /** For {@code --verify}: an exporter's index read back over its own connection settings, through the engine's client. */
+    public static <C extends Closeable> SearchIndexReader of(String engine, ExporterConfig config,
+                                                             Function<SearchConnection, C> open, Sender<C> sender) {
+        SearchConfig settings = SearchConfig.of(config);
+        C client = open.apply(settings.connection());
+        return new SearchIndexReader(engine, settings.connection(), settings.indexName(),
+                (method, path, json) -> sender.send(client, method, path, json), client, settings.hashField() != null);
     }
 
     @Override
