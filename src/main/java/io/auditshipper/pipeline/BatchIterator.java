@@ -35,6 +35,9 @@ final class BatchIterator implements Iterator<Batch> {
     private List<AuditLogRecord> page = List.of();
     private int position;
     private boolean failed;
+    /** The batch {@link #takeAhead} took, handed out next; or what failed taking it, thrown at the next ask. */
+    private Batch ahead;
+    private RuntimeException aheadFailure;
 
     /**
      * @param late  batches of logs committed late, handed out first
@@ -52,10 +55,35 @@ final class BatchIterator implements Iterator<Batch> {
         this.cuts = new ArrayDeque<>(ordered);
     }
 
+    /**
+     * Takes the next batch now, its page read and its rows made records, to hand out at the next {@link #next}: done
+     * on the thread that plans a pass while Camel starts, so that the first batch is ready when the pass route asks.
+     * A failure is kept for the route, which meets it when it asks, as it would have.
+     */
+    void takeAhead() {
+        try {
+            if (ahead == null && hasNext()) {
+                ahead = next();
+            }
+        } catch (RuntimeException e) {
+            failed = false;
+            aheadFailure = e;
+        }
+    }
+
     @Override
     public boolean hasNext() {
+        if (aheadFailure != null) {
+            RuntimeException failure = aheadFailure;
+            aheadFailure = null;
+            failed = true;
+            throw failure;
+        }
         if (failed || !keepGoing.getAsBoolean()) {
             return false;
+        }
+        if (ahead != null) {
+            return true;
         }
         try {
             return !late.isEmpty() || position < page.size() || pages.hasNext();
@@ -71,6 +99,11 @@ final class BatchIterator implements Iterator<Batch> {
     public Batch next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
+        }
+        if (ahead != null) {
+            Batch taken = ahead;
+            ahead = null;
+            return taken;
         }
         if (!late.isEmpty()) {
             return late.pollFirst();

@@ -80,6 +80,14 @@ public final class PassPlanner {
      * when Camel fails to.
      */
     private record Opened(Pass pass, Iterator<Batch> batches, Runnable begin) {
+
+        /** This pass, its first batch taken from its stream already ({@link BatchIterator#takeAhead}). */
+        Opened withFirstBatchTaken() {
+            if (batches instanceof BatchIterator stream) {
+                stream.takeAhead();
+            }
+            return this;
+        }
     }
 
     public PassPlanner(ShipperConfig config, AuditLogSource source, OffsetStore offsetStore, ShipperMeters meters,
@@ -124,13 +132,13 @@ public final class PassPlanner {
 
     /**
      * With {@code --once}: plans the pass on a thread of its own once {@code sourceReady} is done, while Camel starts
-     * (as long again, on two cores): the offsets are read and the first pages fetched by the time the pass route
-     * runs, which takes this pass (or its failure) at {@link #open}. {@link #dropOpenedAhead} closes it when Camel
+     * (as long again, on two cores): the offsets are read, the first pages fetched and the first batch taken by the
+     * time the pass route runs, which takes this pass (or its failure) at {@link #open}. {@link #dropOpenedAhead} closes it when Camel
      * fails to start.
      */
     public void openAhead(CompletableFuture<?> sourceReady) {
         claimRunning();
-        openedAhead = sourceReady.thenApplyAsync(ready -> plan(), task -> {
+        openedAhead = sourceReady.thenApplyAsync(ready -> plan().withFirstBatchTaken(), task -> {
             Thread opening = new Thread(task, "pass-opening");
             opening.setDaemon(true);
             opening.start();

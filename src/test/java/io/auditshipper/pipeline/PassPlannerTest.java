@@ -113,7 +113,7 @@ class PassPlannerTest {
     }
 
     @Test
-    void aPassOpenedAheadHasItsFirstPagesReadBeforeTheRouteTakesIt() throws Exception {
+    void aPassOpenedAheadHasItsFirstBatchTakenBeforeTheRouteAsks() throws Exception {
         Instant now = Instant.parse("2026-11-20T12:00:00Z");
         ShipperFixture f = ShipperFixture.h2With(dir, now,
                 new DemoAuditLogs(7).rows(1500, now.minusSeconds(3600), now.minusSeconds(60)));
@@ -127,8 +127,9 @@ class PassPlannerTest {
             assertThat(source.pages.get()).isZero();
 
             sourceReady.complete(null);
-            // The pages ahead (700 logs each) are read without any route asking for them.
-            await(() -> source.pages.get() == 2);
+            // Without any route asking: the first batch (the first page of 700) is taken, so the read-ahead goes on
+            // to the third page (two ahead of the one taken).
+            await(() -> source.pages.get() == 3);
             assertThatThrownBy(() -> planner.openAhead(CompletableFuture.completedFuture(null)))
                     .hasMessageContaining("a pass is already running");
 
@@ -181,6 +182,28 @@ class PassPlannerTest {
         }
     }
 
+    @Test
+    void aSourceThatFailsWhileThePassIsPlannedAheadFailsThePassAtTheRouteAfterItBegan() throws Exception {
+        Instant now = Instant.parse("2026-11-20T12:00:00Z");
+        ShipperFixture f = ShipperFixture.h2With(dir, now,
+                new DemoAuditLogs(9).rows(100, now.minusSeconds(3600), now.minusSeconds(60)));
+        ShipperConfig config = f.config(f.taskWith(""));
+        try (CountingSource source = new CountingSource(Sources.open(config)); DefaultCamelContext camel = new DefaultCamelContext()) {
+            source.failure = new IllegalStateException("the source went away");
+            PassPlanner planner = planner(f, config, source);
+            planner.openAhead(CompletableFuture.completedFuture(null));
+
+            // The route opens the pass (it began: the exporter's first start is stored) and meets the failure when it
+            // asks for the first batch, as it would have without the batch taken ahead.
+            Exchange route = new DefaultExchange(camel);
+            Iterator<Batch> batches = planner.open(route);
+            assertThat(new FileOffsetStore(dir.resolve("state"), "test").load().of("file")).isPresent();
+            assertThatThrownBy(batches::hasNext).hasMessage("the source went away");
+            assertThat(batches.hasNext()).isFalse();
+            planner.close(route.getProperty(PassPlanner.PASS, Pass.class));
+        }
+    }
+
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
@@ -193,6 +216,7 @@ class PassPlannerTest {
     private static final class CountingSource implements AuditLogSource {
         private final AuditLogSource source;
         final AtomicInteger pages = new AtomicInteger();
+        volatile RuntimeException failure;
 
         CountingSource(AuditLogSource source) {
             this.source = source;
@@ -209,6 +233,9 @@ class PassPlannerTest {
 
                 @Override
                 public List<AuditLogRecord> next() {
+                    if (failure != null) {
+                        throw failure;
+                    }
                     pages.incrementAndGet();
                     return read.next();
                 }
