@@ -54,153 +54,151 @@ class PassPlannerTest {
      */
     @Test
     void anExporterWhoseDestinationAskedForAWaitIsNotDueBeforeItWithinMaxDelay() throws Exception {
-        ShipperFixture f = new ShipperFixture("h2", dir, Instant.parse("2026-11-20T12:00:00Z"));
-        f.insert(List.of());
-        ShipperConfig config = f.config(f.taskWith(""));
-        try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
-            PassPlanner planner = planner(f, config, source);
-            Pass failed = openPass(planner, camel);
-            failed.fail("file", "429 Too Many Requests", false, f.clock.instant().plusSeconds(60));
-            planner.close(failed);
+        try (Planning p = new Planning(0)) {
+            Pass failed = p.openPass();
+            failed.fail("file", "429 Too Many Requests", false, p.f.clock.instant().plusSeconds(60));
+            p.planner.close(failed);
 
-            f.clock.advance(Duration.ofSeconds(1));
-            Pass tooSoon = openPass(planner, camel);
-            planner.close(tooSoon);
-            f.clock.advance(Duration.ofSeconds(1));
-            Pass afterMaxDelay = openPass(planner, camel);
-            planner.close(afterMaxDelay);
+            p.f.clock.advance(Duration.ofSeconds(1));
+            Pass tooSoon = p.openPass();
+            p.planner.close(tooSoon);
+            p.f.clock.advance(Duration.ofSeconds(1));
+            Pass afterMaxDelay = p.openPass();
+            p.planner.close(afterMaxDelay);
 
-            assertThat(config.retry().maxDelay()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(p.config.retry().maxDelay()).isEqualTo(Duration.ofSeconds(2));
             assertThat(tooSoon.isActive("file")).as("tried 1 s after a failure that asked for 60 s").isFalse();
             assertThat(afterMaxDelay.isActive("file")).as("still waiting past maxDelay").isTrue();
         }
     }
 
-    /** The planner of the fixture's task with its "file" exporter, on the fixture's clock. */
-    private PassPlanner planner(ShipperFixture f, ShipperConfig config, AuditLogSource source) {
-        return new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"),
-                new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), new RetryBudget(config.retry()), f.clock, f.retryWaits);
-    }
-
-    private static Pass openPass(PassPlanner planner, DefaultCamelContext camel) {
-        Exchange exchange = new DefaultExchange(camel);
-        planner.open(exchange);
-        return exchange.getProperty(PassPlanner.PASS, Pass.class);
-    }
-
     @Test
     void aSecondPassDoesNotStartWhileOneIsRunning() throws Exception {
-        ShipperFixture f = new ShipperFixture("h2", dir, Instant.parse("2026-11-20T12:00:00Z"));
-        f.insert(List.of());
-        ShipperConfig config = f.config(f.taskWith(""));
-        try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
-            PassPlanner planner = planner(f, config, source);
-            Exchange first = new DefaultExchange(camel);
-            planner.open(first);
+        try (Planning p = new Planning(0)) {
+            Pass first = p.openPass();
 
-            assertThatThrownBy(() -> planner.open(new DefaultExchange(camel)))
-                    .hasMessageContaining("a pass is already running");
+            assertThatThrownBy(p::openPass).hasMessageContaining("a pass is already running");
 
-            planner.close(first.getProperty(PassPlanner.PASS, Pass.class));
-            Exchange third = new DefaultExchange(camel);
-            planner.open(third);
-            assertThat(third.getProperty(PassPlanner.PASS, Pass.class)).isNotNull();
+            p.planner.close(first);
+            Pass third = p.openPass();
+            assertThat(third).isNotNull();
             // The health check reads the last pass that ended, not the one in progress.
-            assertThat(planner.lastPass()).isSameAs(first.getProperty(PassPlanner.PASS, Pass.class));
-            planner.close(third.getProperty(PassPlanner.PASS, Pass.class));
-            assertThat(planner.lastPass()).isSameAs(third.getProperty(PassPlanner.PASS, Pass.class));
+            assertThat(p.planner.lastPass()).isSameAs(first);
+            p.planner.close(third);
+            assertThat(p.planner.lastPass()).isSameAs(third);
         }
     }
 
     @Test
     void aPassOpenedAheadHasItsFirstBatchTakenBeforeTheRouteAsks() throws Exception {
-        Instant now = Instant.parse("2026-11-20T12:00:00Z");
-        ShipperFixture f = ShipperFixture.h2With(dir, now,
-                new DemoAuditLogs(7).rows(1500, now.minusSeconds(3600), now.minusSeconds(60)));
-        ShipperConfig config = f.config(f.taskWith(""));
-        try (CountingSource source = new CountingSource(Sources.open(config)); DefaultCamelContext camel = new DefaultCamelContext()) {
-            PassPlanner planner = planner(f, config, source);
+        try (Planning p = new Planning(1500)) {
             CompletableFuture<Void> sourceReady = new CompletableFuture<>();
-            planner.openAhead(sourceReady);
+            p.planner.openAhead(sourceReady);
             // Nothing is read before the source is ready (the demo's logs would be missed).
             Thread.sleep(200);
-            assertThat(source.pages.get()).isZero();
+            assertThat(p.source.pages.get()).isZero();
 
             sourceReady.complete(null);
             // Without any route asking: the first batch (the first page of 700) is taken, so the read-ahead goes on
             // to the third page (two ahead of the one taken).
-            await(() -> source.pages.get() == 3);
-            assertThatThrownBy(() -> planner.openAhead(CompletableFuture.completedFuture(null)))
+            await(() -> p.source.pages.get() == 3);
+            assertThatThrownBy(() -> p.planner.openAhead(CompletableFuture.completedFuture(null)))
                     .hasMessageContaining("a pass is already running");
 
-            Exchange route = new DefaultExchange(camel);
-            Iterator<Batch> batches = planner.open(route);
+            Exchange route = p.exchange();
+            Iterator<Batch> batches = p.planner.open(route);
             int shipped = 0;
             while (batches.hasNext()) {
                 shipped += batches.next().records().size();
             }
             assertThat(shipped).isEqualTo(1500);
-            planner.close(route.getProperty(PassPlanner.PASS, Pass.class));
+            p.planner.close(route.getProperty(PassPlanner.PASS, Pass.class));
         }
     }
 
     @Test
     void aPassOpenedAheadThatNoRouteTookIsClosedAndTheNextOneStarts() throws Exception {
-        Instant now = Instant.parse("2026-11-20T12:00:00Z");
-        ShipperFixture f = ShipperFixture.h2With(dir, now,
-                new DemoAuditLogs(8).rows(100, now.minusSeconds(3600), now.minusSeconds(60)));
-        ShipperConfig config = f.config(f.taskWith(""));
-        try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
-            PassPlanner planner = planner(f, config, source);
-            planner.openAhead(CompletableFuture.completedFuture(null));
+        try (Planning p = new Planning(100)) {
+            p.planner.openAhead(CompletableFuture.completedFuture(null));
             // Camel did not start: the pass opened ahead is dropped having written nothing (not even the exporter's
             // first start), and does not hold the next one back.
-            planner.dropOpenedAhead();
-            assertThat(new FileOffsetStore(dir.resolve("state"), "test").load().of("file")).isEmpty();
+            p.planner.dropOpenedAhead();
+            assertThat(p.storedOffset()).isEmpty();
 
-            Exchange next = new DefaultExchange(camel);
-            assertThat(planner.open(next).hasNext()).isTrue();
-            planner.close(next.getProperty(PassPlanner.PASS, Pass.class));
+            Exchange next = p.exchange();
+            assertThat(p.planner.open(next).hasNext()).isTrue();
+            p.planner.close(next.getProperty(PassPlanner.PASS, Pass.class));
         }
     }
 
     @Test
     void aPassThatFailedToOpenAheadFailsAtTheRouteAndReleasesTheNextOne() throws Exception {
-        Instant now = Instant.parse("2026-11-20T12:00:00Z");
-        ShipperFixture f = ShipperFixture.h2With(dir, now, List.of());
-        ShipperConfig config = f.config(f.taskWith(""));
-        try (AuditLogSource source = Sources.open(config); DefaultCamelContext camel = new DefaultCamelContext()) {
-            PassPlanner planner = planner(f, config, source);
-            planner.openAhead(CompletableFuture.failedFuture(new java.sql.SQLException("the demo could not write")));
+        try (Planning p = new Planning(0)) {
+            p.planner.openAhead(CompletableFuture.failedFuture(new java.sql.SQLException("the demo could not write")));
 
-            Exchange route = new DefaultExchange(camel);
-            assertThatThrownBy(() -> planner.open(route))
+            assertThatThrownBy(p::openPass)
                     .satisfies(e -> assertThat(PassPlanner.withoutCamelWrappers(e)).hasMessage("the demo could not write"));
-            Exchange next = new DefaultExchange(camel);
-            planner.open(next);
-            assertThat(next.getProperty(PassPlanner.PASS, Pass.class)).isNotNull();
+            assertThat(p.openPass()).isNotNull();
         }
     }
 
     @Test
     void aSourceThatFailsWhileThePassIsPlannedAheadFailsThePassAtTheRouteAfterItBegan() throws Exception {
-        Instant now = Instant.parse("2026-11-20T12:00:00Z");
-        ShipperFixture f = ShipperFixture.h2With(dir, now,
-                new DemoAuditLogs(9).rows(100, now.minusSeconds(3600), now.minusSeconds(60)));
-        ShipperConfig config = f.config(f.taskWith(""));
-        try (CountingSource source = new CountingSource(Sources.open(config)); DefaultCamelContext camel = new DefaultCamelContext()) {
-            source.failure = new IllegalStateException("the source went away");
-            PassPlanner planner = planner(f, config, source);
-            planner.openAhead(CompletableFuture.completedFuture(null));
+        try (Planning p = new Planning(100)) {
+            p.source.failure = new IllegalStateException("the source went away");
+            p.planner.openAhead(CompletableFuture.completedFuture(null));
 
             // The route opens the pass (it began: the exporter's first start is stored) and meets the failure when it
             // asks for the first batch, as it would have without the batch taken ahead.
-            Exchange route = new DefaultExchange(camel);
-            Iterator<Batch> batches = planner.open(route);
-            assertThat(new FileOffsetStore(dir.resolve("state"), "test").load().of("file")).isPresent();
+            Exchange route = p.exchange();
+            Iterator<Batch> batches = p.planner.open(route);
+            assertThat(p.storedOffset()).isPresent();
             assertThatThrownBy(batches::hasNext).hasMessage("the source went away");
             assertThat(batches.hasNext()).isFalse();
-            planner.close(route.getProperty(PassPlanner.PASS, Pass.class));
+            p.planner.close(route.getProperty(PassPlanner.PASS, Pass.class));
+        }
+    }
+
+    /**
+     * A planner of the fixture's task with its "file" exporter, on the fixture's clock, over an H2 table holding
+     * {@code logs} demo logs stamped in the hour before now, read through a {@link CountingSource}.
+     */
+    private final class Planning implements AutoCloseable {
+        final ShipperFixture f;
+        final ShipperConfig config;
+        final CountingSource source;
+        final PassPlanner planner;
+        final DefaultCamelContext camel = new DefaultCamelContext();
+
+        Planning(int logs) throws java.sql.SQLException {
+            Instant now = Instant.parse("2026-11-20T12:00:00Z");
+            f = ShipperFixture.h2With(dir, now, new DemoAuditLogs(logs).rows(logs, now.minusSeconds(3600), now.minusSeconds(60)));
+            config = f.config(f.taskWith(""));
+            source = new CountingSource(Sources.open(config));
+            planner = new PassPlanner(config, source, new FileOffsetStore(dir.resolve("state"), "test"),
+                    new ShipperMeters(new SimpleMeterRegistry(), List.of("file"), f.clock), new RetryBudget(config.retry()),
+                    f.clock, f.retryWaits);
+        }
+
+        Exchange exchange() {
+            return new DefaultExchange(camel);
+        }
+
+        /** Opens a pass as the pass route does; the pass. */
+        Pass openPass() {
+            Exchange exchange = exchange();
+            planner.open(exchange);
+            return exchange.getProperty(PassPlanner.PASS, Pass.class);
+        }
+
+        java.util.Optional<Offset> storedOffset() {
+            return new FileOffsetStore(dir.resolve("state"), "test").load().of("file");
+        }
+
+        @Override
+        public void close() throws Exception {
+            source.close();
+            camel.close();
         }
     }
 
