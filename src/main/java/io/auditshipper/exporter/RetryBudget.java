@@ -2,6 +2,8 @@ package io.auditshipper.exporter;
 
 import io.auditshipper.config.RetryConfig;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
@@ -47,9 +49,30 @@ public final class RetryBudget {
 
     /** The backoff for this exporter's next request or batch. */
     public RetryConfig of(String exporterId) {
-        return down.contains(exporterId) || sharing.contains(exporterId)
-                ? new RetryConfig(0, retry.initialDelay(), retry.multiplier(), retry.maxDelay())
-                : retry;
+        return hasOneAttempt(exporterId) ? new RetryConfig(0, retry.initialDelay(), retry.multiplier(), retry.maxDelay()) : retry;
+    }
+
+    /**
+     * Whether this exporter's next request or batch gets one attempt (it shares a stream, or is known down): what an
+     * SDK that retries by itself must not retry then either.
+     */
+    public boolean hasOneAttempt(String exporterId) {
+        return down.contains(exporterId) || sharing.contains(exporterId);
+    }
+
+    /**
+     * Whether {@code failure} is a connection not established (refused, or not within its connect timeout), on which
+     * nothing was sent: HttpURLConnection says "Connect timed out" where a request sent and not answered in time says
+     * "Read timed out"; Netty's connect timeout is a {@code ConnectException}.
+     */
+    public static boolean notConnected(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException
+                    || cause instanceof SocketTimeoutException && "Connect timed out".equals(cause.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean isDown(String exporterId) {

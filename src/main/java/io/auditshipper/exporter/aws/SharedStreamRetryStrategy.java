@@ -12,9 +12,6 @@ import software.amazon.awssdk.retries.api.RefreshRetryTokenResponse;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
 
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-
 /**
  * The SDK's retry strategy (the retry mode it resolves, with AWS's conditions), except for a connection not
  * established while the exporter's {@link RetryBudget} gives it one attempt (in the pass's shared stream, or known
@@ -39,25 +36,11 @@ public final class SharedStreamRetryStrategy implements RetryStrategy {
 
     @Override
     public RefreshRetryTokenResponse refreshRetryToken(RefreshRetryTokenRequest request) {
-        if (notConnected(request.failure()) && retryBudget.of(exporterId).maxRetries() == 0) {
+        if (RetryBudget.notConnected(request.failure()) && retryBudget.hasOneAttempt(exporterId)) {
             throw new TokenAcquisitionFailedException("exporter " + exporterId + " has one attempt and could not connect",
                     request.token(), request.failure());
         }
         return sdk.refreshRetryToken(request);
-    }
-
-    /**
-     * A connection refused, or not established in time: HttpURLConnection (the SDK's UrlConnectionHttpClient) says
-     * "Connect timed out" where a request sent and not answered in time says "Read timed out".
-     */
-    private static boolean notConnected(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException
-                    || cause instanceof SocketTimeoutException && "Connect timed out".equals(cause.getMessage())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

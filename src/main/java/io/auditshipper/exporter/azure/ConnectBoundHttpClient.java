@@ -12,7 +12,6 @@ import io.auditshipper.exporter.ConnectBoundClients;
 import io.auditshipper.exporter.RetryBudget;
 import reactor.core.publisher.Mono;
 
-import java.net.ConnectException;
 
 /**
  * The Azure SDK's HTTP client (Netty), connecting within the bound the exporter's {@link RetryBudget} gives each
@@ -38,16 +37,7 @@ public final class ConnectBoundHttpClient implements HttpClient {
         ExponentialBackoff sdkDefault = new ExponentialBackoff();
         return new RetryOptions(new ExponentialBackoffOptions()).setShouldRetryCondition(condition ->
                 sdkDefault.shouldRetryCondition(condition)
-                        && !(notConnected(condition.getThrowable()) && retryBudget.of(exporterId).maxRetries() == 0));
-    }
-
-    private static boolean notConnected(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException) {
-                return true;
-            }
-        }
-        return false;
+                        && !(RetryBudget.notConnected(condition.getThrowable()) && retryBudget.hasOneAttempt(exporterId)));
     }
 
     @Override

@@ -177,7 +177,7 @@ public final class CloudLoggingExporter implements LogExporter {
             client.writeLogEntriesCallable().call(WriteLogEntriesRequest.newBuilder().setLogName(logName).setResource(resource)
                     .setPartialSuccess(true).addAllEntries(entries).build(), callContext(client));
         } catch (ApiException e) {
-            if (e.getStatusCode().getCode() == StatusCode.Code.UNAVAILABLE && oneAttempt()) {
+            if (e.getStatusCode().getCode() == StatusCode.Code.UNAVAILABLE && retryBudget.hasOneAttempt(exporterId)) {
                 // Not retried by the client (see callContext): the batch fails here and is retried in the catch-up.
                 throw new IOException("exporter " + exporterId + ": Cloud Logging answered UNAVAILABLE, not retried while"
                         + " the exporter has one attempt: " + e.getMessage(), e);
@@ -206,15 +206,11 @@ public final class CloudLoggingExporter implements LogExporter {
      * its entries' insertId making a replay harmless.
      */
     private GrpcCallContext callContext(LoggingClient client) {
-        if (!oneAttempt()) {
+        if (!retryBudget.hasOneAttempt(exporterId)) {
             return null;
         }
         return GrpcCallContext.createDefault().withRetrySettings(
                 client.getSettings().writeLogEntriesSettings().getRetrySettings().toBuilder().setMaxAttempts(1).build());
-    }
-
-    private boolean oneAttempt() {
-        return retryBudget.of(exporterId).maxRetries() == 0;
     }
 
     @Override
